@@ -1,0 +1,15 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (language chosen by cookie, not URL)
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from zhijia.api.urls import api
+from zhijia.core.views import healthz, root_redirect
+
+urlpatterns = [
+    path("", root_redirect, name="root"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("console/", include("zhijia.staff.urls")),
+    path("h5/", include("zhijia.h5.urls")),
+]

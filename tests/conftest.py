@@ -1,0 +1,92 @@
+"""Shared fixtures: the demo tree and named cast (zhijia.demo), API and console clients."""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from zhijia.accounts.models import User
+from zhijia.orgs.models import Org
+
+DEMO_PASSWORD = "Demo-pass-2026"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql"}:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture
+def demo(db):
+    """The demo tree and cast. Returns a namespace: demo.org("福田区总"), demo.user("futian_staff")."""
+    from zhijia.demo.seed import seed
+
+    seed(password=DEMO_PASSWORD)
+    return Demo()
+
+
+class Demo:
+    password = DEMO_PASSWORD
+
+    def org(self, short_or_name: str) -> Org:
+        return Org.objects.filter(short_name=short_or_name).first() or Org.objects.get(name=short_or_name)
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+
+@pytest.fixture
+def api_client():
+    return ApiClient()
+
+
+class ApiClient:
+    """JSON client for /api/v1 that can log in as a demo user with a bearer token."""
+
+    def __init__(self):
+        self.client = Client()
+        self.token = None
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> "ApiClient":
+        from zhijia.accounts.tokens import token_issue
+
+        user = User.objects.get(username=username)
+        self.token, _ = token_issue(user=user)
+        return self
+
+    def _headers(self, headers):
+        out = dict(headers or {})
+        if self.token:
+            out["Authorization"] = f"Bearer {self.token}"
+        return out
+
+    def get(self, path, data=None, headers=None):
+        return self.client.get(path, data, headers=self._headers(headers))
+
+    def post(self, path, data=None, headers=None):
+        return self.client.post(path, data or {}, content_type="application/json", headers=self._headers(headers))
+
+    def patch(self, path, data=None, headers=None):
+        return self.client.patch(path, data or {}, content_type="application/json", headers=self._headers(headers))
+
+    def delete(self, path, headers=None):
+        return self.client.delete(path, headers=self._headers(headers))
+
+
+@pytest.fixture
+def staff_client(demo):
+    """Console client logged in (session, no 2FA set up) as a demo user: staff_client("futian_staff")."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"

@@ -1,0 +1,28 @@
+"""The public API under /api/v1/. One router module per domain; they are mounted here."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .security import AUTH
+
+api = NinjaAPI(
+    title="Zhijia API",
+    version="1",
+    description="Zhijia (职家) trade-union service platform. Errors: {code, message, fields}.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from . import audit, auth, orgs
+
+    api.add_router("/auth", auth.router)
+    api.add_router("/orgs", orgs.router)
+    api.add_router("/audit", audit.router)
+
+
+_mount()

@@ -1,0 +1,13 @@
+"""Stable error codes of the orgs domain (clients match on these, never on messages)."""
+
+BAD_USCC = "bad_uscc"
+USCC_TAKEN = "uscc_taken"
+BAD_DIVISION_CODE = "bad_division_code"
+BAD_LEVEL = "bad_level"
+MOVE_INTO_OWN_SUBTREE = "move_into_own_subtree"
+HAS_ACTIVE_CHILDREN = "has_active_children"
+HAS_ACTIVE_MEMBERS = "has_active_members"
+ALREADY_DISSOLVED = "already_dissolved"
+PARENT_DISSOLVED = "parent_dissolved"
+SEPARATION_OF_DUTIES = "separation_of_duties"
+GRANT_EXISTS = "grant_exists"

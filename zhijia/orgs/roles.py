@@ -1,0 +1,30 @@
+"""Built-in roles, kept in code and upserted after every migrate (later domains add capabilities
+here and the seeded roles follow). Custom roles may be added in the database as well."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .capabilities import Cap
+from .enums import Separation
+
+BUILTIN_ROLES = {
+    # code: (name, separation class, capabilities)
+    "admin": (_("Administrator"), Separation.SYSTEM, [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, Cap.USERS_VIEW, Cap.USERS_MANAGE]),
+    "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW]),
+    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW]),
+    "security_admin": (_("Security administrator"), Separation.SECURITY,
+                       [Cap.ORGS_VIEW, Cap.USERS_VIEW, Cap.USERS_SECURITY, Cap.ROLES_GRANT]),
+    "auditor": (_("Auditor"), Separation.AUDIT, [Cap.ORGS_VIEW, Cap.AUDIT_READ]),
+    "expert": (_("Expert"), "", [Cap.EXPERT_WORK]),
+    "merchant_cashier": (_("Merchant cashier"), "", [Cap.BENEFITS_REDEEM]),
+}
+
+
+def sync_builtin_roles(**kwargs) -> None:
+    from .models import Role  # noqa: PLC0415 - runs after migrate, when models are ready
+
+    for code, (name, separation, caps) in BUILTIN_ROLES.items():
+        Role.objects.update_or_create(
+            code=code,
+            defaults={"name": str(name), "separation": separation, "capabilities": [str(c) for c in caps],
+                      "builtin": True},
+        )

@@ -1,0 +1,32 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from zhijia.orgs.access import capabilities_of
+from zhijia.orgs.capabilities import Cap
+
+from .units import current_unit, granted_units
+
+# (url name, label, icon, capability needed or None)
+NAV = [
+    ("staff:home", _("Home"), "house", None),
+    ("staff:org_list", _("Organisations"), "diagram-3", Cap.ORGS_VIEW),
+    ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
+    ("staff:audit_list", _("Audit log"), "journal-check", Cap.AUDIT_READ),
+    ("staff:security", _("My security"), "shield-lock", None),
+]
+
+
+def console(request):
+    user = getattr(request, "user", None)
+    if not request.path.startswith("/console/") or not user or not user.is_authenticated:
+        return {}
+    caps = capabilities_of(user)
+    nav = []
+    for name, label, icon, cap in NAV:
+        if cap is None or cap in caps:
+            try:
+                url = reverse(name)
+            except Exception:  # noqa: BLE001 - a page not built yet simply isn't shown
+                continue
+            nav.append({"url": url, "label": label, "icon": icon, "active": request.path.startswith(url) and (url != "/console/" or request.path == url)})
+    return {"nav": nav, "units": granted_units(user), "current_unit": current_unit(request), "caps": caps}

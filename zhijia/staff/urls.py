@@ -1,0 +1,14 @@
+"""Staff console URLs. Each domain keeps its own module; all names live in the `staff` namespace."""
+
+from django.urls import include, path
+
+from . import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("unit/", views.switch_unit, name="switch_unit"),
+    path("", include("zhijia.staff.accounts.urls")),
+    path("orgs/", include("zhijia.staff.orgs.urls")),
+    path("audit/", include("zhijia.staff.audit.urls")),
+]

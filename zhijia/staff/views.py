@@ -1,0 +1,22 @@
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhijia.core.errors import NotFound
+
+from .decorators import staff_required
+from .units import SESSION_KEY, granted_units
+
+
+@staff_required
+def home(request):
+    return render(request, "staff/home.html")
+
+
+@staff_required
+@require_POST
+def switch_unit(request):
+    wanted = request.POST.get("unit", "")
+    if wanted not in {str(u.pk) for u in granted_units(request.user)}:
+        raise NotFound()
+    request.session[SESSION_KEY] = wanted
+    return redirect(request.POST.get("next") or "staff:home")
