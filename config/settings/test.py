@@ -15,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# Every response in the suite is scanned for unmasked ID numbers and phone numbers.
+MIDDLEWARE = ["tests.support.ResponseScanMiddleware", *MIDDLEWARE]  # noqa: F405

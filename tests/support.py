@@ -1,0 +1,47 @@
+"""Test-only middleware: scans every response the suite produces for unmasked personal data.
+
+SECURITY.md: "A regex scan of every response in the test suite finds no full ID number."
+A response may carry personal data in clear only when a view marks it as an audited reveal
+with the `X-Zhijia-Reveal` header.
+"""
+
+import re
+
+ID_RE = re.compile(r"(?<![0-9A-Za-z-])(\d{17}[\dXx])(?![0-9A-Za-z-])")
+PHONE_RE = re.compile(r"(?<![0-9A-Za-z-])(1[3-9]\d{9})(?![0-9A-Za-z-])")
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+CHECK = "10X98765432"
+TEXT_TYPES = ("text/", "application/json", "application/javascript")
+
+
+def is_cn_id(candidate: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(candidate[:17], WEIGHTS, strict=True))
+    return CHECK[total % 11] == candidate[17].upper()
+
+
+def leaks(body: str) -> list[str]:
+    found = [m for m in ID_RE.findall(body) if is_cn_id(m)]
+    return found + PHONE_RE.findall(body)
+
+
+class PersonalDataLeak(AssertionError):
+    pass
+
+
+class ResponseScanMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if (
+            getattr(response, "streaming", False)
+            or response.has_header("X-Zhijia-Reveal")
+            or not content_type.startswith(TEXT_TYPES)
+        ):
+            return response
+        found = leaks(response.content.decode(response.charset or "utf-8", errors="replace"))
+        if found:
+            raise PersonalDataLeak(f"{request.method} {request.path} shows personal data unmasked: {found[:3]}")
+        return response
