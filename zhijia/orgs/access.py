@@ -52,7 +52,9 @@ def grants_of(user: Any) -> list[RoleGrant]:
     cached = getattr(user, "_zhijia_grants", None)
     if cached is None:
         cached = list(
-            RoleGrant.objects.filter(user=user, org__status="active").select_related("org", "role").order_by("org__path")
+            RoleGrant.objects.filter(user=user, org__status="active")
+            .select_related("org", "role")
+            .order_by("org__path")
         )
         user._zhijia_grants = cached
     return cached
@@ -69,7 +71,8 @@ def capabilities_of(user: Any) -> set[str]:
 
 def scope_for(user: Any, cap: str | None = None) -> Scope:
     """Where `user` holds `cap` (or any role at all, when cap is None)."""
-    subtree, exact = [], []
+    subtree: list[str] = []
+    exact: list[str] = []
     for g in grants_of(user):
         if cap is None or cap in g.role.capabilities:
             (subtree if g.include_subtree else exact).append(g.org.path)

@@ -28,14 +28,19 @@ class Org(BaseModel):
     contact_phone = EncryptedTextField(_("contact phone"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     path = models.CharField(max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField(default=0)
     child_seq = models.PositiveIntegerField(default=0)  # last segment number handed to a child
 
     PERSONAL_DATA = {"contact_name": Category.CONTACT, "contact_phone": Category.CONTACT}
-    NOT_PERSONAL = ("name", "short_name", "name_initials", "name_pinyin")
+    NOT_PERSONAL = ("name", "short_name", "name_initials", "name_pinyin", "child_seq")
 
     class Meta:
         ordering = ["path"]

@@ -8,11 +8,18 @@ from .enums import Separation
 
 BUILTIN_ROLES = {
     # code: (name, separation class, capabilities)
-    "admin": (_("Administrator"), Separation.SYSTEM, [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, Cap.USERS_VIEW, Cap.USERS_MANAGE]),
-    "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW]),
+    "admin": (
+        _("Administrator"),
+        Separation.SYSTEM,
+        [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, Cap.USERS_VIEW, Cap.USERS_MANAGE],
+    ),
+    "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE]),
     "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW]),
-    "security_admin": (_("Security administrator"), Separation.SECURITY,
-                       [Cap.ORGS_VIEW, Cap.USERS_VIEW, Cap.USERS_SECURITY, Cap.ROLES_GRANT]),
+    "security_admin": (
+        _("Security administrator"),
+        Separation.SECURITY,
+        [Cap.ORGS_VIEW, Cap.USERS_VIEW, Cap.USERS_SECURITY, Cap.ROLES_GRANT],
+    ),
     "auditor": (_("Auditor"), Separation.AUDIT, [Cap.ORGS_VIEW, Cap.AUDIT_READ]),
     "expert": (_("Expert"), "", [Cap.EXPERT_WORK]),
     "merchant_cashier": (_("Merchant cashier"), "", [Cap.BENEFITS_REDEEM]),
@@ -20,11 +27,15 @@ BUILTIN_ROLES = {
 
 
 def sync_builtin_roles(**kwargs) -> None:
-    from .models import Role  # noqa: PLC0415 - runs after migrate, when models are ready
+    from .models import Role
 
     for code, (name, separation, caps) in BUILTIN_ROLES.items():
         Role.objects.update_or_create(
             code=code,
-            defaults={"name": str(name), "separation": separation, "capabilities": [str(c) for c in caps],
-                      "builtin": True},
+            defaults={
+                "name": str(name),
+                "separation": separation,
+                "capabilities": [str(c) for c in caps],
+                "builtin": True,
+            },
         )

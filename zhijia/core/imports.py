@@ -1,0 +1,288 @@
+"""Spreadsheet import jobs and xlsx writing, shared by every domain that imports (orgs, members).
+
+Flow: the interface calls `import_job_start`, which stores the upload on a core ImportJob and
+enqueues the domain's Celery task when the transaction commits. The task calls
+`import_job_run`, which reads the first sheet with python-calamine, hands each row to the
+domain's handler in its own transaction (a bad row never undoes a good one), records counts and
+per-row errors on the job and writes one audit entry. `error_report` is the downloadable list of
+bad rows. `workbook_bytes` writes templates and exports with openpyxl; every string cell that a
+spreadsheet would run as a formula (= + - @, tab, CR) is escaped with a leading apostrophe, and
+`cell_text` removes that escape again, so our own exports re-import unchanged.
+"""
+
+import io
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .audit import audit_log
+from .errors import ApplicationError, ValidationFailed
+from .models import AuditOutcome, ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+PROGRESS_EVERY = 50  # rows between progress writes: often enough for the status page to move
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAGIC = b"PK\x03\x04"  # xlsx is a zip archive
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RowResult(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: `key` is the field name handlers and errors use, `header` the
+    (Chinese) heading in row 1, `hint` the explanation row of templates, `choices` a drop-down."""
+
+    key: str
+    header: str
+    hint: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (unreadable, missing columns, too many rows)."""
+
+
+# A handler gets the importing user and one row ({column key: text}), validates and writes it
+# through the domain's services, and returns a RowResult; it raises ApplicationError for a bad row.
+RowHandler = Callable[..., RowResult]
+
+
+def escape_formula(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def cell_text(value: Any) -> str:
+    """A calamine cell as text: integral numbers without ".0" (division codes typed as numbers),
+    dates in ISO form, edges stripped, our own formula escape removed."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def workbook_bytes(
+    *, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], hint_row: bool = False
+) -> bytes:
+    """An xlsx with a bold header row, an optional hint row, the rows (formulas escaped) and a
+    drop-down list on every column that has choices."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]  # Excel's limit on sheet names
+    ws.append([c.header for c in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    if hint_row:
+        ws.append([c.hint for c in columns])
+        for cell in ws[2]:
+            cell.font = Font(italic=True, color="808080")
+    for row in rows:
+        ws.append([escape_formula(v) for v in row])
+    first_data = 3 if hint_row else 2
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = max(14, 2 * len(column.header) + 6)
+        if column.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True)
+            dv.add(f"{letter}{first_data}:{letter}{MAX_ROWS + first_data}")
+            ws.add_data_validation(dv)
+    ws.freeze_panes = f"A{first_data}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def read_rows(source: bytes, columns: Sequence[Column]) -> list[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {column key: text}) for each data row of the first sheet.
+
+    Row 1 (the first non-blank row) holds the headers, matched to columns by header or key, in
+    any order; blank rows and a template's hint row are skipped. Raises ImportFileError."""
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(source)).get_sheet_by_index(0)
+        grid = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError) as exc:
+        raise ImportFileError(_("The file is not a readable xlsx workbook.")) from exc
+    lines = [(number, [cell_text(v) for v in cells]) for number, cells in enumerate(grid, start=1)]
+    lines = [(number, cells) for number, cells in lines if any(cells)]
+    if not lines:
+        raise ImportFileError(_("The file is empty."))
+    header = lines[0][1]
+    index = _match_headers(header, columns)
+    hints = {c.key: c.hint for c in columns if c.key in index and c.hint}
+    rows = []
+    for number, cells in lines[1:]:
+        row = {
+            c.key: (cells[index[c.key]] if c.key in index and index[c.key] < len(cells) else "")
+            for c in columns
+        }
+        is_hint_row = bool(hints) and all(row[key] == hint for key, hint in hints.items())
+        if not is_hint_row:
+            rows.append((number, row))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
+    return rows
+
+
+def _match_headers(header: list[str], columns: Sequence[Column]) -> dict[str, int]:
+    wanted = {}
+    for column in columns:
+        wanted[column.header.lower()] = column.key
+        wanted[column.key.lower()] = column.key
+    index: dict[str, int] = {}
+    for position, text in enumerate(header):
+        key = wanted.get(text.strip().rstrip("*").strip().lower())
+        if key and key not in index:
+            index[key] = position
+    missing = [c.header for c in columns if c.required and c.key not in index]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    return index
+
+
+@transaction.atomic
+def import_job_start(
+    *, actor: Any, kind: str, org: Any, filename: str, source: bytes, task: Any
+) -> ImportJob:
+    """Store an upload as a pending ImportJob and enqueue `task.delay(job_id)` on commit (inline
+    when Celery runs eagerly). The caller has checked the actor's right to import into `org`.
+    Raises ValidationFailed on the field "file" for an oversized or non-xlsx upload."""
+    if len(source) > MAX_BYTES or not source.startswith(XLSX_MAGIC):
+        msg = _("Upload an .xlsx file of at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
+        raise ValidationFailed(msg, code="bad_file", fields={"file": [msg]})
+    job = ImportJob.objects.create(
+        kind=kind, org=org, created_by=actor, filename=filename[:255], source=source
+    )
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: task.delay(job_id))
+    return job
+
+
+def import_job_run(
+    job_id: Any, *, columns: Sequence[Column], handle_row: RowHandler, audit_action: str
+) -> ImportJob:
+    """Run an import job; safe to retry (a finished job is left alone, an interrupted one starts
+    over, which is harmless because handlers must be idempotent: re-importing a row updates the
+    row it created). The actor is the job's creator, so rows re-enter the creator's scope."""
+    job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return job
+    job.status, job.processed_rows, job.errors, job.message = ImportStatus.RUNNING, 0, [], ""
+    job.save(update_fields=["status", "processed_rows", "errors", "message", "updated_at"])
+    try:
+        rows = read_rows(bytes(job.source), columns)
+    except ImportFileError as exc:
+        return _finish(job, ImportStatus.FAILED, Counter(), str(exc), audit_action)
+    job.total_rows = len(rows)
+    counts: Counter[str] = Counter()
+    number = 0
+    try:
+        for done, (number, row) in enumerate(rows, start=1):
+            try:
+                with transaction.atomic():
+                    counts[RowResult(handle_row(actor=job.created_by, row=row)).value] += 1
+            except ApplicationError as exc:
+                job.errors.extend(_row_errors(number, exc))
+                counts["errors"] += 1
+            if done % PROGRESS_EVERY == 0:
+                _save_progress(job, done, counts)
+    except Exception:  # a bug must end the job visibly as failed, not leave it "running"
+        logger.exception("import job %s failed at row %s", job.pk, number)
+        return _finish(
+            job,
+            ImportStatus.FAILED,
+            counts,
+            _("Internal error at row %(row)d.") % {"row": number},
+            audit_action,
+        )
+    job.processed_rows = len(rows)
+    return _finish(job, ImportStatus.DONE, counts, "", audit_action)
+
+
+def _row_errors(number: int, exc: ApplicationError) -> list[dict[str, Any]]:
+    if not exc.fields:
+        return [{"row": number, "field": "", "message": str(exc.message)}]
+    return [
+        {"row": number, "field": f, "message": str(m)} for f, messages in exc.fields.items() for m in messages
+    ]
+
+
+def _save_progress(job: ImportJob, done: int, counts: Counter[str]) -> None:
+    job.processed_rows = done
+    job.created_count, job.updated_count, job.error_count = (
+        counts["created"],
+        counts["updated"],
+        counts["errors"],
+    )
+    job.save(
+        update_fields=[
+            "total_rows",
+            "processed_rows",
+            "created_count",
+            "updated_count",
+            "error_count",
+            "errors",
+            "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def _finish(job: ImportJob, status: str, counts: Counter[str], message: str, audit_action: str) -> ImportJob:
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    job.created_count, job.updated_count, job.error_count = (
+        counts["created"],
+        counts["updated"],
+        counts["errors"],
+    )
+    job.save()
+    outcome = AuditOutcome.SUCCESS if status == ImportStatus.DONE else AuditOutcome.FAILURE
+    data = {
+        "job": str(job.pk),
+        "file": job.filename,
+        "rows": job.total_rows,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": counts["unchanged"],
+        "errors": job.error_count,
+    }
+    audit_log(actor=job.created_by, action=audit_action, obj=job, org=job.org, outcome=outcome, data=data)
+    return job
+
+
+def error_report(job: ImportJob, columns: Sequence[Column]) -> bytes:
+    """The job's bad rows as xlsx: row number, column heading, message (formulas escaped)."""
+    headers = {c.key: c.header for c in columns}
+    report_columns = [Column("row", _("Row")), Column("field", _("Column")), Column("message", _("Error"))]
+    rows = [(e["row"], headers.get(e["field"], e["field"]), e["message"]) for e in job.errors]
+    return workbook_bytes(title=_("Errors"), columns=report_columns, rows=rows)
