@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhijia.core.pii import Category
+
 
 class AuditOutcome(models.TextChoices):
     SUCCESS = "success", _("Success")
@@ -10,10 +12,13 @@ class AuditOutcome(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    """One append-only audit record. Never updated or deleted (a PostgreSQL trigger enforces it).
+    """One append-only audit record: when, who, from where, which org, action, object, outcome,
+    masked data. Written only through core.audit.audit_log; never updated or deleted (on
+    PostgreSQL a trigger from core migration 0002 refuses it, whoever asks).
 
-    `data` holds masked values only (see core.audit.audit_log). Sealing into the hash chain
-    happens later, in order, in AuditSeal, so writing an entry never waits on other writers.
+    `org_path` is the org's path when the entry was written; audit scoping uses it, so history
+    stays with the subtree it happened in. Sealing into the hash chain happens later, in order,
+    in AuditSeal (core.audit_chain), so writing an entry never waits on other writers.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -31,6 +36,7 @@ class AuditEntry(models.Model):
     outcome = models.CharField(max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
     data = models.JSONField(default=dict, blank=True)
 
+    PERSONAL_DATA = {"ip": Category.CONTACT}
     NOT_PERSONAL = ("actor_label",)  # a username, masked where it is a phone
 
     class Meta:
@@ -40,9 +46,18 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.outcome}"
 
+    @property
+    def seal_seq(self) -> int | None:
+        """The entry's seal number, or None while it waits for the sealer."""
+        try:
+            return self.seal.seq
+        except AuditSeal.DoesNotExist:
+            return None
+
 
 class AuditSeal(models.Model):
-    """The hash chain: seal number `seq` covers one entry; hash = HMAC(prev hash + entry)."""
+    """The hash chain: seal `seq` covers one entry; hash = HMAC(prev hash | seq | entry).
+    Append-only like AuditEntry; written only by core.audit_chain.seal_pending."""
 
     seq = models.BigIntegerField(primary_key=True)
     entry = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="seal")
@@ -51,3 +66,6 @@ class AuditSeal(models.Model):
 
     class Meta:
         ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"seal #{self.seq} entry #{self.entry_id}"
