@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ZHIJIA_VAR_DIR", BASE_DIR / "var"))
@@ -150,21 +149,26 @@ LOGIN_REDIRECT_URL = "staff:home"
 # Password policy profile: "dengbao" (GB/T 22239 practice) or "asvs" (OWASP ASVS 5.0).
 PASSWORD_POLICY = env("PASSWORD_POLICY", "dengbao")
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90 if PASSWORD_POLICY == "dengbao" else 0)
-if PASSWORD_POLICY == "asvs":
-    AUTH_PASSWORD_VALIDATORS = [
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-         "OPTIONS": {"user_attributes": ("username", "display_name")}},
-    ]
-else:
-    AUTH_PASSWORD_VALIDATORS = [
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-        {"NAME": "zhijia.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
-        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-         "OPTIONS": {"user_attributes": ("username", "display_name")}},
-    ]
+PASSWORD_VALIDATORS_ASVS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name")},
+    },
+]
+PASSWORD_VALIDATORS_DENGBAO = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "zhijia.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name")},
+    },
+]
+AUTH_PASSWORD_VALIDATORS = (
+    PASSWORD_VALIDATORS_ASVS if PASSWORD_POLICY == "asvs" else PASSWORD_VALIDATORS_DENGBAO
+)
 
 # Staff must present a TOTP code when this is on (always on in production settings).
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
@@ -195,6 +199,7 @@ SMS_BACKEND = env("SMS_BACKEND", "zhijia.accounts.sms.ConsoleBackend")
 SMS_CODE_TTL_SECONDS = 300
 SMS_SEND_INTERVAL_SECONDS = env_int("SMS_SEND_INTERVAL_SECONDS", 60)
 SMS_DAILY_LIMIT = env_int("SMS_DAILY_LIMIT", 10)
+SMS_IP_HOURLY_LIMIT = env_int("SMS_IP_HOURLY_LIMIT", 30)
 
 # --- Personal data ---------------------------------------------------------------------------
 # Comma-separated "key-id:base64(32 bytes)" pairs; the first encrypts, all decrypt (rotation).
@@ -215,7 +220,7 @@ LANGUAGE_COOKIE_NAME = "zhijia_language"
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS: list[Path] = []
+STATICFILES_DIRS = [BASE_DIR / "zhijia" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -31,18 +33,25 @@ class User(BaseModel, AbstractBaseUser):
     display_name = models.CharField(_("name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UserKind.choices, default=UserKind.STAFF)
     org = models.ForeignKey(
-        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        "orgs.Org",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name=_("home unit"),
     )
     phone = EncryptedTextField(_("mobile phone"), blank=True)
     phone_index = models.CharField(max_length=64, null=True, blank=True, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
     password_changed_at = models.DateTimeField(default=timezone.now)
+    # Set when an administrator chose the password (new account, reset): the console then
+    # allows nothing but a password change (accounts.middleware.SecurityPolicyMiddleware).
+    password_must_change = models.BooleanField(default=False)
 
     objects = UserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     PERSONAL_DATA = {
         "display_name": Category.IDENTITY,
@@ -50,7 +59,7 @@ class User(BaseModel, AbstractBaseUser):
         "phone_index": Category.CONTACT,
         "password": Category.CREDENTIAL,
     }
-    NOT_PERSONAL = ("username",)
+    NOT_PERSONAL = ("username", "password_changed_at", "password_must_change")
 
     class Meta:
         ordering = ["username"]
@@ -85,7 +94,24 @@ class SmsCode(BaseModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
-    PERSONAL_DATA = {"phone_index": Category.CONTACT, "code_hash": Category.CREDENTIAL}
+    PERSONAL_DATA = {
+        "phone_index": Category.CONTACT,
+        "code_hash": Category.CREDENTIAL,
+        "ip": Category.CONTACT,
+    }
 
     class Meta:
         indexes = [models.Index(fields=["phone_index", "created_at"])]
+
+
+class SmsLoginFailure(BaseModel):
+    """One wrong SMS code for (phone, IP). LOCKOUT_FAILURES of them within LOCKOUT_MINUTES lock
+    that pair, like django-axes does for passwords; a success clears the pair's rows."""
+
+    phone_index = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    PERSONAL_DATA = {"phone_index": Category.CONTACT, "ip": Category.CONTACT}
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_index", "ip", "created_at"])]

@@ -1,7 +1,6 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -20,7 +19,9 @@ class CharacterClassesValidator:
 
     def get_help_text(self):
         return ngettext(
-            "Your password must mix at least %(n)d kind of character (lower case, upper case, digits, symbols).",
-            "Your password must mix at least %(n)d kinds of characters (lower case, upper case, digits, symbols).",
+            "Your password must mix at least %(n)d kind of character "
+            "(lower case, upper case, digits, symbols).",
+            "Your password must mix at least %(n)d kinds of characters "
+            "(lower case, upper case, digits, symbols).",
             self.min_classes,
         ) % {"n": self.min_classes}

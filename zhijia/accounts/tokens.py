@@ -13,5 +13,7 @@ from .models import ApiToken, User
 def token_issue(*, user: User) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS)
-    ApiToken.objects.create(user=user, key_hash=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires_at)
+    ApiToken.objects.create(
+        user=user, key_hash=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires_at
+    )
     return token, expires_at

@@ -1,9 +1,9 @@
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
 from zhijia.accounts.models import UserKind
+from zhijia.accounts.otp import needs_otp
 
 
 def staff_required(view):
@@ -19,11 +19,3 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def needs_otp(user) -> bool:
-    from django_otp import devices_for_user  # noqa: PLC0415
-
-    if settings.TWO_FACTOR_REQUIRED:
-        return True
-    return any(True for _ in devices_for_user(user, confirmed=True))

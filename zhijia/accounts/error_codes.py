@@ -1,0 +1,10 @@
+"""Stable error codes of the accounts domain (clients match on these, never on messages)."""
+
+INVALID_CREDENTIALS = "invalid_credentials"
+OTP_REQUIRED = "otp_required"
+LOCKED_OUT = "locked_out"
+RATE_LIMITED = "rate_limited"
+BAD_PHONE = "bad_phone"
+STAFF_PHONE = "staff_phone"
+SELF_CHANGE = "self_change"
+NOT_STAFF = "not_staff"
