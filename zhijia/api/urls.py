@@ -18,11 +18,12 @@ errors.install(api)
 
 
 def _mount() -> None:
-    from . import audit, auth, orgs
+    from . import audit, auth, identity, orgs
 
     api.add_router("/auth", auth.router)
     api.add_router("/orgs", orgs.router)
     api.add_router("/audit", audit.router)
+    api.add_router("/identity", identity.router)
 
 
 _mount()
