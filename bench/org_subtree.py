@@ -17,9 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parent.parent / 'var' / 'bench.sqlite3'}")
+os.environ.setdefault(
+    "DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parent.parent / 'var' / 'bench.sqlite3'}"
+)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -43,8 +45,15 @@ def build() -> list[Org]:
         for parent in frontier:
             for i in range(1, fanout + 1):
                 path = (parent.path if parent else "") + segment(i)
-                org = Org(id=uuid7(), name=f"u{depth}-{len(nodes)}", level=LEVELS[depth], parent=parent,
-                          path=path, depth=depth, child_seq=FANOUT[depth + 1] if depth + 1 < len(FANOUT) else 0)
+                org = Org(
+                    id=uuid7(),
+                    name=f"u{depth}-{len(nodes)}",
+                    level=LEVELS[depth],
+                    parent=parent,
+                    path=path,
+                    depth=depth,
+                    child_seq=FANOUT[depth + 1] if depth + 1 < len(FANOUT) else 0,
+                )
                 nodes.append(org)
                 nxt.append(org)
         frontier = nxt
@@ -67,8 +76,10 @@ def naive(org):
 
 def cte(org):
     table = Org._meta.db_table
-    sql = (f"WITH RECURSIVE t(id) AS (SELECT id FROM {table} WHERE id = %s "  # noqa: S608 - fixed identifiers
-           f"UNION ALL SELECT o.id FROM {table} o JOIN t ON o.parent_id = t.id) SELECT id FROM t")
+    sql = (
+        f"WITH RECURSIVE t(id) AS (SELECT id FROM {table} WHERE id = %s "
+        f"UNION ALL SELECT o.id FROM {table} o JOIN t ON o.parent_id = t.id) SELECT id FROM t"
+    )
     with connection.cursor() as cur:
         cur.execute(sql, [Org._meta.pk.get_db_prep_value(org.id, connection)])
         return {Org._meta.pk.to_python(r[0]) for r in cur.fetchall()}
@@ -78,9 +89,11 @@ def raw(org):
     table = Org._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"SELECT id FROM {table} WHERE path LIKE %s", [org.path + "%"])  # noqa: S608
+            cur.execute(f"SELECT id FROM {table} WHERE path LIKE %s", [org.path + "%"])
         else:
-            cur.execute(f"SELECT id FROM {table} WHERE path >= %s AND path < %s", [org.path, org.path[:-1] + "/"])  # noqa: S608
+            cur.execute(
+                f"SELECT id FROM {table} WHERE path >= %s AND path < %s", [org.path, org.path[:-1] + "/"]
+            )
         return {Org._meta.pk.to_python(r[0]) for r in cur.fetchall()}
 
 
@@ -104,8 +117,10 @@ def main() -> None:
         for org in targets[:5]:
             assert ours(org) == naive(org) == cte(org) == raw(org), "methods disagree"
         size = len(ours(targets[0]))
-        runs = {name: timed(fn, targets * (QUERIES // 20 // (1 + (depth == 2) * 3)))
-                for name, fn in (("ours", ours), ("naive", naive), ("cte", cte), ("raw", raw))}
+        runs = {
+            name: timed(fn, targets * (QUERIES // 20 // (1 + (depth == 2) * 3)))
+            for name, fn in (("ours", ours), ("naive", naive), ("cte", cte), ("raw", raw))
+        }
         print(f"\n{LEVELS[depth]} subtree (~{size:,} units), median ms per query:")
         for name, ms in runs.items():
             print(f"  {name:<6} {ms:8.3f} ms   ours/{name} = {runs['ours'] / ms:5.2f}")

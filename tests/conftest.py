@@ -14,7 +14,10 @@ DEMO_PASSWORD = "Demo-pass-2026"
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "postgres" in item.keywords and os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql"}:
+        if "postgres" in item.keywords and os.environ.get("DATABASE_URL", "").split(":")[0] not in {
+            "postgres",
+            "postgresql",
+        }:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
 
 
@@ -66,10 +69,14 @@ class ApiClient:
         return self.client.get(path, data, headers=self._headers(headers))
 
     def post(self, path, data=None, headers=None):
-        return self.client.post(path, data or {}, content_type="application/json", headers=self._headers(headers))
+        return self.client.post(
+            path, data or {}, content_type="application/json", headers=self._headers(headers)
+        )
 
     def patch(self, path, data=None, headers=None):
-        return self.client.patch(path, data or {}, content_type="application/json", headers=self._headers(headers))
+        return self.client.patch(
+            path, data or {}, content_type="application/json", headers=self._headers(headers)
+        )
 
     def delete(self, path, headers=None):
         return self.client.delete(path, headers=self._headers(headers))

@@ -43,5 +43,7 @@ class ResponseScanMiddleware:
             return response
         found = leaks(response.content.decode(response.charset or "utf-8", errors="replace"))
         if found:
-            raise PersonalDataLeak(f"{request.method} {request.path} shows personal data unmasked: {found[:3]}")
+            raise PersonalDataLeak(
+                f"{request.method} {request.path} shows personal data unmasked: {found[:3]}"
+            )
         return response

@@ -36,7 +36,11 @@ def test_every_personal_looking_field_is_registered():
         for field in model._meta.concrete_fields:
             key = f"{model._meta.label}.{field.name}"
             encrypted = isinstance(field, EncryptedTextField)
-            if (encrypted or LOOKS_PERSONAL.search(field.name)) and key not in registered and field.name not in allowed:
+            if (
+                (encrypted or LOOKS_PERSONAL.search(field.name))
+                and key not in registered
+                and field.name not in allowed
+            ):
                 missing.append(key)
     assert not missing, f"register these in PERSONAL_DATA or NOT_PERSONAL: {missing}"
 
@@ -53,7 +57,10 @@ def test_every_encrypted_field_is_registered():
 def test_phone_is_encrypted_at_rest_and_found_by_blind_index(demo):
     worker = User.objects.get(phone_index__isnull=False, kind="worker")
     with connection.cursor() as cur:
-        cur.execute("SELECT phone FROM accounts_user WHERE id = %s", [worker.pk.hex if connection.vendor == "sqlite" else worker.pk])
+        cur.execute(
+            "SELECT phone FROM accounts_user WHERE id = %s",
+            [worker.pk.hex if connection.vendor == "sqlite" else worker.pk],
+        )
         raw = cur.fetchone()[0]
     assert "13800000001" not in raw
     assert raw.startswith("v1:")
@@ -85,7 +92,7 @@ def test_rotate_keys_reencrypts_with_the_new_key(demo, settings):
     new_key = base64.b64encode(b"n" * 32).decode()
     old = settings.FIELD_ENCRYPTION_KEYS
     settings.FIELD_ENCRYPTION_KEYS = f"k2:{new_key},{old}"
-    call_command("rotate_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    call_command("rotate_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with connection.cursor() as cur:
         cur.execute("SELECT phone FROM accounts_user WHERE phone <> ''")
         kids = {crypto.key_id_of(row[0]) for row in cur.fetchall()}
@@ -104,7 +111,9 @@ def test_masks():
 
 
 def test_log_filter_masks_messages_and_args():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "phone %s id %s", ("13812341234", "44030419900101123X"), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "phone %s id %s", ("13812341234", "44030419900101123X"), None
+    )
     MaskPersonalDataFilter().filter(record)
     assert "13812341234" not in record.getMessage()
     assert "123X" in record.getMessage()

@@ -16,8 +16,12 @@ PROD_ENV = {
 
 
 def _manage(*args, env):
-    return subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "manage.py", *args], env={**os.environ, **env}, capture_output=True, text=True, check=False,
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -44,9 +48,9 @@ def test_seed_demo_is_idempotent(settings):
     from zhijia.accounts.models import User
     from zhijia.orgs.models import Org
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     counts = (Org.objects.count(), User.objects.count())
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert (Org.objects.count(), User.objects.count()) == counts
 
 

@@ -25,9 +25,13 @@ def install(api: NinjaAPI) -> None:
     def validation_error(request, exc: NinjaValidationError):
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
-            loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
+            loc = [
+                str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")
+            ]
             fields.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", ""))
-        return api.create_response(request, _body("invalid", _("Some fields are not valid."), fields), status=400)
+        return api.create_response(
+            request, _body("invalid", _("Some fields are not valid."), fields), status=400
+        )
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request, exc):

@@ -16,7 +16,9 @@ class BearerAuth(HttpBearer):
     def authenticate(self, request, token):
         found = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=token_hash(token), revoked=False, expires_at__gt=timezone.now(), user__is_active=True)
+            .filter(
+                key_hash=token_hash(token), revoked=False, expires_at__gt=timezone.now(), user__is_active=True
+            )
             .first()
         )
         if found is None:

@@ -11,7 +11,9 @@ class ApplicationError(Exception):
     default_code = "invalid"
     default_message = _("The request is not valid.")
 
-    def __init__(self, message: Any = None, *, code: str | None = None, fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self, message: Any = None, *, code: str | None = None, fields: dict[str, list[str]] | None = None
+    ):
         self.code = code or self.default_code
         self.message = message if message is not None else self.default_message
         self.fields = fields or {}

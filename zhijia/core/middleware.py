@@ -31,10 +31,10 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.shortcuts import render  # noqa: PLC0415
+        from django.shortcuts import render
 
-        from .audit import audit_denial  # noqa: PLC0415
-        from .errors import ApplicationError, NotFound, PermissionDenied  # noqa: PLC0415
+        from .audit import audit_denial
+        from .errors import ApplicationError, NotFound, PermissionDenied
 
         if not isinstance(exception, ApplicationError):
             return None

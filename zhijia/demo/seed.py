@@ -22,11 +22,17 @@ CAST = {
     "shenzhen_admin": ("深圳市总管理员", "深圳市总工会", [("admin", "深圳市总工会", True)]),
     "futian_staff": ("福田区总业务员", "深圳市福田区总工会", [("clerk", "深圳市福田区总工会", True)]),
     "baoan_staff": ("宝安区总业务员", "深圳市宝安区总工会", [("clerk", "深圳市宝安区总工会", True)]),
-    "fubao_staff": ("福保街道业务员", "福田区福保街道总工会", [
-        ("clerk", "福田区福保街道总工会", True), ("clerk", "深圳市福田区总工会", False)]),
+    "fubao_staff": (
+        "福保街道业务员",
+        "福田区福保街道总工会",
+        [("clerk", "福田区福保街道总工会", True), ("clerk", "深圳市福田区总工会", False)],
+    ),
     "xixiang_staff": ("西乡街道业务员", "宝安区西乡街道总工会", [("clerk", "宝安区西乡街道总工会", True)]),
-    "enterprise_staff": ("企业工会干事", "深圳河套深港科创有限公司工会委员会", [
-        ("clerk", "深圳河套深港科创有限公司工会委员会", True)]),
+    "enterprise_staff": (
+        "企业工会干事",
+        "深圳河套深港科创有限公司工会委员会",
+        [("clerk", "深圳河套深港科创有限公司工会委员会", True)],
+    ),
     "security_admin": ("安全管理员", "广东省总工会", [("security_admin", "广东省总工会", True)]),
     "auditor": ("审计员", "广东省总工会", [("auditor", "广东省总工会", True)]),
     "expert_demo": ("心理咨询专家", "新丰县总工会", [("expert", "新丰县总工会", True)]),
@@ -60,9 +66,16 @@ def _build(node, parent, by_name) -> int:
     created = 0
     org = Org.objects.filter(name=name).first()
     if org is None:
-        org = org_create(actor=None, parent=parent, name=name, short_name=short, level=level,
-                         uscc=demo_uscc(name, division), division_code=division,
-                         contact_name="工会办公室")
+        org = org_create(
+            actor=None,
+            parent=parent,
+            name=name,
+            short_name=short,
+            level=level,
+            uscc=demo_uscc(name, division),
+            division_code=division,
+            contact_name="工会办公室",
+        )
         created = 1
     by_name[name] = org
     for child in children:
@@ -80,11 +93,15 @@ def seed(password: str | None = None) -> SeedResult:
     for username, (display, home, grants) in CAST.items():
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(actor=None, username=username, password=password, org=by_name[home], display_name=display)
+            user = user_create(
+                actor=None, username=username, password=password, org=by_name[home], display_name=display
+            )
             created_users += 1
         for role, unit, subtree in grants:
             if not RoleGrant.objects.filter(user=user, org=by_name[unit], role=roles[role]).exists():
-                role_grant(actor=None, user=user, org=by_name[unit], role=roles[role], include_subtree=subtree)
+                role_grant(
+                    actor=None, user=user, org=by_name[unit], role=roles[role], include_subtree=subtree
+                )
     worker = worker_for_phone(phone=WORKER_PHONE)
     if not worker.display_name:
         worker.display_name = "张骑手"

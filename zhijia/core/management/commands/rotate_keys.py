@@ -24,24 +24,28 @@ class Command(BaseCommand):
             names = [f.name for f in fields]
             columns = [f.column for f in fields]
             changed = 0
+            manager = model._default_manager
             # Check the raw ciphertext's key id per row; rewrite (re-encrypt) rows on an old key.
-            for pk in model.objects.values_list("pk", flat=True).iterator(chunk_size=batch):
+            for pk in manager.values_list("pk", flat=True).iterator(chunk_size=batch):
                 with transaction.atomic():
-                    obj = model.objects.select_for_update().get(pk=pk)
+                    obj = manager.select_for_update().get(pk=pk)
                     stale = self._stale(model, pk, columns, current)
                     if stale:
-                        model.objects.filter(pk=pk).update(**{n: getattr(obj, n) for n in names})
+                        manager.filter(pk=pk).update(**{n: getattr(obj, n) for n in names})
                         changed += 1
             self.stdout.write(f"{model._meta.label}: {changed} rows re-encrypted with key {current!r}")
 
     @staticmethod
     def _stale(model, pk, columns, current) -> bool:
-        from django.db import connection  # noqa: PLC0415
+        from django.db import connection
 
         table = connection.ops.quote_name(model._meta.db_table)
         cols = ", ".join(connection.ops.quote_name(c) for c in columns)
         pk_col = connection.ops.quote_name(model._meta.pk.column)
         with connection.cursor() as cur:
-            cur.execute(f"SELECT {cols} FROM {table} WHERE {pk_col} = %s", [model._meta.pk.get_db_prep_value(pk, connection)])  # noqa: S608 - identifiers quoted, value bound
+            cur.execute(
+                f"SELECT {cols} FROM {table} WHERE {pk_col} = %s",  # noqa: S608 - identifiers quoted
+                [model._meta.pk.get_db_prep_value(pk, connection)],
+            )
             row = cur.fetchone()
         return any(value and crypto.key_id_of(value) != current for value in row)

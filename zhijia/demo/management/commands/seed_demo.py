@@ -9,11 +9,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.ZHIJIA_DEMO:
-            raise CommandError("seed_demo refuses to run: these settings are not a demo (ZHIJIA_DEMO is off).")
+            raise CommandError(
+                "seed_demo refuses to run: these settings are not a demo (ZHIJIA_DEMO is off)."
+            )
         result = seed()
-        self.stdout.write(f"Demo data: {result.created_orgs} units and {result.created_users} accounts created.")
+        self.stdout.write(
+            f"Demo data: {result.created_orgs} units and {result.created_users} accounts created."
+        )
         self.stdout.write("")
         self.stdout.write("Demo logins (staff console http://127.0.0.1:8000/console/):")
         for username, (display, home, _grants) in CAST.items():
             self.stdout.write(f"  {username:<17} {result.password}   {display} · {home}")
-        self.stdout.write(f"Worker H5 http://127.0.0.1:8000/h5/ : phone {WORKER_PHONE}, SMS code printed in this console")
+        self.stdout.write(
+            f"Worker H5 http://127.0.0.1:8000/h5/ : phone {WORKER_PHONE}, SMS code printed in this console"
+        )
