@@ -129,7 +129,7 @@ def test_worker_phone_login_and_language(demo, phone):
     assert "138****0001" in phone.content()
     shot(phone, "h5-me")
 
-    for lang, word in (("en", "Log out"), ("zh-hant", "登出"), ("zh-hans", "退出")):
+    for lang, word in (("en", "Log out"), ("zh-hant", "登出"), ("zh-hans", "退出登录")):
         with phone.expect_navigation():
             phone.select_option("header [data-testid=language]", lang)
         assert phone.locator("html").get_attribute("lang") == lang

@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhijia.core.fields import EncryptedTextField
 from zhijia.core.models import BaseModel
@@ -30,7 +31,7 @@ class User(BaseModel, AbstractBaseUser):
     """
 
     username = models.CharField(_("username"), max_length=150, unique=True)
-    display_name = models.CharField(_("name"), max_length=100, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=UserKind.choices, default=UserKind.STAFF)
     org = models.ForeignKey(
         "orgs.Org",

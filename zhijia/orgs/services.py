@@ -24,10 +24,14 @@ TREE_LOCK_KEY = 0x7A6A6F7267  # "zjorg": the advisory lock taken by _tree_lock
 _PHONE_CHARS = re.compile(r"[0-9+\-()#]+")
 
 USCC_MESSAGES = {
-    "bad_length": gettext_lazy("must be 18 characters"),
-    "bad_character": gettext_lazy("contains a character not allowed (I, O, Z, S, V are never used)"),
-    "bad_authority": gettext_lazy("first character must be 1-9, A, N or Y"),
-    "bad_checksum": gettext_lazy("check character does not match: please re-check the code"),
+    "bad_length": gettext_lazy("Unified social credit code must be 18 characters."),
+    "bad_character": gettext_lazy(
+        "Unified social credit code contains a character not allowed (I, O, Z, S, V are never used)."
+    ),
+    "bad_authority": gettext_lazy("Unified social credit code must start with 1-9, A, N or Y."),
+    "bad_checksum": gettext_lazy(
+        "Unified social credit code check character does not match: please re-check it."
+    ),
 }
 
 
@@ -56,9 +60,7 @@ def clean_org_fields(
         try:
             uscc = validate_uscc(uscc)
         except USCCError as exc:
-            errors["uscc"] = [
-                _("Unified social credit code %(reason)s.") % {"reason": USCC_MESSAGES[exc.code]}
-            ]
+            errors["uscc"] = [str(USCC_MESSAGES[exc.code])]
     division_code = (division_code or "").strip()
     if division_code and (len(division_code) != 6 or not division_code.isdigit()):
         errors["division_code"] = [_("Administrative division code must be 6 digits.")]
