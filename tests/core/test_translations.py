@@ -12,7 +12,9 @@ LOCALE = Path(__file__).resolve().parents[2] / "zhijia" / "locale"
 @pytest.mark.parametrize("lang", ["zh_Hans", "zh_Hant"])
 def test_every_message_is_translated(lang):
     po = polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
-    missing = [e.msgid for e in po if not e.obsolete and (e.fuzzy or not (e.msgstr or e.msgstr_plural.get(0)))]
+    missing = [
+        e.msgid for e in po if not e.obsolete and (e.fuzzy or not (e.msgstr or e.msgstr_plural.get(0)))
+    ]
     assert not missing, f"{lang}: untranslated or fuzzy: {missing[:10]}"
 
 
@@ -23,7 +25,9 @@ def test_compiled_catalogue_is_up_to_date(lang):
     compiled = {(e.msgctxt, e.msgid): (e.msgstr, {int(k): v for k, v in e.msgstr_plural.items()}) for e in mo}
     for e in po.translated_entries():
         source = (e.msgstr, {int(k): v for k, v in e.msgstr_plural.items()})
-        assert compiled.get((e.msgctxt, e.msgid)) == source, f"{lang}: {e.msgid!r} differs in django.mo — run `make messages`"
+        assert compiled.get((e.msgctxt, e.msgid)) == source, (
+            f"{lang}: {e.msgid!r} differs in django.mo — run `make messages`"
+        )
 
 
 def test_languages_render():

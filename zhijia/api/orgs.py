@@ -13,6 +13,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhijia.core.masking import mask_phone
 from zhijia.orgs import services
+from zhijia.orgs.access import require_cap
+from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.enums import OrgLevel, OrgStatus
 from zhijia.orgs.models import Org
 from zhijia.orgs.permissions import access_org
@@ -75,7 +77,8 @@ def list_orgs(request: HttpRequest, parent: UUID | None = None, q: str | None = 
 
     `limit` (default 100, at most 500: more is a 400) and `offset` page the list. `parent`: only
     its direct children (404 outside your scope). `q`: name or short name contains, pinyin
-    initials prefix, full pinyin, or the exact USCC."""
+    initials prefix, full pinyin, or the exact USCC. 403 without orgs.view anywhere."""
+    require_cap(request.user, Cap.ORGS_VIEW)
     parent_org = access_org(actor=request.user, id=parent) if parent else None
     return org_list(actor=request.user, parent=parent_org, q=(q or "")[:100])
 
