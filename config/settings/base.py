@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zhijia.core",
     "zhijia.orgs",
     "zhijia.accounts",
+    "zhijia.members",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",

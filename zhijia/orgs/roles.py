@@ -6,15 +6,31 @@ from django.utils.translation import gettext_lazy as _
 from .capabilities import Cap
 from .enums import Separation
 
+MEMBER_WORK = [
+    Cap.MEMBERS_VIEW,
+    Cap.MEMBERS_MANAGE,
+    Cap.MEMBERS_REVIEW,
+    Cap.MEMBERS_IMPORT,
+    Cap.MEMBERS_EXPORT,
+]
+
 BUILTIN_ROLES = {
     # code: (name, separation class, capabilities)
     "admin": (
         _("Administrator"),
         Separation.SYSTEM,
-        [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, Cap.USERS_VIEW, Cap.USERS_MANAGE],
+        [
+            Cap.ORGS_VIEW,
+            Cap.ORGS_MANAGE,
+            Cap.USERS_VIEW,
+            Cap.USERS_MANAGE,
+            *MEMBER_WORK,
+            Cap.MEMBERS_REVEAL,
+            Cap.MEMBERS_EXPORT_APPROVE,
+        ],
     ),
-    "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE]),
-    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW]),
+    "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK]),
+    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW]),
     "security_admin": (
         _("Security administrator"),
         Separation.SECURITY,

@@ -1,5 +1,16 @@
 from .audit import AuditEntry, AuditOutcome, AuditSeal
 from .base import BaseModel
+from .calendar import CalendarDay, CalendarDayKind, Counter
 from .imports import ImportJob, ImportStatus
 
-__all__ = ["AuditEntry", "AuditOutcome", "AuditSeal", "BaseModel", "ImportJob", "ImportStatus"]
+__all__ = [
+    "AuditEntry",
+    "AuditOutcome",
+    "AuditSeal",
+    "BaseModel",
+    "CalendarDay",
+    "CalendarDayKind",
+    "Counter",
+    "ImportJob",
+    "ImportStatus",
+]

@@ -1,0 +1,1 @@
+"""Writes of the members domain, one module per use-case family."""
