@@ -30,7 +30,7 @@ lint: setup
 	$(UV) run --frozen ruff format --check .
 
 types: setup
-	$(UV) run --frozen mypy zhijia/core zhijia/orgs zhijia/accounts
+	$(UV) run --frozen mypy zhijia/core zhijia/orgs zhijia/accounts zhijia/members
 
 layers: setup
 	$(UV) run --frozen lint-imports

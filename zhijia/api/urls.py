@@ -18,12 +18,15 @@ errors.install(api)
 
 
 def _mount() -> None:
-    from . import audit, auth, identity, orgs
+    from . import audit, auth, identity, join, members, orgs
 
     api.add_router("/auth", auth.router)
     api.add_router("/orgs", orgs.router)
     api.add_router("/audit", audit.router)
     api.add_router("/identity", identity.router)
+    # These routers spell out their paths: /join-applications, /transfers; /members, /me/member-card…
+    api.add_router("", join.router)
+    api.add_router("", members.router)
 
 
 _mount()

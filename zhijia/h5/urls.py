@@ -5,4 +5,6 @@ from django.urls import include, path
 app_name = "h5"
 urlpatterns = [
     path("", include("zhijia.h5.accounts.urls")),
+    path("join/", include("zhijia.h5.members.urls_joining")),
+    path("card/", include("zhijia.h5.members.urls_card")),
 ]

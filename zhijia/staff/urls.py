@@ -10,5 +10,6 @@ urlpatterns = [
     path("unit/", views.switch_unit, name="switch_unit"),
     path("", include("zhijia.staff.accounts.urls")),
     path("orgs/", include("zhijia.staff.orgs.urls")),
+    path("members/", include("zhijia.staff.members.urls")),
     path("audit/", include("zhijia.staff.audit.urls")),
 ]

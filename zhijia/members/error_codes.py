@@ -1,0 +1,13 @@
+"""Stable error codes of the members domain (clients match on these, never on messages)."""
+
+ALREADY_MEMBER = "already_member"
+APPLICATION_OPEN = "application_open"
+INVALID_TRANSITION = "invalid_transition"
+NOT_A_UNION_TO_JOIN = "not_a_union_to_join"
+CONSENT_REQUIRED = "consent_required"
+TRANSFER_OPEN = "transfer_open"
+SAME_UNION = "same_union"
+CARD_INVALID = "card_invalid"
+CARD_EXPIRED = "card_expired"
+EXPORT_NOT_APPROVED = "export_not_approved"
+SELF_APPROVAL = "self_approval"

@@ -1,0 +1,1 @@
+"""Reads of the members domain, one module per use-case family."""
