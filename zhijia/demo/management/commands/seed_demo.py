@@ -17,9 +17,9 @@ class Command(BaseCommand):
             f"Demo data: {result.created_orgs} units and {result.created_users} accounts created."
         )
         self.stdout.write("")
-        self.stdout.write("Demo logins (staff console http://127.0.0.1:8000/console/):")
+        self.stdout.write("Demo logins for the staff console (/console/):")
         for username, (display, home, _grants) in CAST.items():
             self.stdout.write(f"  {username:<17} {result.password}   {display} · {home}")
         self.stdout.write(
-            f"Worker H5 http://127.0.0.1:8000/h5/ : phone {WORKER_PHONE}, SMS code printed in this console"
+            f"Worker pages (/h5/): phone {WORKER_PHONE}; the SMS code is printed in this console"
         )
