@@ -51,7 +51,7 @@ def clean_person(data: dict[str, Any], *, today: date | None = None) -> dict[str
         value = str(data.get(field) or "").strip()
         if value and value not in allowed:
             errors[field] = [_("Choose a valid option.")]
-        elif field in data:
+        elif field in data and not (field in out and not value):  # blank never erases what the ID gave
             out[field] = value
     for field, limit in TEXT_LIMITS.items():
         if field in data:
