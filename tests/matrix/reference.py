@@ -57,5 +57,22 @@ def holds_grant_on(user, org: Org) -> int | None:
     return None if RoleGrant.objects.filter(user=user, org=org).exists() else 404
 
 
+def staff_only_for_workers(user, org, objs) -> int | None:
+    """Joining is for workers with a verified phone: staff accounts get 403."""
+    return None if user.kind == "worker" else 403
+
+
+def transfer_rule(user, org, objs, cap: str | None = "members.review") -> int | None:
+    """A transfer is visible to anyone with a grant on its sending or receiving union (else 404);
+    deciding it needs `cap` on the receiving union (else 403)."""
+    transfer = objs["transfer"]
+    visible = _units(user.id, None)
+    if transfer.from_org_id not in visible and transfer.to_org_id not in visible:
+        return 404
+    if cap is not None and transfer.to_org_id not in _units(user.id, cap):
+        return 403
+    return None
+
+
 def first(*results: int | None) -> int | None:
     return next((r for r in results if r is not None), None)

@@ -4,17 +4,21 @@ Flow: the interface calls `import_job_start`, which stores the upload on a core 
 enqueues the domain's Celery task when the transaction commits. The task calls
 `import_job_run`, which reads the first sheet with python-calamine, hands each row to the
 domain's handler in its own transaction (a bad row never undoes a good one), records counts and
-per-row errors on the job and writes one audit entry. `error_report` is the downloadable list of
-bad rows. `workbook_bytes` writes templates and exports with openpyxl; every string cell that a
-spreadsheet would run as a formula (= + - @, tab, CR) is escaped with a leading apostrophe, and
-`cell_text` removes that escape again, so our own exports re-import unchanged.
+per-row errors on the job and writes one audit entry. Large imports (member ledgers) use
+`import_job_run_batched` instead: the rows stream from the sheet in batches to a batch handler,
+which validates each row on its own but writes the good ones of a batch together, reporting
+bad rows with the same per-row errors; progress is saved after every batch.
+`error_report` is the downloadable list of bad rows. `workbook_bytes` writes templates and
+exports with openpyxl; every string cell that a spreadsheet would run as a formula (= + - @,
+tab, CR) is escaped with a leading apostrophe, and `cell_text` removes that escape again, so
+our own exports re-import unchanged.
 """
 
 import io
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -26,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from .audit import audit_log
 from .errors import ApplicationError, ValidationFailed
@@ -67,6 +71,27 @@ class ImportFileError(Exception):
 # A handler gets the importing user and one row ({column key: text}), validates and writes it
 # through the domain's services, and returns a RowResult; it raises ApplicationError for a bad row.
 RowHandler = Callable[..., RowResult]
+
+
+@dataclass
+class BatchResult:
+    """What a batch handler did with its rows: counts per RowResult value (and "errors"), and
+    the per-row error entries ({"row", "field", "message"})."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, result: RowResult) -> None:
+        self.counts[RowResult(result).value] += 1
+
+    def reject(self, number: int, exc: ApplicationError) -> None:
+        self.errors.extend(row_errors(number, exc))
+        self.counts["errors"] += 1
+
+
+# A batch handler gets the importing user, the unit imported into and a list of
+# (row number, row) pairs, and returns a BatchResult; it must report every bad row itself.
+BatchHandler = Callable[..., BatchResult]
 
 
 def escape_formula(value: Any) -> Any:
@@ -123,35 +148,64 @@ def workbook_bytes(
     return out.getvalue()
 
 
-def read_rows(source: bytes, columns: Sequence[Column]) -> list[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, {column key: text}) for each data row of the first sheet.
-
-    Row 1 (the first non-blank row) holds the headers, matched to columns by header or key, in
-    any order; blank rows and a template's hint row are skipped. Raises ImportFileError."""
+def _open_sheet(source: bytes) -> CalamineSheet:
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(source)).get_sheet_by_index(0)
-        grid = sheet.to_python(skip_empty_area=False)
+        return CalamineWorkbook.from_filelike(io.BytesIO(source)).get_sheet_by_index(0)
     except (CalamineError, ValueError, IndexError) as exc:
         raise ImportFileError(_("The file is not a readable xlsx workbook.")) from exc
-    lines = [(number, [cell_text(v) for v in cells]) for number, cells in enumerate(grid, start=1)]
-    lines = [(number, cells) for number, cells in lines if any(cells)]
-    if not lines:
-        raise ImportFileError(_("The file is empty."))
-    header = lines[0][1]
+
+
+def _lines(sheet: CalamineSheet) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cell texts) of each non-blank row, converted one at a time."""
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        texts = [cell_text(v) for v in cells]
+        if any(texts):
+            yield number, texts
+
+
+def _data_rows(
+    lines: Iterator[tuple[int, list[str]]], header: list[str], columns: Sequence[Column]
+) -> Iterator[tuple[int, dict[str, str]]]:
     index = _match_headers(header, columns)
     hints = {c.key: c.hint for c in columns if c.key in index and c.hint}
-    rows = []
-    for number, cells in lines[1:]:
+    for number, cells in lines:
         row = {
             c.key: (cells[index[c.key]] if c.key in index and index[c.key] < len(cells) else "")
             for c in columns
         }
         is_hint_row = bool(hints) and all(row[key] == hint for key, hint in hints.items())
         if not is_hint_row:
-            rows.append((number, row))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
-    return rows
+            yield number, row
+
+
+def read_rows(
+    source: bytes, columns: Sequence[Column], *, max_rows: int = MAX_ROWS
+) -> list[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {column key: text}) for each data row of the first sheet.
+
+    Row 1 (the first non-blank row) holds the headers, matched to columns by header or key, in
+    any order; blank rows and a template's hint row are skipped. Raises ImportFileError."""
+    _estimate, rows = iter_rows(source, columns, max_rows=max_rows)
+    found = list(rows)
+    if len(found) > max_rows:
+        raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": max_rows})
+    return found
+
+
+def iter_rows(
+    source: bytes, columns: Sequence[Column], *, max_rows: int = MAX_ROWS
+) -> tuple[int, Iterator[tuple[int, dict[str, str]]]]:
+    """Like read_rows, streaming: (an estimate of the number of data rows, an iterator of rows).
+    Rows become Python objects one at a time, so memory does not grow with the file's length.
+    A sheet taller than max_rows + 2 (header, hint row) is refused before any row is read."""
+    sheet = _open_sheet(source)
+    if sheet.height > max_rows + 2:
+        raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": max_rows})
+    lines = _lines(sheet)
+    first = next(lines, None)
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    return max(sheet.height - 1, 0), _data_rows(lines, first[1], columns)
 
 
 def _match_headers(header: list[str], columns: Sequence[Column]) -> dict[str, int]:
@@ -172,13 +226,13 @@ def _match_headers(header: list[str], columns: Sequence[Column]) -> dict[str, in
 
 @transaction.atomic
 def import_job_start(
-    *, actor: Any, kind: str, org: Any, filename: str, source: bytes, task: Any
+    *, actor: Any, kind: str, org: Any, filename: str, source: bytes, task: Any, max_bytes: int = MAX_BYTES
 ) -> ImportJob:
     """Store an upload as a pending ImportJob and enqueue `task.delay(job_id)` on commit (inline
     when Celery runs eagerly). The caller has checked the actor's right to import into `org`.
     Raises ValidationFailed on the field "file" for an oversized or non-xlsx upload."""
-    if len(source) > MAX_BYTES or not source.startswith(XLSX_MAGIC):
-        msg = _("Upload an .xlsx file of at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
+    if len(source) > max_bytes or not source.startswith(XLSX_MAGIC):
+        msg = _("Upload an .xlsx file of at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}
         raise ValidationFailed(msg, code="bad_file", fields={"file": [msg]})
     job = ImportJob.objects.create(
         kind=kind, org=org, created_by=actor, filename=filename[:255], source=source
@@ -191,45 +245,91 @@ def import_job_start(
 def import_job_run(
     job_id: Any, *, columns: Sequence[Column], handle_row: RowHandler, audit_action: str
 ) -> ImportJob:
-    """Run an import job; safe to retry (a finished job is left alone, an interrupted one starts
-    over, which is harmless because handlers must be idempotent: re-importing a row updates the
-    row it created). The actor is the job's creator, so rows re-enter the creator's scope."""
+    """Run an import job row by row, each row in its own savepoint (see import_job_run_batched).
+    Handlers must be idempotent: re-importing a row updates the row it created."""
+    return import_job_run_batched(
+        job_id,
+        columns=columns,
+        handle_batch=row_by_row(handle_row),
+        audit_action=audit_action,
+        batch_size=PROGRESS_EVERY,
+    )
+
+
+def row_by_row(handle_row: RowHandler) -> BatchHandler:
+    """A batch handler calling `handle_row(actor=, row=)` for each row in its own transaction."""
+
+    def handle(*, actor: Any, unit: Any, rows: list[tuple[int, dict[str, str]]]) -> BatchResult:
+        result = BatchResult()
+        for number, row in rows:
+            try:
+                with transaction.atomic():
+                    result.add(handle_row(actor=actor, row=row))
+            except ApplicationError as exc:
+                result.reject(number, exc)
+        return result
+
+    return handle
+
+
+def _batches(
+    rows: Iterator[tuple[int, dict[str, str]]], size: int
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    batch: list[tuple[int, dict[str, str]]] = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_job_run_batched(
+    job_id: Any,
+    *,
+    columns: Sequence[Column],
+    handle_batch: BatchHandler,
+    audit_action: str,
+    batch_size: int = 500,
+    max_rows: int = MAX_ROWS,
+) -> ImportJob:
+    """Run an import job: stream the rows in batches to `handle_batch(actor=, unit=, rows=)`,
+    save counts and errors after each batch, and write one audit entry with the totals.
+
+    Safe to retry: a finished job is left alone, an interrupted one starts over, which is
+    harmless because handlers must be idempotent. The actor is the job's creator and the unit
+    the job's org, so rows re-enter the creator's scope. An unexpected exception ends the job
+    as failed (rows of earlier batches stay imported)."""
     job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return job
     job.status, job.processed_rows, job.errors, job.message = ImportStatus.RUNNING, 0, [], ""
     job.save(update_fields=["status", "processed_rows", "errors", "message", "updated_at"])
     try:
-        rows = read_rows(bytes(job.source), columns)
+        job.total_rows, rows = iter_rows(bytes(job.source), columns, max_rows=max_rows)
     except ImportFileError as exc:
         return _finish(job, ImportStatus.FAILED, Counter(), str(exc), audit_action)
-    job.total_rows = len(rows)
     counts: Counter[str] = Counter()
-    number = 0
+    done = first = 0
     try:
-        for done, (number, row) in enumerate(rows, start=1):
-            try:
-                with transaction.atomic():
-                    counts[RowResult(handle_row(actor=job.created_by, row=row)).value] += 1
-            except ApplicationError as exc:
-                job.errors.extend(_row_errors(number, exc))
-                counts["errors"] += 1
-            if done % PROGRESS_EVERY == 0:
-                _save_progress(job, done, counts)
+        for batch in _batches(rows, batch_size):
+            first = batch[0][0]
+            result = handle_batch(actor=job.created_by, unit=job.org, rows=batch)
+            counts.update(result.counts)
+            job.errors.extend(result.errors)
+            done += len(batch)
+            _save_progress(job, done, counts)
     except Exception:  # a bug must end the job visibly as failed, not leave it "running"
-        logger.exception("import job %s failed at row %s", job.pk, number)
-        return _finish(
-            job,
-            ImportStatus.FAILED,
-            counts,
-            _("Internal error at row %(row)d.") % {"row": number},
-            audit_action,
-        )
-    job.processed_rows = len(rows)
+        logger.exception("import job %s failed in the batch starting at row %s", job.pk, first)
+        msg = _("Internal error at row %(row)d.") % {"row": first}
+        return _finish(job, ImportStatus.FAILED, counts, msg, audit_action)
+    job.total_rows = job.processed_rows = done
     return _finish(job, ImportStatus.DONE, counts, "", audit_action)
 
 
-def _row_errors(number: int, exc: ApplicationError) -> list[dict[str, Any]]:
+def row_errors(number: int, exc: ApplicationError) -> list[dict[str, Any]]:
+    """The error entries of one bad row: one per field message (or one for the row)."""
     if not exc.fields:
         return [{"row": number, "field": "", "message": str(exc.message)}]
     return [
@@ -239,6 +339,7 @@ def _row_errors(number: int, exc: ApplicationError) -> list[dict[str, Any]]:
 
 def _save_progress(job: ImportJob, done: int, counts: Counter[str]) -> None:
     job.processed_rows = done
+    job.total_rows = max(job.total_rows, done)
     job.created_count, job.updated_count, job.error_count = (
         counts["created"],
         counts["updated"],

@@ -12,6 +12,7 @@ from zhijia.accounts.services import user_create, worker_for_phone
 from zhijia.orgs.models import Org, Role, RoleGrant
 from zhijia.orgs.services import org_create, role_grant
 
+from .members import seed_generated, seed_members
 from .tree import TREE, demo_uscc
 
 WORKER_PHONE = "13800000001"
@@ -45,6 +46,7 @@ class SeedResult:
     password: str
     created_orgs: int
     created_users: int
+    created_members: int = 0
 
 
 def demo_password() -> str:
@@ -84,7 +86,9 @@ def _build(node, parent, by_name) -> int:
 
 
 @transaction.atomic
-def seed(password: str | None = None) -> SeedResult:
+def seed(password: str | None = None, *, members: bool = False, generated: int = 0) -> SeedResult:
+    """The tree and the cast; with `members`, the ~40 demo members (zhijia.demo.members) and
+    `generated` more for benchmarks. The test fixture seeds no members unless a test asks."""
     password = password or demo_password()
     by_name: dict[str, Org] = {}
     created_orgs = _build(TREE, None, by_name)
@@ -106,4 +110,12 @@ def seed(password: str | None = None) -> SeedResult:
     if not worker.display_name:
         worker.display_name = "张骑手"
         worker.save(update_fields=["display_name"])
-    return SeedResult(password=password, created_orgs=created_orgs, created_users=created_users)
+    created_members = 0
+    if members or generated:
+        created_members = seed_members().created + seed_generated(generated)
+    return SeedResult(
+        password=password,
+        created_orgs=created_orgs,
+        created_users=created_users,
+        created_members=created_members,
+    )

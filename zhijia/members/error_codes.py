@@ -11,3 +11,10 @@ CARD_INVALID = "card_invalid"
 CARD_EXPIRED = "card_expired"
 EXPORT_NOT_APPROVED = "export_not_approved"
 SELF_APPROVAL = "self_approval"
+# joining and transfers
+UNION_REQUIRED = "union_required"
+REASON_REQUIRED = "reason_required"
+IDENTITY_IN_USE = "identity_in_use"
+PERSON_MISMATCH = "person_mismatch"
+NOT_ACTIVE_MEMBER = "not_active_member"
+WORKER_ONLY = "worker_only"  # the action is a worker's own; staff accounts cannot take it

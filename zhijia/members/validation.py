@@ -111,7 +111,10 @@ def _given_birth(data, errors) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    parsed = parse_date(str(value).strip()[:10])
+    try:
+        parsed = parse_date(str(value).strip()[:10])
+    except ValueError:  # well-formed but impossible, e.g. 1990-02-30
+        parsed = None
     if parsed is None:
         errors["birth_date"] = [_("Enter a valid date (YYYY-MM-DD).")]
     return parsed

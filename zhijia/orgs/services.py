@@ -1,6 +1,7 @@
 """Writes of the orgs domain. Callers have already passed the access check (orgs.permissions)."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -33,6 +34,21 @@ USCC_MESSAGES = {
         "Unified social credit code check character does not match: please re-check it."
     ),
 }
+
+
+# Other domains refuse a dissolve through these hooks (orgs imports no domain): each guard gets
+# the unit and returns an error code, or None to allow. The members domain registers one that
+# answers has_active_members (MembersConfig.ready).
+DISSOLVE_GUARDS: list[Callable[[Org], str | None]] = []
+DISSOLVE_GUARD_MESSAGES = {"has_active_members": gettext_lazy("The unit still has active members.")}
+
+
+def _check_dissolve_guards(org: Org) -> None:
+    for guard in DISSOLVE_GUARDS:
+        code = guard(org)
+        if code:
+            message = DISSOLVE_GUARD_MESSAGES.get(code, gettext_lazy("This unit cannot be dissolved now."))
+            raise Conflict(message, code=code)
 
 
 def pinyin_fields(name: str) -> dict[str, str]:
@@ -315,7 +331,8 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
 def org_dissolve(*, actor: Any, org: Org) -> Org:
     """Mark an active unit dissolved. The caller has checked orgs.manage on `org`. Refused with
     409 has_active_children while any child is active (dissolve or move them first) and
-    already_dissolved if it is. The members domain adds its has_active_members refusal here.
+    already_dissolved if it is, and with the code of any DISSOLVE_GUARDS entry that objects
+    (members: has_active_members).
     Grants on a dissolved unit stop counting (orgs.access.grants_of). Writes `org.dissolve`."""
     status = Org.objects.select_for_update().values_list("status", flat=True).get(pk=org.pk)
     if status != OrgStatus.ACTIVE:
@@ -325,6 +342,7 @@ def org_dissolve(*, actor: Any, org: Org) -> Org:
             _("This unit still has active sub-units; dissolve or move them first."),
             code=error_codes.HAS_ACTIVE_CHILDREN,
         )
+    _check_dissolve_guards(org)
     org.status = OrgStatus.DISSOLVED
     org.save(update_fields=["status", "updated_at"])
     audit_log(actor=actor, action="org.dissolve", obj=org, data={"name": org.name})

@@ -10,10 +10,19 @@ from .units import current_unit, granted_units
 NAV = [
     ("staff:home", _("Home"), "house", None),
     ("staff:org_list", _("Organisations"), "diagram-3", Cap.ORGS_VIEW),
+    ("staff:member_list", _("Members"), "person-vcard", Cap.MEMBERS_VIEW),
+    ("staff:application_list", _("Join applications"), "person-plus", Cap.MEMBERS_REVIEW),
+    ("staff:transfer_list", _("Transfers"), "arrow-left-right", Cap.MEMBERS_REVIEW),
+    ("staff:member_import", _("Member ledgers"), "file-earmark-spreadsheet", Cap.MEMBERS_IMPORT),
+    ("staff:card_verify", _("Check a member card"), "qr-code-scan", Cap.MEMBERS_VIEW),
+    ("staff:data_request_list", _("Personal-data requests"), "shield-check", Cap.MEMBERS_MANAGE),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
     ("staff:audit_list", _("Audit log"), "journal-check", Cap.AUDIT_READ),
     ("staff:security", _("My security"), "shield-lock", None),
 ]
+
+
+EXACT = {"staff:home", "staff:member_list"}  # their URLs prefix other entries' URLs
 
 
 def console(request):
@@ -26,6 +35,6 @@ def console(request):
     for name, label, icon, cap in NAV:
         if cap is None or cap in caps:
             url = reverse(name)
-            active = request.path == url if name == "staff:home" else request.path.startswith(url)
+            active = request.path == url if name in EXACT else request.path.startswith(url)
             nav.append({"url": url, "label": label, "icon": icon, "active": active})
     return {"nav": nav, "units": granted_units(user), "current_unit": current_unit(request), "caps": caps}

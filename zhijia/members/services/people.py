@@ -21,9 +21,11 @@ def person_upsert(*, actor: Any, data: dict[str, Any], today: date | None = None
     (person, created). Audits person.create / person.update with the changed field names only."""
     fields = clean_person(data, today=today)
     fields.update(pinyin_fields(fields["name"]))
-    person = Person.objects.select_for_update().filter(id_index=fields["id_index"]).first()
-    created = person is None
-    if created:
+    found = Person.objects.select_for_update().filter(id_index=fields["id_index"]).first()
+    created = found is None
+    if found is not None:
+        person = found
+    else:
         try:
             with transaction.atomic():
                 person = Person.objects.create(**fields)

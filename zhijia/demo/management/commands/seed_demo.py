@@ -7,14 +7,24 @@ from zhijia.demo.seed import CAST, WORKER_PHONE, seed
 class Command(BaseCommand):
     help = "Load the demo organisation tree and named cast (idempotent). Refuses production settings."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also generate N members for benchmarks (the same N again creates none)",
+        )
+
     def handle(self, *args, **options):
         if not settings.ZHIJIA_DEMO:
             raise CommandError(
                 "seed_demo refuses to run: these settings are not a demo (ZHIJIA_DEMO is off)."
             )
-        result = seed()
+        result = seed(members=True, generated=options["members"])
         self.stdout.write(
-            f"Demo data: {result.created_orgs} units and {result.created_users} accounts created."
+            f"Demo data: {result.created_orgs} units, {result.created_users} accounts and "
+            f"{result.created_members} members created."
         )
         self.stdout.write("")
         self.stdout.write("Demo logins for the staff console (/console/):")

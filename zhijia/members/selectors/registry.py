@@ -1,0 +1,146 @@
+"""Reads of the member registry and of personal-data requests, already limited to the actor's
+scope. Everything here returns model rows; interfaces mask what they show (core.masking)."""
+
+import re
+from typing import Any
+
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
+
+from zhijia.accounts.phones import is_mobile, normalize_phone, phone_index
+from zhijia.core.errors import NotFound, PermissionDenied
+from zhijia.core.validators.identity import IdentityError, validate_identity
+from zhijia.core.validators.text import normalize
+from zhijia.orgs.access import check, scope_for
+from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.enums import OrgStatus
+from zhijia.orgs.models import Org
+from zhijia.orgs.tree import subtree_q
+
+from ..enums import DataRequestStatus, IdType, MemberStatus
+from ..models import DataRequest, JoinApplication, Membership, MembershipEvent, Person
+from ..permissions import _uuid_or_404
+from ..validation import id_index
+
+_LETTERS = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def member_list(
+    *, actor: Any, q: str | None = None, org: Org | None = None, status: str | None = None
+) -> QuerySet[Membership]:
+    """Memberships in the actor's members.view scope, person and union fetched, ordered by
+    pinyin. `org`: only that union's subtree (the caller has checked it). `status`: one
+    MemberStatus. `q`: see member_search_q."""
+    qs = (
+        Membership.objects.filter(scope_for(actor, Cap.MEMBERS_VIEW).q("org"))
+        .select_related("person", "org")
+        .order_by("person__name_pinyin", "person__name", "id")
+    )
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org__path"))
+    if status:
+        qs = qs.filter(status=status) if status in MemberStatus.values else qs.none()
+    if q and q.strip():
+        qs = qs.filter(member_search_q(q))
+    return qs
+
+
+def member_search_q(text: str) -> Q:
+    """Name contains; full pinyin contains or initials prefix (张三 by `zs`); the last four
+    digits of the phone, or a whole mobile number; the exact member number; the exact identity
+    number of any document type (normalised, validated, then looked up by blind index only)."""
+    text = text.strip()[:100]
+    cond = Q(person__name__icontains=text) | Q(member_no=text)
+    compact = normalize(text, upper=False).lower()
+    if _LETTERS.fullmatch(compact):
+        cond |= Q(person__name_initials__startswith=compact) | Q(person__name_pinyin__contains=compact)
+    if _DIGITS.fullmatch(compact):
+        cond |= Q(member_no=compact)
+        if len(compact) == 4:
+            cond |= Q(person__phone_last4=compact)
+        phone = normalize_phone(compact)
+        if is_mobile(phone):
+            cond |= Q(person__phone_index=phone_index(phone))
+    indexes = _identity_indexes(text)
+    if indexes:
+        cond |= Q(person__id_index__in=indexes)
+    return cond
+
+
+def _identity_indexes(text: str) -> list[str]:
+    found = []
+    for id_type in IdType.values:
+        try:
+            result = validate_identity(id_type, text)
+        except IdentityError:
+            continue
+        found.append(id_index(result.id_type, result.normalized))
+    return found
+
+
+def member_get(*, actor: Any, id: Any) -> Membership:
+    """One membership with person, union, family and history (events with their unions and
+    actors) fetched. 404 when missing or outside scope, 403 inside without members.view."""
+    membership = (
+        Membership.objects.select_related("person", "org")
+        .prefetch_related(
+            Prefetch(
+                "events", queryset=MembershipEvent.objects.select_related("from_org", "to_org", "actor")
+            ),
+            "person__family",
+        )
+        .filter(pk=_uuid_or_404(id))
+        .first()
+    )
+    if membership is None:
+        raise NotFound(code="not_found")
+    check(actor, Cap.MEMBERS_VIEW, membership.org)
+    return membership
+
+
+def member_register_targets(*, actor: Any, within: Org | None = None) -> QuerySet[Org]:
+    """Active unions the actor may register members in (members.manage), inside `within`."""
+    qs = Org.objects.filter(scope_for(actor, Cap.MEMBERS_MANAGE).q(""), status=OrgStatus.ACTIVE)
+    if within is not None:
+        qs = qs.filter(subtree_q(within.path))
+    return qs.order_by("path")
+
+
+def member_org(*, actor: Any, id: Any) -> Org:
+    """The union `id` for a members filter: 404 outside scope, 403 without members.view."""
+    org = Org.objects.filter(pk=_uuid_or_404(id)).first()
+    if org is None:
+        raise NotFound(code="not_found")
+    check(actor, Cap.MEMBERS_VIEW, org)
+    return org
+
+
+def _person_orgs(person: Person) -> list[Org]:
+    orgs = [m.org for m in person.memberships.select_related("org")]
+    return orgs + [a.org for a in person.applications.select_related("org")]
+
+
+def data_request_list(*, actor: Any, status: str | None = None) -> QuerySet[DataRequest]:
+    """Requests of people with a membership or join application in the actor's members.manage
+    scope, open ones first, oldest first."""
+    scope = scope_for(actor, Cap.MEMBERS_MANAGE)
+    in_scope = Exists(Membership.objects.filter(scope.q("org"), person=OuterRef("person"))) | Exists(
+        JoinApplication.objects.filter(scope.q("org"), person=OuterRef("person"))
+    )
+    qs = DataRequest.objects.filter(in_scope).select_related("person", "handled_by")
+    qs = qs.order_by(Case(When(status=DataRequestStatus.OPEN, then=0), default=1), "created_at")
+    return qs.filter(status=status) if status else qs
+
+
+def data_request_get(*, actor: Any, id: Any) -> DataRequest:
+    """One request, placed at every union the person has a membership or application in:
+    404 when none is in the actor's scope, 403 when none is in their members.manage scope."""
+    request = DataRequest.objects.select_related("person", "handled_by").filter(pk=_uuid_or_404(id)).first()
+    if request is None:
+        raise NotFound(code="not_found")
+    orgs = _person_orgs(request.person)
+    if not any(scope_for(actor).contains(org) for org in orgs):
+        raise NotFound(code="not_found")
+    if not any(scope_for(actor, Cap.MEMBERS_MANAGE).contains(org) for org in orgs):
+        raise PermissionDenied(code="permission_denied")
+    return request
