@@ -20,8 +20,10 @@ def main() -> None:
     source = {(e.msgctxt, e.msgid): e for e in hans}
     for entry in hant:
         src = source.get((entry.msgctxt, entry.msgid))
-        if src is None or "manual" in (entry.tcomment or ""):
+        if src is None or ("manual" in (entry.tcomment or "") and not entry.fuzzy):
             continue
+        if entry.fuzzy:  # makemessages' guess may carry another entry's "manual" marker
+            entry.tcomment = ""
         entry.msgstr = convert(src.msgstr)
         entry.msgstr_plural = {k: convert(v) for k, v in src.msgstr_plural.items()}
         if "fuzzy" in entry.flags:
