@@ -202,6 +202,13 @@ SMS_SEND_INTERVAL_SECONDS = env_int("SMS_SEND_INTERVAL_SECONDS", 60)
 SMS_DAILY_LIMIT = env_int("SMS_DAILY_LIMIT", 10)
 SMS_IP_HOURLY_LIMIT = env_int("SMS_IP_HOURLY_LIMIT", 30)
 
+# Public endpoints that could be abused as oracles or scraped are rate-limited per minute.
+IDENTITY_VALIDATE_PER_MINUTE = env_int("IDENTITY_VALIDATE_PER_MINUTE", 60)  # per client address
+JOIN_APPLY_PER_MINUTE = env_int("JOIN_APPLY_PER_MINUTE", 10)  # per worker account
+UNION_SEARCH_PER_MINUTE = env_int("UNION_SEARCH_PER_MINUTE", 120)  # per client address
+# Where workers reach Zhijia (printed in scan-to-join QR codes); the request's host when empty.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")
+
 # --- Personal data ---------------------------------------------------------------------------
 # Comma-separated "key-id:base64(32 bytes)" pairs; the first encrypts, all decrypt (rotation).
 FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
