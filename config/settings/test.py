@@ -18,3 +18,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Every response in the suite is scanned for unmasked ID numbers and phone numbers.
 MIDDLEWARE = ["tests.support.ResponseScanMiddleware", *MIDDLEWARE]  # noqa: F405
+
+# Tests read English messages; the product default (zh-hans) is pinned by
+# tests/core/test_translations.py::test_the_product_speaks_simplified_chinese_by_default.
+LANGUAGE_CODE = "en"

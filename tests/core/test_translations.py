@@ -38,3 +38,14 @@ def test_languages_render():
         assert translation.gettext("Audit log") == "審計日誌"
     with translation.override("en"):
         assert translation.gettext("Log out") == "Log out"
+
+
+def test_the_product_speaks_simplified_chinese_by_default(client, settings):
+    from config.settings import base
+
+    assert base.LANGUAGE_CODE == "zh-hans"
+    settings.LANGUAGE_CODE = base.LANGUAGE_CODE
+    page = client.get("/console/login/").content.decode()
+    assert 'lang="zh-hans"' in page and "登录" in page
+    hant = client.get("/console/login/", headers={"Accept-Language": "zh-HK"}).content.decode()
+    assert 'lang="zh-hant"' in hant and "登入" in hant

@@ -12,6 +12,8 @@ from zhijia.members.models import JoinApplication, Transfer
 
 from .test_joining_support import apply_to, member_of
 
+EN = {"Accept-Language": "en"}  # assertions below read English text
+
 
 def url(name, *args):
     return reverse(f"staff:{name}", args=args)
@@ -22,9 +24,11 @@ def test_queue_puts_overdue_first_with_a_badge(staff_client, demo):
         apply_to(demo.org("河套科创工会"), 1)
         t.move_to(datetime(2026, 4, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
         apply_to(demo.org("福保街道"), 2, routed=True)
-        html = staff_client("futian_staff").get(url("application_list")).content.decode()
+        html = staff_client("futian_staff").get(url("application_list"), headers=EN).content.decode()
         overdue_only = (
-            staff_client("futian_staff").get(url("application_list"), {"overdue": "1"}).content.decode()
+            staff_client("futian_staff")
+            .get(url("application_list"), {"overdue": "1"}, headers=EN)
+            .content.decode()
         )
     rows = html.split('data-testid="application-row"')[1:]
     assert len(rows) == 2 and 'data-overdue="true"' in rows[0] and 'data-overdue="false"' in rows[1]

@@ -1,10 +1,10 @@
 """Access to accounts: through the one permission layer (orgs.access.check) on the user's home
 unit (User.org). Accounts without a home unit (workers) are never reachable from the console."""
 
-import uuid
 from typing import Any
 
 from zhijia.core.errors import NotFound
+from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import RoleGrant
@@ -17,7 +17,7 @@ def access_user(*, actor: Any, id: Any, write: bool = False, cap: str | None = N
     (write: users.manage; or the explicit `cap`, e.g. users.security). 404 when missing or outside
     every grant of the actor, 403 inside without the capability."""
     user = None
-    if _is_uuid(id):
+    if parse_uuid(id):
         user = User.objects.select_related("org").filter(pk=id, kind=UserKind.STAFF).first()
     if user is None or user.org is None:
         raise NotFound(code="not_found")
@@ -32,17 +32,9 @@ def access_grant(*, actor: Any, user: User, id: Any) -> RoleGrant:
     """A grant of `user` (already access-checked) that `actor` may revoke: roles.grant on the
     grant's unit. 404 when it is not this user's grant or lies outside the actor's scope."""
     grant = None
-    if _is_uuid(id):
+    if parse_uuid(id):
         grant = RoleGrant.objects.select_related("org", "role", "user").filter(pk=id, user=user).first()
     if grant is None:
         raise NotFound(code="not_found")
     check(actor, Cap.ROLES_GRANT, grant.org)
     return grant
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

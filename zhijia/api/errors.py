@@ -1,5 +1,6 @@
 """The one place ApplicationError and validation failures become `{"code", "message", "fields"}`."""
 
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -7,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zhijia.core.audit import audit_denial
-from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
+from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied, busy_error
 
 
 def _body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -36,6 +37,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def auth_error(request, exc):
         return api.create_response(request, _body("not_authenticated", _("Please log in.")), status=401)
+
+    @api.exception_handler(OperationalError)
+    def database_busy(request, exc: OperationalError):
+        busy = busy_error(exc)
+        if busy is None:
+            raise exc
+        return api.create_response(request, busy.as_dict(), status=busy.status)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

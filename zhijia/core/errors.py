@@ -69,3 +69,16 @@ class RateLimited(ApplicationError):
 
 def field_error(field: str, message: Any, code: str = "invalid") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={field: [message]})
+
+
+BUSY_SQLSTATES = {"55P03", "40P01", "40001"}  # lock_not_available, deadlock_detected, serialization_failure
+
+
+def busy_error(exc: BaseException) -> Conflict | None:
+    """A lock wait that timed out (PostgreSQL lock_timeout, a deadlock victim, SQLite's busy
+    timeout) becomes a clean 409 "busy, retry" instead of a 500; None for any other error."""
+    cause = exc.__cause__ or exc
+    busy = getattr(cause, "sqlstate", None) in BUSY_SQLSTATES or "database is locked" in str(cause)
+    if not busy:
+        return None
+    return Conflict(_("The system is busy. Please try again in a moment."), code="busy")

@@ -31,11 +31,14 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.db import OperationalError
         from django.shortcuts import render
 
         from .audit import audit_denial
-        from .errors import ApplicationError, NotFound, PermissionDenied
+        from .errors import ApplicationError, NotFound, PermissionDenied, busy_error
 
+        if isinstance(exception, OperationalError):
+            exception = busy_error(exception)  # a lock timeout: 409 "busy"; anything else stays a 500
         if not isinstance(exception, ApplicationError):
             return None
         if isinstance(exception, NotFound | PermissionDenied):

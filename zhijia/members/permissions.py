@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from zhijia.core.errors import NotFound
+from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 
@@ -12,10 +13,10 @@ from .models import ExportRequest, JoinApplication, Membership
 
 
 def _uuid_or_404(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFound(code="not_found") from exc
+    found = parse_uuid(value)
+    if found is None:
+        raise NotFound(code="not_found")
+    return found
 
 
 def access_membership(*, actor: Any, id: Any, cap: str = Cap.MEMBERS_VIEW) -> Membership:

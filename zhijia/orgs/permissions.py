@@ -1,10 +1,10 @@
 """Object access for the orgs domain: each helper answers 404 for missing or out-of-scope
 objects and 403 inside scope without the capability (see orgs.access.check)."""
 
-import uuid
 from typing import Any
 
 from zhijia.core.errors import NotFound
+from zhijia.core.ids import parse_uuid
 from zhijia.core.models import ImportJob
 
 from .access import check
@@ -16,7 +16,7 @@ ORG_IMPORT_KIND = "orgs"
 
 def access_org(*, actor: Any, id: Any, write: bool = False) -> Org:
     """The org if `actor` may see it (orgs.view) or change it (write: orgs.manage); else 404/403."""
-    org = Org.objects.select_related("parent").filter(pk=id).first() if _is_uuid(id) else None
+    org = Org.objects.select_related("parent").filter(pk=id).first() if parse_uuid(id) else None
     if org is None:
         raise NotFound(code="not_found")
     check(actor, Cap.ORGS_MANAGE if write else Cap.ORGS_VIEW, org)
@@ -28,18 +28,10 @@ def access_org_import(*, actor: Any, id: Any) -> ImportJob:
     in (its row errors may quote the file's contents); 404 for other kinds of job."""
     job = (
         ImportJob.objects.filter(pk=id, kind=ORG_IMPORT_KIND).select_related("org").first()
-        if _is_uuid(id)
+        if parse_uuid(id)
         else None
     )
     if job is None:
         raise NotFound(code="not_found")
     check(actor, Cap.ORGS_MANAGE, job.org)
     return job
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

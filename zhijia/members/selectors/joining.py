@@ -2,7 +2,6 @@
 the union search is public (union names are public information)."""
 
 import re
-import uuid
 from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
@@ -11,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from zhijia.core.errors import NotFound, PermissionDenied
+from zhijia.core.ids import parse_uuid
 from zhijia.core.models import CalendarDay
 from zhijia.core.validators.text import normalize
 from zhijia.core.workdays import is_working_day
@@ -28,13 +28,6 @@ from ..validation import id_index
 UNION_SEARCH_LIMIT = 20
 _LETTERS = re.compile(r"[a-z]+")
 _RELATED = ("person", "org", "workplace_org", "forwarded_from", "membership")
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _person_q(q: str) -> Q:
@@ -135,7 +128,7 @@ def worker_person(*, actor: Any) -> Person | None:
 
 def application_get_for_applicant(*, actor: Any, id: Any) -> JoinApplication:
     """The applicant's own application (the worker linked to the person). Anyone else: 404."""
-    pk = _uuid(id)
+    pk = parse_uuid(id)
     app = JoinApplication.objects.select_related(*_RELATED).filter(pk=pk).first() if pk else None
     if app is None or not is_worker(actor) or app.person.user_id != actor.pk:
         raise NotFound()
@@ -169,7 +162,7 @@ def joinable_unions(q: str = "", kind: str = "workplace", limit: int = UNION_SEA
 
 def joinable_union_get(id: Any) -> Org | None:
     """An active union one can join (QR pre-selection), or None."""
-    pk = _uuid(id)
+    pk = parse_uuid(id)
     if pk is None:
         return None
     return Org.objects.filter(pk=pk, status=OrgStatus.ACTIVE, level__in=JOINABLE_LEVELS).first()
@@ -215,7 +208,7 @@ def transfers_of_worker(*, actor: Any) -> list[Transfer]:
 def access_transfer(*, actor: Any, id: Any, cap: str | None = None, side: str = "to") -> Transfer:
     """A transfer visible to staff holding any role on either union (else 404). With `cap`,
     also that capability on the `side` union ("to": receiving, "from": sending), else 403."""
-    pk = _uuid(id)
+    pk = parse_uuid(id)
     tr = (
         Transfer.objects.select_related("membership__person", "from_org", "to_org", "new_membership")
         .filter(pk=pk)

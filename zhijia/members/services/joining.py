@@ -34,7 +34,7 @@ from .. import error_codes
 from ..enums import ACTIVE_STATUSES, ApplicationSource, ApplicationStatus, ConsentPurpose, MemberStatus
 from ..models import Consent, JoinApplication, Membership, MembershipEvent, Person
 from ..validation import clean_person
-from .people import member_no_issue, person_upsert
+from .people import lock_active_union, member_no_issue, person_upsert
 
 REVIEW_WORKING_DAYS = 15  # the receiving union decides within 15 working days
 WORKPLACE_LEVELS = (OrgLevel.GRASSROOTS,)
@@ -130,7 +130,14 @@ def _link_worker(actor: Any, person: Person) -> None:
         )
     if person.user_id is None:
         person.user = actor
-        person.save(update_fields=["user", "updated_at"])
+        try:
+            with transaction.atomic():
+                person.save(update_fields=["user", "updated_at"])
+        except IntegrityError as exc:  # the same account claimed another person concurrently
+            raise Conflict(
+                _("Your account already belongs to another person's record."),
+                code=error_codes.PERSON_MISMATCH,
+            ) from exc
 
 
 def _refuse_if_member_or_applying(person: Person) -> None:
@@ -253,6 +260,7 @@ def application_approve(*, actor: Any, application: JoinApplication) -> JoinAppl
     `already_member` if the person became a member meanwhile. Audits join_application.approve.
     After commit the worker gets the SMS notice `join_approved` {org, member_no}."""
     app = _locked_submitted(application)
+    lock_active_union(app.org)
     today = timezone.localdate()
     try:
         with transaction.atomic():

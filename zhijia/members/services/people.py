@@ -5,11 +5,16 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
+from zhijia.core.errors import Conflict
 from zhijia.core.workdays import next_value
+from zhijia.orgs.enums import OrgStatus
+from zhijia.orgs.models import Org
 from zhijia.orgs.services import pinyin_fields
 
+from .. import error_codes
 from ..models import Person
 from ..validation import clean_person
 
@@ -45,6 +50,15 @@ def person_upsert(*, actor: Any, data: dict[str, Any], today: date | None = None
             data={"fields": sorted(fields) if created else sorted(changed)},
         )
     return person, created
+
+
+def lock_active_union(org: Any) -> None:
+    """Lock the union's row until commit, so a concurrent dissolve waits for this change (and
+    this change, once the dissolve committed, sees it); refuse a union that is not active.
+    Every service that adds an active membership calls this first."""
+    status = Org.objects.select_for_update().values_list("status", flat=True).get(pk=org.pk)
+    if status != OrgStatus.ACTIVE:
+        raise Conflict(_("This union is dissolved."), code=error_codes.NOT_A_UNION_TO_JOIN)
 
 
 def member_no_issue(org: Any, on: date | None = None) -> str:

@@ -17,7 +17,6 @@ from zhijia.core.validators.identity import MESSAGES, IdentityError, validate_id
 from zhijia.core.validators.text import clean_name, has_control_chars
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.enums import OrgStatus
 from zhijia.orgs.models import Org
 from zhijia.orgs.services import pinyin_fields
 
@@ -25,7 +24,7 @@ from .. import error_codes
 from ..enums import ACTIVE_STATUSES, IdType, MemberStatus, Relation
 from ..models import FamilyMember, Membership, MembershipEvent, Person
 from ..validation import clean_person, id_index
-from .people import member_no_issue, person_upsert
+from .people import lock_active_union, member_no_issue, person_upsert
 
 # Codes this module adds (to be moved into members/error_codes.py).
 IDENTITY_TAKEN = "identity_taken"
@@ -49,13 +48,6 @@ def _event(membership: Membership, kind: str, actor: Any, note: str = "", **orgs
     )
 
 
-def _lock_active_org(org: Org) -> None:
-    """Lock the union's row (PostgreSQL) so a concurrent dissolve waits; refuse a dissolved one."""
-    status = Org.objects.select_for_update().values_list("status", flat=True).get(pk=org.pk)
-    if status != OrgStatus.ACTIVE:
-        raise Conflict(_("This union is dissolved."), code=error_codes.NOT_A_UNION_TO_JOIN)
-
-
 def _already_member() -> Conflict:
     msg = _("This person is already an active member of a union.")
     return Conflict(msg, code=error_codes.ALREADY_MEMBER, fields={"id_number": [msg]})
@@ -69,7 +61,7 @@ def member_register(
     of their identity number (person_upsert, audited there). Refused with 409 already_member when
     the person holds an active membership anywhere (the database constraint decides under
     concurrency). Issues the member number, writes the "joined" event and `member.register`."""
-    _lock_active_org(org)
+    lock_active_union(org)
     person, _created = person_upsert(actor=actor, data=data)
     if person.memberships.filter(status__in=ACTIVE_STATUSES).exists():
         raise _already_member()

@@ -24,7 +24,7 @@ from .. import error_codes
 from ..enums import ACTIVE_STATUSES, MemberStatus, TransferStatus
 from ..models import Membership, MembershipEvent, Transfer
 from .joining import JOINABLE_LEVELS, clean_reason, notify_person
-from .people import member_no_issue
+from .people import lock_active_union, member_no_issue
 
 
 def _user(actor: Any) -> Any:
@@ -99,6 +99,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer) -> Transfer:
     if the membership changed meanwhile. Audits transfer.accept. After commit the member gets
     the SMS notice `transfer_accepted` {org}."""
     tr = _locked_open(transfer)
+    lock_active_union(tr.to_org)
     old = Membership.objects.select_for_update().get(pk=tr.membership_id)
     if old.status not in ACTIVE_STATUSES or old.org_id != tr.from_org_id:
         raise Conflict(_("The membership is no longer active here."), code=error_codes.NOT_ACTIVE_MEMBER)

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhijia.core.imports import XLSX_CONTENT_TYPE, error_report
-from zhijia.core.models import ImportStatus
 from zhijia.members.ledgers.columns import COLUMNS, template_xlsx
 from zhijia.members.models import ExportStatus
 from zhijia.members.selectors.ledgers import (
@@ -31,6 +30,7 @@ from zhijia.staff.decorators import staff_required
 from zhijia.staff.orgs.forms import apply_errors
 from zhijia.staff.units import current_unit
 
+from ..imports import import_status
 from .forms_ledgers import ExportRequestForm, LedgerImportForm
 
 EXPORT_TOKENS = "zhijia_member_exports"  # session key: tokens of this user's background exports
@@ -87,20 +87,15 @@ def member_import(request):
 @staff_required
 @require_GET
 def member_import_status(request, pk):
-    """Counts and per-row errors; the page polls (HTMX) while the job is waiting or running."""
     job = access_member_import(actor=request.user, id=pk)
-    headers = {c.key: c.header for c in COLUMNS}
-    errors = [{**e, "column": headers.get(e["field"], e["field"])} for e in job.errors[:500]]
-    unchanged = job.processed_rows - job.created_count - job.updated_count - job.error_count
-    context = {
-        "job": job,
-        "errors": errors,
-        "more_errors": max(len(job.errors) - len(errors), 0),
-        "unchanged": max(unchanged, 0),
-        "running": job.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
-    }
-    name = "_import_progress.html" if _is_htmx(request) else "import_status.html"
-    return render(request, f"staff/members/ledgers/{name}", context)
+    return import_status(
+        request,
+        job,
+        COLUMNS,
+        page="staff/members/ledgers/import_status.html",
+        status_url="staff:member_import_status",
+        report_url="staff:member_import_report",
+    )
 
 
 @staff_required

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.imports import XLSX_CONTENT_TYPE, error_report
 from zhijia.core.masking import mask_phone
-from zhijia.core.models import ImportStatus
 from zhijia.orgs import services
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
@@ -24,6 +23,7 @@ from zhijia.orgs.xlsx import COLUMNS, org_export_xlsx, template_xlsx
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.units import current_unit
 
+from ..imports import import_status
 from .forms import ImportForm, MoveForm, OrgForm, apply_errors
 
 SEARCH_LIMIT = 50
@@ -185,17 +185,15 @@ def org_import(request):
 @staff_required
 @require_GET
 def org_import_status(request, pk):
-    """Counts and per-row errors; the page polls (HTMX) while the job is waiting or running."""
     job = access_org_import(actor=request.user, id=pk)
-    headers = {c.key: c.header for c in COLUMNS}
-    errors = [{**e, "column": headers.get(e["field"], e["field"])} for e in job.errors]
-    context = {
-        "job": job,
-        "errors": errors,
-        "running": job.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
-    }
-    template = "staff/orgs/_import_progress.html" if _is_htmx(request) else "staff/orgs/import_status.html"
-    return render(request, template, context)
+    return import_status(
+        request,
+        job,
+        COLUMNS,
+        page="staff/orgs/import_status.html",
+        status_url="staff:org_import_status",
+        report_url="staff:org_import_report",
+    )
 
 
 @staff_required
