@@ -12,8 +12,8 @@ from zhijia.core.models import AuditEntry
 from zhijia.members.services import card
 from zhijia.members.services.registry import member_withdraw
 
-from . import test_registry_support as support
-from .test_registry_support import cn_id
+from . import registry_support as support
+from .registry_support import cn_id
 
 register = support.register  # a shared fixture
 worker_member = support.worker_member  # a shared fixture

@@ -26,7 +26,7 @@ from zhijia.orgs.enums import OrgLevel, OrgStatus
 from zhijia.orgs.models import Org
 from zhijia.orgs.services import org_create, org_dissolve
 
-from .test_joining_support import NOTICE, apply_to, cn_id, member_of, person, phone_of
+from .joining_support import NOTICE, apply_to, cn_id, member_of, person, phone_of
 
 pytestmark = [pytest.mark.postgres]
 THREADS = 12

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from zhijia.accounts.services import worker_for_phone
 from zhijia.members.models import JoinApplication, Membership, Person, Transfer
 
-from .test_joining_support import NOTICE, apply_to, cn_id, member_of, person
+from .joining_support import NOTICE, apply_to, cn_id, member_of, person
 
 URL = "/api/v1/join-applications"
 

@@ -10,7 +10,7 @@ from zhijia.accounts.services import worker_for_phone
 from zhijia.members.enums import ApplicationStatus, TransferStatus
 from zhijia.members.models import JoinApplication, Transfer
 
-from .test_joining_support import apply_to, member_of
+from .joining_support import apply_to, member_of
 
 EN = {"Accept-Language": "en"}  # assertions below read English text
 

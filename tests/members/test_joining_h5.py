@@ -8,7 +8,7 @@ from zhijia.accounts import sms
 from zhijia.accounts.services import worker_for_phone
 from zhijia.members.models import JoinApplication, Transfer
 
-from .test_joining_support import cn_id, member_of
+from .joining_support import cn_id, member_of
 
 WORKER_PHONE = "13900001212"
 

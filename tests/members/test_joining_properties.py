@@ -16,7 +16,7 @@ from zhijia.members.enums import ACTIVE_STATUSES, ApplicationStatus
 from zhijia.members.models import JoinApplication, Membership
 from zhijia.members.services import joining
 
-from .test_joining_support import apply_to
+from .joining_support import apply_to
 
 pytestmark = pytest.mark.django_db
 UNIONS = ("河套科创工会", "福保精密工会", "福保街道")

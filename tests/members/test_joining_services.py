@@ -22,7 +22,7 @@ from zhijia.members.selectors.joining import application_counts, application_lis
 from zhijia.members.services import joining
 from zhijia.orgs.services import org_dissolve
 
-from .test_joining_support import NOTICE, apply_to, cn_id, person, phone_of
+from .joining_support import NOTICE, apply_to, cn_id, person, phone_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

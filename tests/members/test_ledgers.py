@@ -13,7 +13,7 @@ from zhijia.members.ledgers.columns import COLUMNS, template_xlsx
 from zhijia.members.models import Membership, MembershipEvent, Person
 from zhijia.members.validation import id_index
 
-from .test_ledgers_support import ledger, person_id, row, run_import, viewer_in_futian  # noqa: F401
+from .ledgers_support import ledger, person_id, row, run_import, viewer_in_futian  # noqa: F401
 
 
 def test_template_has_headers_hints_and_drop_downs_on_a_hidden_sheet():

@@ -10,7 +10,7 @@ from zhijia.demo.members import PEOPLE, seed_members
 from zhijia.members.models import ExportRequest, ExportStatus
 from zhijia.members.services import ledgers as services
 
-from .test_ledgers_support import ledger, person_id, row, run_import, sheet_cells
+from .ledgers_support import ledger, person_id, row, run_import, sheet_cells
 
 FORMULA = '=HYPERLINK("http://evil","x")'
 

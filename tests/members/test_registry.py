@@ -12,8 +12,8 @@ from zhijia.members.selectors.registry import member_get, member_list
 from zhijia.members.services import registry
 from zhijia.orgs.services import org_dissolve
 
-from . import test_registry_support as support
-from .test_registry_support import cn_id, person_data
+from . import registry_support as support
+from .registry_support import cn_id, person_data
 
 grant_user = support.grant_user  # a shared fixture
 register = support.register  # a shared fixture

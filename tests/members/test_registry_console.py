@@ -6,8 +6,8 @@ from django.urls import reverse
 from zhijia.core.models import AuditEntry
 from zhijia.members.models import Membership
 
-from . import test_registry_support as support
-from .test_registry_support import cn_id, person_data
+from . import registry_support as support
+from .registry_support import cn_id, person_data
 
 grant_user = support.grant_user  # a shared fixture
 register = support.register  # a shared fixture

@@ -12,8 +12,8 @@ from zhijia.core.models import AuditEntry
 from zhijia.members.models import Consent, DataRequest, Membership, Person
 from zhijia.members.services import registry, rights
 
-from . import test_registry_support as support
-from .test_registry_support import cn_id, person_data
+from . import registry_support as support
+from .registry_support import cn_id, person_data
 
 register = support.register  # a shared fixture
 worker_member = support.worker_member  # a shared fixture

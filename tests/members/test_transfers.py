@@ -14,7 +14,7 @@ from zhijia.members.selectors.joining import access_transfer, transfer_list
 from zhijia.members.services import transfers
 from zhijia.orgs.capabilities import Cap
 
-from .test_joining_support import member_of
+from .joining_support import member_of
 
 
 @pytest.fixture
