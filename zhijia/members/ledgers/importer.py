@@ -35,6 +35,7 @@ from zhijia.orgs.models import Org
 from zhijia.orgs.services import pinyin_fields
 from zhijia.orgs.tree import subtree_q
 
+from .. import error_codes
 from ..enums import ACTIVE_STATUSES, MemberStatus
 from ..models import Membership, MembershipEvent, Person
 from ..validation import clean_person
@@ -44,11 +45,6 @@ IMPORTED = "imported"
 # Ledgers repeat names (and a re-import repeats all of them); pinyin is the costliest step of a row.
 _pinyin = lru_cache(maxsize=65_536)(pinyin_fields)
 CORRECTED = "corrected"
-OUT_OF_SCOPE = "import_out_of_scope"
-OTHER_UNION = "import_other_union"
-ORG_NOT_FOUND = "import_org_not_found"
-ORG_AMBIGUOUS = "import_org_ambiguous"
-CONFLICT = "import_conflict"
 
 
 @dataclass
@@ -129,7 +125,9 @@ def prepare_row(ctx: Context, number: int, row: dict[str, str]) -> Prepared:
     """Validate one row: the person through clean_person (the API's rules), then the ledger's
     columns. Raises ValidationFailed naming every bad column of the row."""
     if not ctx.allowed:
-        raise _error("org", _("You may no longer import members into this unit."), OUT_OF_SCOPE)
+        raise _error(
+            "org", _("You may no longer import members into this unit."), error_codes.IMPORT_OUT_OF_SCOPE
+        )
     data = row_to_data(row)
     errors: dict[str, list[str]] = {}
     if data["birth_date"] and not _valid_iso(data["birth_date"]):
@@ -192,9 +190,9 @@ def _resolve_org(ctx: Context, ref: str) -> Org:
         )
         if not matches:
             msg = _("No union with this USCC or full name among the units you import into.")
-            raise _error("org", msg, ORG_NOT_FOUND)
+            raise _error("org", msg, error_codes.IMPORT_ORG_NOT_FOUND)
         if len(matches) > 1:
-            raise _error("org", _("Several units match; use the USCC."), ORG_AMBIGUOUS)
+            raise _error("org", _("Several units match; use the USCC."), error_codes.IMPORT_ORG_AMBIGUOUS)
         ctx.orgs[ref] = matches[0]
     return ctx.orgs[ref]
 
@@ -207,7 +205,7 @@ def _apply_row_by_row(ctx: Context, prepared: list[Prepared]) -> BatchResult:
                 one = _apply(ctx, [item])
         except IntegrityError:
             msg = _("This person was changed by someone else during the import; import the row again.")
-            result.reject(item.number, _error("id_number", msg, CONFLICT))
+            result.reject(item.number, _error("id_number", msg, error_codes.IMPORT_CONFLICT))
             continue
         result.counts.update(one.counts)
         result.errors.extend(one.errors)
@@ -253,10 +251,10 @@ def _decide(ctx: Context, plan: Plan, item: Prepared) -> RowResult:
             "This person is an active member of a union outside the units you import into; "
             "ask for a transfer instead."
         )
-        raise _error("id_number", msg, OUT_OF_SCOPE)
+        raise _error("id_number", msg, error_codes.IMPORT_OUT_OF_SCOPE)
     if active is not None and item.explicit_org and active.org_id != item.org.pk:
         msg = _("This person is already a member of %(union)s; transfer them in the console instead.")
-        raise _error("org", msg % {"union": active.org.name}, OTHER_UNION)
+        raise _error("org", msg % {"union": active.org.name}, error_codes.IMPORT_OTHER_UNION)
     changed = [k for k, v in item.fields.items() if getattr(person, k) != v]
     for key in changed:
         setattr(person, key, item.fields[key])

@@ -15,6 +15,7 @@ from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, NotFound, ValidationFailed
 from zhijia.core.validators.identity import MESSAGES, IdentityError, validate_identity
 from zhijia.core.validators.text import clean_name, has_control_chars
+from zhijia.orgs import error_codes as orgs_error_codes
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
@@ -27,9 +28,6 @@ from ..validation import clean_person, id_index
 from .people import lock_active_union, member_no_issue, person_upsert
 
 # Codes this module adds (to be moved into members/error_codes.py).
-IDENTITY_TAKEN = "identity_taken"
-ANONYMISED = "anonymised"
-HAS_ACTIVE_MEMBERS = "has_active_members"
 
 RETAIN_REASONS = {"retirement": gettext_lazy("Retirement"), "lay_off": gettext_lazy("Lay-off")}
 # Person columns that only follow others (indexes, pinyin): never listed as "changed".
@@ -90,7 +88,7 @@ def member_update(*, actor: Any, membership: Membership, data: dict[str, Any]) -
     never their values."""
     person = Person.objects.select_for_update().get(pk=membership.person_id)
     if person.anonymised_at:
-        raise Conflict(_("This person's data has been deleted."), code=ANONYMISED)
+        raise Conflict(_("This person's data has been deleted."), code=error_codes.ANONYMISED)
     given = {k: v for k, v in data.items() if k in _PERSON_EDITABLE}
     for key in ("name", "id_type", "id_number"):
         given.setdefault(key, getattr(person, key))
@@ -103,7 +101,7 @@ def member_update(*, actor: Any, membership: Membership, data: dict[str, Any]) -
         and Person.objects.filter(id_index=fields["id_index"]).exclude(pk=person.pk).exists()
     ):
         msg = _("Another person already has this identity number.")
-        raise Conflict(msg, code=IDENTITY_TAKEN, fields={"id_number": [msg]})
+        raise Conflict(msg, code=error_codes.IDENTITY_TAKEN, fields={"id_number": [msg]})
     shown = sorted(k for k in changed if k not in _DERIVED)
     if not changed:
         return membership
@@ -218,7 +216,7 @@ def family_add(*, actor: Any, membership: Membership, data: dict[str, Any]) -> F
     """Add a relative (children are enrolled in camps) to the member's person record. Audited
     as `member.family_add` with the relation only."""
     if membership.person.anonymised_at:
-        raise Conflict(_("This person's data has been deleted."), code=ANONYMISED)
+        raise Conflict(_("This person's data has been deleted."), code=error_codes.ANONYMISED)
     fields = clean_family(data)
     relative = FamilyMember.objects.create(person_id=membership.person_id, **fields)
     audit_log(
@@ -248,7 +246,7 @@ def family_remove(*, actor: Any, membership: Membership, family_id: Any) -> None
 def org_has_active_members(org: Org) -> str | None:
     """Dissolve guard (registered in MembersConfig.ready): a union with active members stays."""
     if Membership.objects.filter(org=org, status__in=ACTIVE_STATUSES).exists():
-        return HAS_ACTIVE_MEMBERS
+        return orgs_error_codes.HAS_ACTIVE_MEMBERS
     return None
 
 

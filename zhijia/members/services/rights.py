@@ -21,7 +21,6 @@ from ..enums import ACTIVE_STATUSES, ApplicationStatus, DataRequestKind, DataReq
 from ..models import Consent, DataRequest, JoinApplication, Membership, MembershipEvent, Person
 
 ANONYMISED_NAME = "已注销"
-REQUEST_OPEN = "request_open"  # to be moved into members/error_codes.py
 DETAIL_MAX = 2000
 _BLANK_PERSON = {
     "name_pinyin": "", "name_initials": "", "gender": "", "ethnicity": "", "birth_date": None,
@@ -139,7 +138,7 @@ def data_request_create(*, actor: Any, person: Person, kind: str, detail: str = 
     detail = _clean_detail(kind, detail)
     Person.objects.select_for_update().filter(pk=person.pk).exists()  # one request at a time
     if DataRequest.objects.filter(person=person, kind=kind, status=DataRequestStatus.OPEN).exists():
-        raise Conflict(_("You already have an open request of this kind."), code=REQUEST_OPEN)
+        raise Conflict(_("You already have an open request of this kind."), code=error_codes.REQUEST_OPEN)
     request = DataRequest.objects.create(person=person, kind=kind, detail=detail)
     audit_log(
         actor=actor, action="data_request.create", obj=request, org=_org_of(person), data={"kind": kind}
