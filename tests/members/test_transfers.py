@@ -10,7 +10,8 @@ from zhijia.accounts.services import worker_for_phone
 from zhijia.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhijia.members.enums import MemberStatus, TransferStatus
 from zhijia.members.models import Membership, MembershipEvent, Transfer
-from zhijia.members.selectors.joining import access_transfer, transfer_list
+from zhijia.members.permissions import access_transfer
+from zhijia.members.selectors.joining import transfer_list
 from zhijia.members.services import transfers
 from zhijia.orgs.capabilities import Cap
 

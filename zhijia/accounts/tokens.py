@@ -13,7 +13,14 @@ from .models import ApiToken, User
 def token_issue(*, user: User) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS)
-    ApiToken.objects.create(
-        user=user, key_hash=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires_at
-    )
+    ApiToken.objects.create(user=user, key_hash=token_hash(token), expires_at=expires_at)
     return token, expires_at
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_revoke(*, user: User, token: str) -> None:
+    """Revoke one of `user`'s bearer tokens (logout); unknown tokens are ignored."""
+    ApiToken.objects.filter(key_hash=token_hash(token), user=user).update(revoked=True)

@@ -12,15 +12,12 @@ from django.contrib.auth import logout as session_logout
 from ninja import Field, Router, Schema, Status
 
 from zhijia.accounts.login import InvalidCredentials, login_audit, otp_check, password_check
-from zhijia.accounts.models import ApiToken
 from zhijia.accounts.sms_codes import sms_code_send, sms_code_verify
-from zhijia.accounts.tokens import token_issue
+from zhijia.accounts.tokens import token_issue, token_revoke
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import field_error
 from zhijia.core.masking import mask_phone
 from zhijia.orgs.access import grants_of
-
-from .security import token_hash
 
 router = Router(tags=["auth"])
 
@@ -103,7 +100,7 @@ def logout(request):
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         key = header.split(" ", 1)[1].strip()
-        ApiToken.objects.filter(key_hash=token_hash(key), user=request.user).update(revoked=True)
+        token_revoke(user=request.user, token=key)
     else:
         session_logout(request)
     audit_log(actor=request.auth, action="logout", obj=request.auth, data={"via": "api"})

@@ -25,9 +25,13 @@ from zhijia.core.masking import mask_name, mask_phone
 from zhijia.core.validators.identity import mask_identity
 from zhijia.members.enums import ApplicationSource, ApplicationStatus, TransferStatus
 from zhijia.members.models import JoinApplication, Transfer
-from zhijia.members.permissions import access_application, access_membership
-from zhijia.members.selectors.joining import (
+from zhijia.members.permissions import (
+    access_application,
+    access_membership,
+    access_own_transfer,
     access_transfer,
+)
+from zhijia.members.selectors.joining import (
     active_membership_of_worker,
     application_get_for_applicant,
     application_list,
@@ -39,7 +43,7 @@ from zhijia.members.services import joining, transfers
 from zhijia.members.services.joining import is_worker
 from zhijia.orgs.access import require_cap
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import org_by_id
 
 router = Router(tags=["join"])
 MAX_PAGE = 200
@@ -239,9 +243,7 @@ def forward(request: HttpRequest, app_id: UUID, payload: ForwardIn):
     """Forward to a union in your scope, or to the street/park union above; the 15-working-day
     deadline restarts. 400 `not_a_union_to_join`, `same_union`; 404 unknown union."""
     app = access_application(actor=request.user, id=app_id)
-    target = Org.objects.filter(pk=payload.org_id).first()
-    if target is None:
-        raise NotFound()
+    target = org_by_id(payload.org_id)
     return _one(joining.application_forward(actor=request.user, application=app, to_org=target))
 
 
@@ -329,9 +331,7 @@ def request_transfer(request: HttpRequest, payload: TransferIn):
             raise NotFound()
     else:
         membership = access_membership(actor=user, id=payload.membership_id, cap=Cap.MEMBERS_MANAGE)
-    target = Org.objects.filter(pk=payload.to_org_id).first()
-    if target is None:
-        raise NotFound()
+    target = org_by_id(payload.to_org_id)
     tr = transfers.transfer_request(actor=user, membership=membership, to_org=target, reason=payload.reason)
     return Status(201, _transfer(_reloaded(tr)))
 
@@ -388,7 +388,4 @@ def _own_or_visible_transfer(user: Any, transfer_id: UUID) -> Transfer:
     """A worker's own transfer, or (staff) one touching their scope; else 404."""
     if not is_worker(user):
         return access_transfer(actor=user, id=transfer_id)
-    found = Transfer.objects.filter(pk=transfer_id, membership__person__user=user).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return access_own_transfer(actor=user, id=transfer_id)

@@ -1,13 +1,8 @@
-import hashlib
-
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
 from zhijia.accounts.models import ApiToken
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from zhijia.accounts.tokens import token_hash
 
 
 class BearerAuth(HttpBearer):

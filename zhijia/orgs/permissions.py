@@ -14,12 +14,13 @@ from .models import Org
 ORG_IMPORT_KIND = "orgs"
 
 
-def access_org(*, actor: Any, id: Any, write: bool = False) -> Org:
-    """The org if `actor` may see it (orgs.view) or change it (write: orgs.manage); else 404/403."""
+def access_org(*, actor: Any, id: Any, write: bool = False, cap: str | None = None) -> Org:
+    """The org if `actor` may see it (orgs.view) or change it (write: orgs.manage), or holds the
+    explicit `cap` on it (e.g. members.review for its scan-to-join QR); else 404/403."""
     org = Org.objects.select_related("parent").filter(pk=id).first() if parse_uuid(id) else None
     if org is None:
         raise NotFound(code="not_found")
-    check(actor, Cap.ORGS_MANAGE if write else Cap.ORGS_VIEW, org)
+    check(actor, cap or (Cap.ORGS_MANAGE if write else Cap.ORGS_VIEW), org)
     return org
 
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from zhijia.core.errors import NotFound
+from zhijia.core.ids import parse_uuid
 from zhijia.core.validators.text import normalize
 
 from .access import scope_for
@@ -87,3 +89,12 @@ def org_move_targets(*, actor: Any, org: Org, within: Org | None = None) -> list
     if within is not None:
         qs = qs.filter(subtree_q(within.path))
     return [o for o in qs.order_by("path") if level_allowed(o.level, org.level)]
+
+
+def org_by_id(id: Any) -> Org:
+    """A unit named as the *target* of a change (transfer to, forward to) that may lie outside
+    the actor's scope; the service validates it. 404 when there is no such unit."""
+    org = Org.objects.filter(pk=id).first() if parse_uuid(id) else None
+    if org is None:
+        raise NotFound(code="not_found")
+    return org

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from zhijia.core.models import ImportJob, ImportStatus
 
+from .responses import is_htmx
+
 SHOWN_ERRORS = 500  # more are in the downloadable report
 
 
@@ -23,5 +25,5 @@ def import_status(request, job: ImportJob, columns, *, page: str, status_url: st
         "status_url": reverse(status_url, args=[job.pk]),
         "report_url": reverse(report_url, args=[job.pk]),
     }
-    template = "staff/_import_progress.html" if request.headers.get("HX-Request") else page
+    template = "staff/_import_progress.html" if is_htmx(request) else page
     return render(request, template, context)

@@ -5,7 +5,6 @@ members.validation.clean_person inside the service, and its errors come back nex
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhijia.core.errors import ApplicationError
 from zhijia.members.enums import NEW_EMPLOYMENT_FORMS, Gender, IdType, Occupation
 
 NOTICE_VERSION = "2026-11"  # the privacy notice shown on the join page (bump when it changes)
@@ -99,13 +98,3 @@ class TransferForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs=_attrs("transfer-reason", "form-control", rows=2)),
     )
-
-
-def show_errors(form: forms.Form, exc: ApplicationError) -> None:
-    """A service error's field messages next to their fields, the rest on top of the form."""
-    for field, messages in exc.fields.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, str(message))
-    if not exc.fields:
-        form.add_error(None, str(exc.message))
-    form.error_code = exc.code  # type: ignore[attr-defined]

@@ -28,9 +28,11 @@ from zhijia.members.selectors.joining import (
 from zhijia.members.services import joining, transfers
 from zhijia.members.services.joining import WORKPLACE_LEVELS
 from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import org_by_id
+from zhijia.staff.responses import apply_errors
 
 from ..accounts.decorators import worker_required
-from .forms_joining import NOTICE_VERSION, JoinForm, TransferForm, show_errors
+from .forms_joining import NOTICE_VERSION, JoinForm, TransferForm
 
 T = "h5/members/joining/"
 
@@ -63,7 +65,7 @@ def join_apply(request):
                 **_routing(form, preselected, has_union),
             )
         except ApplicationError as exc:
-            show_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your application was sent."))
             return redirect("h5:join_status")
@@ -139,15 +141,15 @@ def join_transfer(request):
         _cancel(request, open_transfer)
         return redirect("h5:join_transfer")
     if request.method == "POST" and membership is not None and form.is_valid():
-        target = Org.objects.filter(pk=form.cleaned_data["to_org"]).first()
         try:
-            if target is None:
-                raise NotFound()
             transfers.transfer_request(
-                actor=request.user, membership=membership, to_org=target, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                membership=membership,
+                to_org=org_by_id(form.cleaned_data["to_org"]),
+                reason=form.cleaned_data["reason"],
             )
         except ApplicationError as exc:
-            show_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your transfer request was sent to the receiving union."))
             return redirect("h5:join_transfer")

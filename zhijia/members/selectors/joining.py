@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from zhijia.core.errors import NotFound, PermissionDenied
+from zhijia.core.errors import NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.core.models import CalendarDay
 from zhijia.core.validators.text import normalize
@@ -203,26 +203,6 @@ def transfers_of_worker(*, actor: Any) -> list[Transfer]:
         .filter(membership__person__user=actor)
         .order_by("-created_at")[:10]
     )
-
-
-def access_transfer(*, actor: Any, id: Any, cap: str | None = None, side: str = "to") -> Transfer:
-    """A transfer visible to staff holding any role on either union (else 404). With `cap`,
-    also that capability on the `side` union ("to": receiving, "from": sending), else 403."""
-    pk = parse_uuid(id)
-    tr = (
-        Transfer.objects.select_related("membership__person", "from_org", "to_org", "new_membership")
-        .filter(pk=pk)
-        .first()
-        if pk
-        else None
-    )
-    anywhere = scope_for(actor)
-    if tr is None or not (anywhere.contains(tr.from_org) or anywhere.contains(tr.to_org)):
-        raise NotFound()
-    org = tr.to_org if side == "to" else tr.from_org
-    if cap and not scope_for(actor, cap).contains(org):
-        raise PermissionDenied()
-    return tr
 
 
 def transfer_open_of(membership: Membership) -> Transfer | None:

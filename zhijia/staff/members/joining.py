@@ -18,9 +18,8 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name, mask_phone
 from zhijia.core.validators.identity import mask_identity
 from zhijia.members.enums import ApplicationStatus, TransferStatus
-from zhijia.members.permissions import access_application, access_membership
+from zhijia.members.permissions import access_application, access_membership, access_transfer
 from zhijia.members.selectors.joining import (
-    access_transfer,
     application_counts,
     application_list,
     forward_targets,
@@ -31,11 +30,12 @@ from zhijia.members.selectors.joining import (
 )
 from zhijia.members.services import joining, transfers
 from zhijia.members.services.joining import JOINABLE_LEVELS
-from zhijia.orgs.access import check, require_cap, scope_for
+from zhijia.orgs.access import require_cap, scope_for
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.models import Org
+from zhijia.orgs.permissions import access_org
+from zhijia.orgs.selectors import org_by_id
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.orgs.forms import apply_errors
+from zhijia.staff.responses import apply_errors
 
 from .forms_joining import ForwardForm, ReasonForm, TransferForm
 
@@ -182,12 +182,12 @@ def transfer_create(request):
     membership = access_membership(actor=request.user, id=membership_id, cap=Cap.MEMBERS_MANAGE)
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        target = Org.objects.filter(pk=form.cleaned_data["to_org"]).first()
         try:
-            if target is None:
-                raise NotFound()
             tr = transfers.transfer_request(
-                actor=request.user, membership=membership, to_org=target, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                membership=membership,
+                to_org=org_by_id(form.cleaned_data["to_org"]),
+                reason=form.cleaned_data["reason"],
             )
         except ApplicationError as exc:
             apply_errors(form, exc)
@@ -274,10 +274,7 @@ def join_qr(request, pk):
     """A printable A4 "scan to join" poster for a union (members.review on it): the QR opens
     /h5/join/?org=<id>, which pre-selects the union (集中入会 events); a worker not yet logged in
     logs in by SMS first and comes back to it. Inline SVG, no network."""
-    org = Org.objects.filter(pk=pk).first()
-    if org is None:
-        raise NotFound()
-    check(request.user, Cap.MEMBERS_REVIEW, org)
+    org = access_org(actor=request.user, id=pk, cap=Cap.MEMBERS_REVIEW)
     path = reverse("h5:join") + f"?org={org.pk}"
     base = getattr(settings, "PUBLIC_BASE_URL", "").rstrip("/")
     url = base + path if base else request.build_absolute_uri(path)

@@ -8,13 +8,12 @@ so one outside the user's scope is a 404.
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
-from zhijia.core.imports import XLSX_CONTENT_TYPE, error_report
+from zhijia.core.imports import error_report
 from zhijia.members.ledgers.columns import COLUMNS, template_xlsx
 from zhijia.members.models import ExportStatus
 from zhijia.members.selectors.ledgers import (
@@ -27,7 +26,7 @@ from zhijia.members.tasks import member_export_full, member_export_masked, membe
 from zhijia.orgs.access import check, has_cap
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.orgs.forms import apply_errors
+from zhijia.staff.responses import apply_errors, is_htmx, xlsx_response
 from zhijia.staff.units import current_unit
 
 from ..imports import import_status
@@ -45,24 +44,11 @@ def _unit(request, cap: str):
     return unit
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _xlsx(content: bytes, filename: str, *, reveal: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    if reveal:
-        response["X-Zhijia-Reveal"] = "1"  # an audited full export
-    return response
-
-
 @staff_required
 @require_GET
 def member_template(request):
     """The empty 会员登记表 (no data: any staff account may download it)."""
-    return _xlsx(template_xlsx(), "member-ledger-template.xlsx")
+    return xlsx_response(template_xlsx(), "member-ledger-template.xlsx")
 
 
 @staff_required
@@ -102,7 +88,7 @@ def member_import_status(request, pk):
 @require_GET
 def member_import_report(request, pk):
     job = access_member_import(actor=request.user, id=pk)
-    return _xlsx(error_report(job, COLUMNS), "member-import-errors.xlsx")
+    return xlsx_response(error_report(job, COLUMNS), "member-import-errors.xlsx")
 
 
 @staff_required
@@ -117,7 +103,7 @@ def member_export(request):
         return _background_export(request, token)
     if services.export_size(actor=request.user, unit=unit) <= services.EXPORT_INLINE_LIMIT:
         content, _rows = services.member_export_xlsx(actor=request.user, unit=unit)
-        return _xlsx(content, "members.xlsx")
+        return xlsx_response(content, "members.xlsx")
     token = services.new_export_token()
     request.session[EXPORT_TOKENS] = [*request.session.get(EXPORT_TOKENS, [])[-9:], token]
     user_id, unit_id = str(request.user.pk), str(unit.pk)
@@ -134,9 +120,9 @@ def _background_export(request, token: str):
         if content is None:
             raise NotFound()
         request.session[EXPORT_TOKENS] = [t for t in request.session[EXPORT_TOKENS] if t != token]
-        return _xlsx(content, "members.xlsx")
+        return xlsx_response(content, "members.xlsx")
     context = {"token": token, "ready": services.stored_export_ready(name)}
-    template = "_export_wait.html" if _is_htmx(request) else "export_wait.html"
+    template = "_export_wait.html" if is_htmx(request) else "export_wait.html"
     return render(request, f"staff/members/ledgers/{template}", context)
 
 
@@ -207,4 +193,4 @@ def export_request_download(request, pk):
             transaction.on_commit(lambda: member_export_full.delay(export_id))
         return render(request, "staff/members/ledgers/export_wait.html", {"export": export, "ready": False})
     content, _rows = result
-    return _xlsx(content, "members-full.xlsx", reveal=True)
+    return xlsx_response(content, "members-full.xlsx", reveal=True)

@@ -27,7 +27,7 @@ from zhijia.members.services import card, registry, rights
 from zhijia.orgs.access import require_cap, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.orgs.forms import apply_errors
+from zhijia.staff.responses import apply_errors, is_htmx
 from zhijia.staff.units import current_unit
 
 from .forms_registry import (
@@ -42,10 +42,6 @@ from .forms_registry import (
 
 PAGE_SIZE = 50
 T = "staff/members/registry/"
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _unit(request):
@@ -92,7 +88,7 @@ def member_list_view(request):
         "rows": rows_shown,
         "can_manage": scope_for(request.user, Cap.MEMBERS_MANAGE).contains(unit),
     }
-    if _is_htmx(request) and request.headers.get("HX-Target") == "member-results":
+    if is_htmx(request) and request.headers.get("HX-Target") == "member-results":
         return render(request, T + "_results.html", context)
     return render(request, T + "list.html", context)
 
@@ -242,7 +238,7 @@ def card_verify(request):
             apply_errors(form, exc)
     status_label = MemberStatus(result.status).label if result else ""
     context = {"form": form, "result": result, "status_label": status_label}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, T + "_card_result.html", context)
     return render(request, T + "card_verify.html", context)
 

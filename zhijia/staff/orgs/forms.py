@@ -7,7 +7,6 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhijia.core.errors import ApplicationError
 from zhijia.orgs.enums import OrgLevel
 from zhijia.orgs.models import Org
 
@@ -98,13 +97,3 @@ class ImportForm(forms.Form):
         label=_("Spreadsheet (.xlsx)"),
         widget=forms.ClearableFileInput(attrs=_attrs("import-file", accept=".xlsx")),
     )
-
-
-def apply_errors(form: forms.Form, exc: ApplicationError) -> None:
-    """Put a service error's field messages next to their fields, the rest on top of the form."""
-    for field, messages in exc.fields.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, str(message))
-    if not exc.fields:
-        form.add_error(None, str(exc.message))
-    form.error_code = exc.code  # type: ignore[attr-defined]  # read by browser tests via data-error-code

@@ -5,13 +5,12 @@ addressed by id and goes through orgs.permissions, so a unit outside the user's 
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhijia.core.errors import ApplicationError, NotFound
-from zhijia.core.imports import XLSX_CONTENT_TYPE, error_report
+from zhijia.core.imports import error_report
 from zhijia.core.masking import mask_phone
 from zhijia.orgs import services
 from zhijia.orgs.access import scope_for
@@ -21,10 +20,11 @@ from zhijia.orgs.selectors import org_breadcrumbs, org_list, org_move_targets
 from zhijia.orgs.tasks import org_import_start
 from zhijia.orgs.xlsx import COLUMNS, org_export_xlsx, template_xlsx
 from zhijia.staff.decorators import staff_required
+from zhijia.staff.responses import apply_errors, is_htmx, xlsx_response
 from zhijia.staff.units import current_unit
 
 from ..imports import import_status
-from .forms import ImportForm, MoveForm, OrgForm, apply_errors
+from .forms import ImportForm, MoveForm, OrgForm
 
 SEARCH_LIMIT = 50
 
@@ -35,17 +35,6 @@ def _unit(request, *, write: bool = False):
     if unit is None:
         raise NotFound()
     return access_org(actor=request.user, id=unit.pk, write=write)
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @staff_required
@@ -64,7 +53,7 @@ def org_list_view(request):
             org.trail = crumbs[org.pk]
     else:
         context["children"] = org_list(actor=request.user, parent=unit)
-    if _is_htmx(request) and request.headers.get("HX-Target") == "org-results":
+    if is_htmx(request) and request.headers.get("HX-Target") == "org-results":
         return render(request, "staff/orgs/_results.html", context)
     return render(request, "staff/orgs/list.html", context)
 
@@ -200,7 +189,7 @@ def org_import_status(request, pk):
 @require_GET
 def org_import_report(request, pk):
     job = access_org_import(actor=request.user, id=pk)
-    return _xlsx(error_report(job, COLUMNS), "org-import-errors.xlsx")
+    return xlsx_response(error_report(job, COLUMNS), "org-import-errors.xlsx")
 
 
 @staff_required
@@ -209,10 +198,10 @@ def org_export(request):
     """The current unit's subtree as a re-importable xlsx (audited as org.export)."""
     unit = _unit(request)
     content, _rows = org_export_xlsx(actor=request.user, unit=unit)
-    return _xlsx(content, "orgs.xlsx")
+    return xlsx_response(content, "orgs.xlsx")
 
 
 @staff_required
 @require_GET
 def org_template(request):
-    return _xlsx(template_xlsx(), "org-import-template.xlsx")
+    return xlsx_response(template_xlsx(), "org-import-template.xlsx")
