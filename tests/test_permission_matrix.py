@@ -14,7 +14,7 @@ from django.test import Client
 
 from tests.matrix import reference
 from tests.matrix.routes import all_routes
-from tests.matrix.table import ROUTES
+from tests.matrix.table import DOMAINS, ROUTES
 from tests.matrix.world import build
 from zhijia.accounts import sms
 from zhijia.accounts.models import ApiToken, User, UserKind
@@ -54,6 +54,7 @@ def snapshot() -> str:
         list(JoinApplication.objects.order_by("pk").values_list("pk", "status", "org_id")),
         list(Transfer.objects.order_by("pk").values_list("pk", "status")),
         len(sms.outbox),
+        *[domain.snapshot() for domain in DOMAINS],
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -77,6 +78,7 @@ def _url(pattern: str, unit: dict, check, world) -> str:
         "transfer_id": unit["transfer"].pk,
         "family_pk": unit["family"].pk,
         "field": "id_number",
+        **unit["url_values"],
     }
     if check.target == "grant":
         values["pk"] = unit["user"].pk

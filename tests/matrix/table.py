@@ -364,3 +364,9 @@ ROUTES: dict[str, list[Check]] = {
     "/h5/login/": [Check("anonymous")],
     "/h5/logout/": [Check("worker", "post")],
 }
+
+
+from . import table_catalog, table_positions  # noqa: E402  (they import Check from here)
+
+ROUTES.update({**table_positions.ROUTES, **table_catalog.ROUTES})
+DOMAINS = [table_positions, table_catalog]

@@ -51,6 +51,9 @@ def member_of(org, n: int, name: str, user=None) -> Membership:
     )
 
 
+from .table import DOMAINS  # noqa: E402
+
+
 def build(demo, member_import_kind: str) -> dict:
     viewer = Role.objects.get(code="viewer")
     world = {"viewer_role": viewer, "per_unit": {}}
@@ -90,7 +93,10 @@ def build(demo, member_import_kind: str) -> dict:
                 requested_by=staff,
             ),
             "export": ExportRequest.objects.create(org=org, requested_by=staff, purpose="matrix"),
+            "url_values": {},
         }
+        for domain in DOMAINS:
+            domain.extend(world["per_unit"][short], demo)
     worker = User.objects.get(kind=UserKind.WORKER, phone_index__isnull=False)
     own = member_of(demo.org("福保街道"), 90, "矩阵工人", user=worker)
     world["consent"] = Consent.objects.create(

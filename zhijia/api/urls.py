@@ -18,7 +18,7 @@ errors.install(api)
 
 
 def _mount() -> None:
-    from . import audit, auth, identity, join, members, orgs
+    from . import audit, auth, catalog, identity, join, members, orgs, positions
 
     api.add_router("/auth", auth.router)
     api.add_router("/orgs", orgs.router)
@@ -27,6 +27,8 @@ def _mount() -> None:
     # These routers spell out their paths: /join-applications, /transfers; /members, /me/member-card…
     api.add_router("", join.router)
     api.add_router("", members.router)
+    api.add_router("/positions", positions.router)
+    api.add_router("", catalog.router)  # /service-lists, /activity-plans
 
 
 _mount()

@@ -14,6 +14,8 @@ MEMBER_WORK = [
     Cap.MEMBERS_EXPORT,
 ]
 
+SERVICE_WORK = [Cap.POSITIONS_MANAGE, Cap.POSITIONS_VISITS, Cap.CATALOG_MANAGE, Cap.RECORDS_VIEW]
+
 BUILTIN_ROLES = {
     # code: (name, separation class, capabilities)
     "admin": (
@@ -27,10 +29,12 @@ BUILTIN_ROLES = {
             *MEMBER_WORK,
             Cap.MEMBERS_REVEAL,
             Cap.MEMBERS_EXPORT_APPROVE,
+            *SERVICE_WORK,
         ],
     ),
-    "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK]),
-    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW]),
+    "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK, *SERVICE_WORK]),
+    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW]),
+    "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS]),
     "security_admin": (
         _("Security administrator"),
         Separation.SECURITY,

@@ -1,2 +1,3 @@
-"""Service network (阵地): stations, opening hours, the finder. Pure helpers so far: `geo` (datums,
-distances, coordinate validation) and `hours` (weekly opening hours with exceptions)."""
+"""Service network (阵地): stations and centres, their opening hours, facilities and rooms, the
+finder, visits and feedback. `geo` (datums, distances, coordinate checks) and `hours` (weekly
+opening hours with exceptions) are pure helpers the models and services build on."""

@@ -12,4 +12,7 @@ urlpatterns = [
     path("orgs/", include("zhijia.staff.orgs.urls")),
     path("members/", include("zhijia.staff.members.urls")),
     path("audit/", include("zhijia.staff.audit.urls")),
+    path("positions/", include("zhijia.staff.positions.urls")),
+    path("catalog/", include("zhijia.staff.catalog.urls")),
+    path("records/", include("zhijia.staff.records.urls")),
 ]

@@ -1,0 +1,5 @@
+"""/api/v1 catalog endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["catalog"])
