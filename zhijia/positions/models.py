@@ -20,7 +20,9 @@ class Position(BaseModel):
     report tombstones. `code` is an optional station code, unique when given, used by imports
     to update rather than duplicate."""
 
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="positions", verbose_name=_("union"))
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="positions", verbose_name=_("union")
+    )
     kind = models.CharField(_("type"), max_length=24, choices=PositionKind.choices)
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("station code"), max_length=40, null=True, blank=True, unique=True)
@@ -132,4 +134,6 @@ class Feedback(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating")]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating")
+        ]
