@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zhijia.records",
     "zhijia.positions",
     "zhijia.catalog",
+    "zhijia.activities",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",

@@ -366,7 +366,8 @@ ROUTES: dict[str, list[Check]] = {
 }
 
 
-from . import table_catalog, table_positions  # noqa: E402  (they import Check from here)
+from . import table_activities, table_catalog, table_positions  # noqa: E402  (they import Check)
 
-ROUTES.update({**table_positions.ROUTES, **table_catalog.ROUTES})
-DOMAINS = [table_positions, table_catalog]
+DOMAINS = [table_positions, table_catalog, table_activities]
+for _domain in DOMAINS:
+    ROUTES.update(_domain.ROUTES)

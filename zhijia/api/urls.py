@@ -18,7 +18,7 @@ errors.install(api)
 
 
 def _mount() -> None:
-    from . import audit, auth, catalog, identity, join, members, orgs, positions
+    from . import activities, audit, auth, catalog, identity, join, members, orgs, positions
 
     api.add_router("/auth", auth.router)
     api.add_router("/orgs", orgs.router)
@@ -29,6 +29,7 @@ def _mount() -> None:
     api.add_router("", members.router)
     api.add_router("/positions", positions.router)
     api.add_router("", catalog.router)  # /service-lists, /activity-plans
+    api.add_router("", activities.router)  # /activities, /enrolments
 
 
 _mount()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("card/", include("zhijia.h5.members.urls_card")),
     path("stations/", include("zhijia.h5.positions.urls")),
     path("services/", include("zhijia.h5.catalog.urls")),
+    path("activities/", include("zhijia.h5.activities.urls")),
 ]

@@ -14,7 +14,15 @@ MEMBER_WORK = [
     Cap.MEMBERS_EXPORT,
 ]
 
-SERVICE_WORK = [Cap.POSITIONS_MANAGE, Cap.POSITIONS_VISITS, Cap.CATALOG_MANAGE, Cap.RECORDS_VIEW]
+SERVICE_WORK = [
+    Cap.POSITIONS_MANAGE,
+    Cap.POSITIONS_VISITS,
+    Cap.CATALOG_MANAGE,
+    Cap.ACTIVITIES_MANAGE,
+    Cap.ACTIVITIES_ENROL,
+    Cap.ACTIVITIES_CHECKIN,
+    Cap.RECORDS_VIEW,
+]
 
 BUILTIN_ROLES = {
     # code: (name, separation class, capabilities)
@@ -34,7 +42,7 @@ BUILTIN_ROLES = {
     ),
     "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK, *SERVICE_WORK]),
     "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW]),
-    "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS]),
+    "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS, Cap.ACTIVITIES_CHECKIN]),
     "security_admin": (
         _("Security administrator"),
         Separation.SECURITY,

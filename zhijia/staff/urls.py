@@ -15,4 +15,5 @@ urlpatterns = [
     path("positions/", include("zhijia.staff.positions.urls")),
     path("catalog/", include("zhijia.staff.catalog.urls")),
     path("records/", include("zhijia.staff.records.urls")),
+    path("activities/", include("zhijia.staff.activities.urls")),
 ]

@@ -1,0 +1,3 @@
+"""URLs; the views live beside this module."""
+
+urlpatterns: list = []
