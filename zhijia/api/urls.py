@@ -18,7 +18,7 @@ errors.install(api)
 
 
 def _mount() -> None:
-    from . import activities, audit, auth, catalog, identity, join, members, orgs, positions
+    from . import activities, audit, auth, catalog, enrolments, identity, join, members, orgs, positions
 
     api.add_router("/auth", auth.router)
     api.add_router("/orgs", orgs.router)
@@ -29,7 +29,8 @@ def _mount() -> None:
     api.add_router("", members.router)
     api.add_router("/positions", positions.router)
     api.add_router("", catalog.router)  # /service-lists, /activity-plans
-    api.add_router("", activities.router)  # /activities, /enrolments
+    api.add_router("", activities.router)  # /activities…
+    api.add_router("", enrolments.router)  # /activities/<id>/enrolments, /enrolments…, /me/enrolments
 
 
 _mount()

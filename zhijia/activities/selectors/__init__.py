@@ -1,0 +1,1 @@
+"""Reads of the activities domain: import from the submodules (activities, enrolments)."""

@@ -1,0 +1,1 @@
+"""Writes of the activities domain: import from the submodules (enrolment, activities, checkin)."""
