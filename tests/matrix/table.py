@@ -366,8 +366,22 @@ ROUTES: dict[str, list[Check]] = {
 }
 
 
-from . import table_activities, table_catalog, table_positions  # noqa: E402  (they import Check)
+from . import (  # noqa: E402  (they import Check from here)
+    table_activities,
+    table_activities_console,
+    table_activities_h5,
+    table_catalog,
+    table_enrolments,
+    table_positions,
+)
 
-DOMAINS = [table_positions, table_catalog, table_activities]
+DOMAINS = [
+    table_positions,
+    table_catalog,
+    table_activities,
+    table_enrolments,
+    table_activities_console,
+    table_activities_h5,
+]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)
