@@ -142,6 +142,15 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhijia.core.tasks.audit_seal", "schedule": 10.0},
 }
 
+# --- Service network ----------------------------------------------------------------------
+# Map tiles for the station finder and the console map (Leaflet). Empty: no tiles — markers on a
+# plain background, which is what an intranet without a tile server gets. 高德 example:
+# https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}
+# (高德 tiles are GCJ-02: set POSITIONS_TILE_DATUM=gcj02 so markers are shifted to match.)
+POSITIONS_TILE_URL = env("POSITIONS_TILE_URL")
+POSITIONS_TILE_DATUM = env("POSITIONS_TILE_DATUM", "wgs84")
+POSITIONS_TILE_ATTRIBUTION = env("POSITIONS_TILE_ATTRIBUTION")
+
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
