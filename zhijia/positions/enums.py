@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PositionKind(models.TextChoices):
@@ -19,7 +20,7 @@ class PositionKind(models.TextChoices):
 
 
 class PositionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("position status", "Open")
     TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
     MAINTENANCE = "maintenance", _("Under maintenance")
 

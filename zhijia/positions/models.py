@@ -53,7 +53,7 @@ class Position(BaseModel):
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
 
-    NOT_PERSONAL = ("name", "phone", "address")  # a station's public name, desk phone and address
+    NOT_PERSONAL = ("name", "phone", "address", "division_name")  # a station: public name, desk phone, place
 
     class Meta:
         ordering = ["name"]

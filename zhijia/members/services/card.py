@@ -100,6 +100,21 @@ def _membership_from(token: str) -> Membership:
     return membership
 
 
+def card_person(*, token: str, field: str = "card_token") -> Person:
+    """The person of an active, not anonymised membership named by a member-card code, for
+    services that act on a scanned card (station visits, activity check-in, enrolling on a
+    member's behalf). 400 card_invalid / card_expired on `field`. No capability check and no
+    audit: the calling service checks access and audits its own action."""
+    try:
+        membership = _membership_from(str(token or "")[:500])
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, code=exc.code, fields={field: [str(exc.message)]}) from exc
+    if membership.status not in ACTIVE_STATUSES or membership.person.anonymised_at is not None:
+        msg = _("This member card is not valid: the membership is not active.")
+        raise ValidationFailed(msg, code=error_codes.CARD_INVALID, fields={field: [msg]})
+    return membership.person
+
+
 def card_verify(*, actor: Any, token: str) -> CardCheck:
     """Staff identify a member from a scanned card. Any staff member with members.view somewhere
     may check a card of any union (service stations serve everyone); 403 otherwise. A tampered

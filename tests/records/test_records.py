@@ -1,0 +1,65 @@
+"""The service ledger: idempotent writes, scope by records.view, filters and totals."""
+
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from zhijia.core.errors import ValidationFailed
+from zhijia.records.models import ServiceRecord
+from zhijia.records.selectors import record_list, record_totals
+from zhijia.records.services import record_add
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _add(org, when, source="visit", group="courier", count=1, position_id=None):
+    return record_add(
+        org=org,
+        source=source,
+        source_id=uuid.uuid4(),
+        occurred_at=when,
+        title="t",
+        visitor_group=group,
+        count=count,
+        position_id=position_id,
+    )
+
+
+def test_record_add_is_idempotent(demo):
+    sid = uuid.uuid4()
+    when = datetime(2026, 5, 1, 9, tzinfo=SHANGHAI)
+    a = record_add(org=demo.org("福田区总"), source="visit", source_id=sid, occurred_at=when, title="a")
+    b = record_add(org=demo.org("福田区总"), source="visit", source_id=sid, occurred_at=when, title="b")
+    assert a.pk == b.pk and ServiceRecord.objects.count() == 1 and b.title == "a"
+    with pytest.raises(ValueError):
+        record_add(org=demo.org("福田区总"), source="magic", source_id=sid, occurred_at=when, title="x")
+
+
+def test_scope_filters_and_totals(demo):
+    futian, fubao, baoan = demo.org("福田区总"), demo.org("福保街道"), demo.org("宝安区总")
+    pos = uuid.uuid4()
+    # 00:30 on 2 May in Shanghai is still 1 May in UTC: days are Shanghai days
+    _add(futian, datetime(2026, 5, 2, 0, 30, tzinfo=SHANGHAI), position_id=pos)
+    _add(fubao, datetime(2026, 5, 1, 10, tzinfo=SHANGHAI), group="sanitation", count=3)
+    _add(fubao, datetime(2026, 5, 1, 11, tzinfo=SHANGHAI), source="activity", group="")
+    _add(baoan, datetime(2026, 5, 1, 12, tzinfo=SHANGHAI))
+    me = demo.user("futian_staff")
+    assert record_list(actor=me, filters={}).count() == 3
+    assert record_list(actor=demo.user("province_admin"), filters={}).count() == 4
+    assert record_list(actor=me, filters={"org": str(fubao.pk)}).count() == 2
+    assert record_list(actor=me, filters={"org": str(baoan.pk)}).count() == 0  # outside scope: empty
+    assert record_list(actor=me, filters={"source": "activity"}).count() == 1
+    assert record_list(actor=me, filters={"position_id": str(pos)}).count() == 1
+    assert record_list(actor=me, filters={"date_from": "2026-05-02"}).count() == 1
+    assert record_list(actor=me, filters={"date_to": date(2026, 5, 1)}).count() == 2
+    totals = record_totals(actor=me, filters={})
+    assert totals["total"] == 5
+    assert totals["by_source"] == {"visit": 4, "activity": 1}
+    assert totals["by_day"] == [(date(2026, 5, 1), 4), (date(2026, 5, 2), 1)]
+    assert totals["by_group"] == {"sanitation": 3, "courier": 1, "": 1}
+    with pytest.raises(ValidationFailed) as err:
+        record_list(actor=me, filters={"date_from": "May Day"})
+    assert "date_from" in err.value.fields
+    assert record_list(actor=demo.user("auditor"), filters={}).count() == 0  # no records.view

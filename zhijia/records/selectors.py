@@ -1,0 +1,112 @@
+"""Reading the service ledger: records of the units where the actor holds records.view (their
+subtrees), filtered; and the totals the statistics pages show. Dates are Asia/Shanghai days."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from zhijia.core.errors import field_error
+from zhijia.core.ids import parse_uuid
+from zhijia.orgs.access import Scope, scope_for
+from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.models import Org
+from zhijia.orgs.tree import subtree_q
+
+from .enums import RecordSource
+from .models import ServiceRecord
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def parse_day(value: Any, field: str) -> date | None:
+    """A date from a filter value (a date or "YYYY-MM-DD"); None when blank; a 400 naming
+    `field` otherwise."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(SHANGHAI).date() if value.utcoffset() is not None else value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        parsed = parse_date(str(value).strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise field_error(field, _("Enter a valid date (YYYY-MM-DD)."), "invalid")
+    return parsed
+
+
+def day_range_q(filters: dict[str, Any], field: str) -> Q:
+    """Q for `field` (a datetime) within [date_from 00:00, date_to + 1 day 00:00) Shanghai time."""
+    cond = Q()
+    first = parse_day(filters.get("date_from"), "date_from")
+    last = parse_day(filters.get("date_to"), "date_to")
+    if first is not None:
+        cond &= Q(**{f"{field}__gte": datetime.combine(first, time.min, SHANGHAI)})
+    if last is not None:
+        cond &= Q(**{f"{field}__lt": datetime.combine(last + timedelta(days=1), time.min, SHANGHAI)})
+    return cond
+
+
+def org_filter_q(scope: Scope, value: Any, field: str = "org") -> Q | None:
+    """Q for the subtree of the org named by `value` (uuid), or None when that org is missing or
+    outside `scope` (the caller answers with an empty list, never revealing other units)."""
+    org_id = parse_uuid(value)
+    org = Org.objects.filter(pk=org_id).first() if org_id else None
+    if org is None or not scope.contains(org):
+        return None
+    return subtree_q(org.path, f"{field}__path")
+
+
+def record_list(*, actor: Any, filters: dict[str, Any]) -> QuerySet[ServiceRecord]:
+    """Records of units where `actor` holds records.view, newest first, org fetched. Filters (all
+    optional): org (its subtree; outside scope → empty), source, date_from, date_to, position_id,
+    visitor_group. A malformed date is a 400 naming the field."""
+    scope = scope_for(actor, Cap.RECORDS_VIEW)
+    qs = ServiceRecord.objects.filter(scope.q()).select_related("org")
+    if filters.get("org"):
+        cond = org_filter_q(scope, filters["org"])
+        if cond is None:
+            return qs.none()
+        qs = qs.filter(cond)
+    source = filters.get("source")
+    if source:
+        if source not in RecordSource.values:
+            return qs.none()
+        qs = qs.filter(source=source)
+    if filters.get("position_id"):
+        position_id = parse_uuid(filters["position_id"])
+        if position_id is None:
+            return qs.none()
+        qs = qs.filter(position_id=position_id)
+    if filters.get("visitor_group"):
+        qs = qs.filter(visitor_group=filters["visitor_group"])
+    return qs.filter(day_range_q(filters, "occurred_at")).order_by("-occurred_at", "-id")
+
+
+def record_totals(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    """Totals over record_list(actor, filters), counting each row's `count`:
+    {"total": n, "by_source": {source: n}, "by_day": [(date, n)…] oldest first (Shanghai days),
+    "by_group": {visitor_group: n} (rows without a group under "")}. Four aggregate queries."""
+    qs = record_list(actor=actor, filters=filters).order_by()
+    total = qs.aggregate(n=Sum("count"))["n"] or 0
+    by_source = {
+        row["source"]: row["n"] for row in qs.values("source").annotate(n=Sum("count")).order_by("source")
+    }
+    by_day = [
+        (row["day"], row["n"])
+        for row in qs.annotate(day=TruncDate("occurred_at", tzinfo=SHANGHAI))
+        .values("day")
+        .annotate(n=Sum("count"))
+        .order_by("day")
+    ]
+    by_group = {
+        row["visitor_group"]: row["n"]
+        for row in qs.values("visitor_group").annotate(n=Sum("count")).order_by("-n")
+    }
+    return {"total": total, "by_source": by_source, "by_day": by_day, "by_group": by_group}
