@@ -1,16 +1,159 @@
-"""Permission-matrix entries for the catalog routes (merged into tests/matrix/table.ROUTES)."""
+"""Permission-matrix entries for the catalog routes (merged into tests/matrix/table.ROUTES).
 
-from .table import Check  # noqa: F401
+Console pages need catalog.manage on the union of the list or plan (404 outside scope, 403
+inside without it); published lists and plans are public (API and H5)."""
 
-ROUTES: dict = {}
+from django.utils import timezone
+
+from zhijia.catalog.enums import PlanEntryStatus, PlanStatus, VersionStatus
+from zhijia.catalog.models import (
+    ActivityPlan,
+    PlanEntry,
+    ServiceCategory,
+    ServiceItem,
+    ServiceList,
+    ServiceListVersion,
+)
+from zhijia.catalog.permissions import PLAN_IMPORT_KIND
+from zhijia.core.models import ImportJob
+from zhijia.orgs.capabilities import Cap
+
+from .reference import has, scoped
+from .table import Check
+
+CAP = Cap.CATALOG_MANAGE
+
+
+def _any(u, org, o):
+    return has(u, CAP)
+
+
+def _scoped(u, org, o):
+    return scoped(u, CAP, org)
+
+
+def _c(target, method="get", **kw):
+    """A catalog object checked against catalog.manage on its union."""
+    return Check("rule", method, target=target, rule=_scoped, **kw)
+
+
+def _new_body(org, o):
+    return {"org": str(org.pk)}
+
+
+P = "/console/catalog/"
+ROUTES: dict = {
+    "/api/v1/service-lists": [Check("public")],
+    "/api/v1/service-lists/<list_id>": [Check("public")],
+    "/api/v1/activity-plans": [Check("public")],
+    "/h5/services/": [Check("public")],
+    "/h5/services/<uuid:pk>/": [Check("public", target="service_list")],
+    "/h5/services/<uuid:pk>/print/": [Check("public", target="service_list")],
+    "/h5/services/plans/<uuid:pk>/": [Check("public", target="published_plan")],
+    P: [Check("rule", rule=_any)],
+    P + "new/": [
+        Check("rule", rule=_scoped, body=_new_body),
+        Check("rule", "post", rule=_scoped, body=lambda org, o: {"org": str(org.pk), "title": "矩阵清单"}),
+    ],
+    P + "<uuid:pk>/": [_c("service_list")],
+    P + "<uuid:pk>/draft/": [_c("service_list", "post")],
+    P + "<uuid:pk>/settings/": [_c("service_list", "post", body=lambda org, o: {"title": "矩阵改名"})],
+    P + "<uuid:pk>/publish/": [_c("service_list", "post")],
+    P + "<uuid:pk>/export.xlsx": [_c("service_list")],
+    P + "<uuid:pk>/categories/": [_c("service_list", "post", body=lambda org, o: {"name": "矩阵类别"})],
+    P + "categories/<uuid:pk>/": [_c("category", "post", body=lambda org, o: {"name": "矩阵改名"})],
+    P + "categories/<uuid:pk>/delete/": [_c("category", "post")],
+    P + "categories/<uuid:pk>/move/": [_c("category", "post", body=lambda org, o: {"direction": "up"})],
+    P + "categories/<uuid:pk>/items/new/": [
+        _c("category"),
+        _c("category", "post", body=lambda org, o: {"name": "矩阵服务", "access_modes": ["walk_in"]}),
+    ],
+    P + "items/<uuid:pk>/": [_c("item"), _c("item", "post", body=lambda org, o: {"name": "矩阵改名"})],
+    P + "items/<uuid:pk>/delete/": [_c("item", "post")],
+    P + "items/<uuid:pk>/move/": [_c("item", "post", body=lambda org, o: {"direction": "down"})],
+    P + "plans/": [Check("rule", rule=_any)],
+    P + "plans/new/": [
+        Check("rule", rule=_scoped, body=_new_body),
+        Check(
+            "rule",
+            "post",
+            rule=_scoped,
+            body=lambda org, o: {"org": str(org.pk), "year": 2027, "title": "矩阵"},
+        ),
+    ],
+    P + "plans/template.xlsx": [Check("staff")],  # an empty template: nothing to protect
+    P + "plans/<uuid:pk>/": [_c("plan")],
+    P + "plans/<uuid:pk>/publish/": [_c("plan", "post")],
+    P + "plans/<uuid:pk>/export.xlsx": [_c("plan")],
+    P + "plans/<uuid:pk>/import/": [_c("plan")],
+    P + "plans/<uuid:pk>/entries/new/": [
+        _c("plan"),
+        _c(
+            "plan",
+            "post",
+            body=lambda org, o: {
+                "month": 5,
+                "title": "矩阵活动",
+                "planned_times": 1,
+                "planned_participants": 0,
+            },
+        ),
+    ],
+    P + "plans/entries/<uuid:pk>/": [_c("entry")],
+    P + "plans/entries/<uuid:pk>/delete/": [_c("entry", "post")],
+    P + "plans/entries/<uuid:pk>/cancel/": [_c("entry", "post")],
+    P + "plans/entries/<uuid:pk>/outcome/": [
+        _c("entry"),
+        _c("entry", "post", body=lambda org, o: {"held_times": 1, "participants": 9}),
+    ],
+    P + "plans/import/<uuid:pk>/": [_c("plan_import")],
+    P + "plans/import/<uuid:pk>/errors.xlsx": [_c("plan_import")],
+}
 
 
 def extend(unit: dict, demo) -> None:
-    """Add this domain's objects for one unit of the matrix world: `unit["org"]` is the unit,
-    `unit["user"]` a viewer there. Put objects under keys that Check.target names, and any
-    extra URL parameter values in `unit["url_values"]`."""
+    """Per unit: a list with a published version 1 and a draft 2 (a category and an item in the
+    draft), a draft plan with an entry, a published plan, and a plan import job."""
+    org = unit["org"]
+    service_list = ServiceList.objects.create(org=org, title=f"矩阵服务清单 {org.short_name}")
+    published = ServiceListVersion.objects.create(
+        service_list=service_list, number=1, status=VersionStatus.PUBLISHED, published_at=timezone.now()
+    )
+    ServiceItem.objects.create(
+        category=ServiceCategory.objects.create(version=published, name="已发布类别"), name="已发布服务"
+    )
+    draft = ServiceListVersion.objects.create(service_list=service_list, number=2)
+    category = ServiceCategory.objects.create(version=draft, name="矩阵类别")
+    plan = ActivityPlan.objects.create(org=org, year=2026, title="矩阵计划")
+    published_plan = ActivityPlan.objects.create(
+        org=org, year=2026, title="矩阵已发布计划", status=PlanStatus.PUBLISHED, published_at=timezone.now()
+    )
+    PlanEntry.objects.create(plan=published_plan, title="已发布活动", month=3, status=PlanEntryStatus.HELD)
+    unit.update(
+        service_list=service_list,
+        category=category,
+        item=ServiceItem.objects.create(category=category, name="矩阵服务", access_modes=["walk_in"]),
+        plan=plan,
+        entry=PlanEntry.objects.create(plan=plan, title="矩阵活动", month=4),
+        published_plan=published_plan,
+        plan_import=ImportJob.objects.create(
+            kind=PLAN_IMPORT_KIND, org=org, created_by=unit["user"], filename="p.xlsx", source=b""
+        ),
+    )
+    unit["url_values"]["list_id"] = service_list.pk
 
 
 def snapshot() -> list:
     """Rows a denied request must not change."""
-    return []
+    return [
+        list(ServiceList.objects.order_by("pk").values_list("pk", "title", "updated_at")),
+        list(ServiceListVersion.objects.order_by("pk").values_list("pk", "status", "intro", "updated_at")),
+        list(ServiceCategory.objects.order_by("pk").values_list("pk", "name", "order")),
+        list(ServiceItem.objects.order_by("pk").values_list("pk", "name", "order", "updated_at")),
+        list(ActivityPlan.objects.order_by("pk").values_list("pk", "status", "title")),
+        list(
+            PlanEntry.objects.order_by("pk").values_list(
+                "pk", "status", "held_times", "participants", "updated_at"
+            )
+        ),
+    ]

@@ -1,3 +1,12 @@
-"""URLs; the views live beside this module."""
+"""Public service-list and activity-plan pages, under /h5/services/ (namespace `h5`)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.service_lists, name="service_lists"),
+    path("plans/<uuid:pk>/", views.plan, name="plan"),
+    path("<uuid:pk>/", views.service_list, name="service_list"),
+    path("<uuid:pk>/print/", views.service_list_print, name="service_list_print"),
+]
