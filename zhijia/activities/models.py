@@ -109,7 +109,7 @@ class Activity(BaseModel, Slot):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    NOT_PERSONAL = ("title", "contact")  # a public hotline or desk
+    NOT_PERSONAL = ("title", "contact", "child_age_min", "child_age_max")  # a public desk; an age rule
 
     class Meta:
         ordering = ["starts_at", "title"]

@@ -1,0 +1,214 @@
+"""The worker's own activity pages (login by SMS code): enrol, my enrolments (waiting-list
+position, an offered place to accept or decline, cancel, rate, my QR), and the landing page of
+a session's check-in QR. A worker acts only for the person linked to their account and that
+person's children; enrolments are reached through activities.permissions.own_enrolment (404
+for anyone else's). Refusals are shown as a page saying why, with status 200: the worker asked
+and got an answer."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhijia.activities.enums import ACTIVE, EnrolmentChannel, EnrolmentStatus
+from zhijia.activities.permissions import own_enrolment
+from zhijia.activities.selectors.activities import activity_public_get
+from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_position
+from zhijia.activities.services.checkin import checkin_by_code, enrolment_rate
+from zhijia.activities.services.enrolment import (
+    enrolment_cancel,
+    enrolment_create,
+    offer_accept,
+    offer_decline,
+)
+from zhijia.core.errors import ApplicationError, NotFound
+from zhijia.members.enums import Relation
+from zhijia.members.services.card import person_of
+
+from ..accounts.decorators import worker_required
+from . import display
+from .forms import CancelForm, EnrolForm, RateForm
+
+T = "h5/activities/"
+
+
+@never_cache
+@worker_required
+@require_http_methods(["GET", "POST"])
+def activity_enrol(request, pk):
+    """POST: enrol the worker (or one of their children, or for one session) through
+    enrolment_create with the form's idempotency key, and show the outcome. GET (after the
+    login an anonymous tap led to) goes back to the activity."""
+    activity = activity_public_get(id=pk)
+    if request.method == "GET":
+        return redirect("h5:activity_detail", pk=activity.pk)
+    person = person_of(request.user)
+    form = EnrolForm(request.POST)
+    context: dict[str, Any] = {"a": activity, "person": person}
+    if person is None or not form.is_valid():
+        context["refusal"] = {
+            "code": "invalid",
+            "icon": "person-vcard",
+            "title": _("We could not enrol you"),
+            "reasons": [_("To enrol, join the union or register your details first.")]
+            if person is None
+            else [_("The form was not complete. Please try again.")],
+        }
+        return render(request, T + "result.html", context)
+    data = form.cleaned_data
+    child, session = _targets(person, activity, data)
+    try:
+        enrolment = enrolment_create(
+            actor=request.user,
+            activity=activity,
+            person=person,
+            child=child,
+            session=session,
+            channel=EnrolmentChannel.SELF,
+            idempotency_key=data["key"] or "",
+        )
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        context["refusal"] = display.refusal(exc)
+        context["child"] = child
+    else:
+        context.update(e=enrolment, position=waitlist_position(enrolment), child=enrolment.child)
+    return render(request, T + "result.html", context)
+
+
+def _targets(person, activity, data: dict) -> tuple:
+    """The child and session the button named: the worker's own child, a session of this
+    activity; anything else is 404 (never someone else's child)."""
+    child = session = None
+    if data["child"]:
+        kids = [f for f in person.family.all() if f.relation == Relation.CHILD]
+        child = next((f for f in kids if f.pk == data["child"]), None)
+        if child is None:
+            raise NotFound(code="not_found")
+    if data["session"]:
+        session = next((s for s in activity.sessions.all() if s.pk == data["session"]), None)
+        if session is None:
+            raise NotFound(code="not_found")
+    return child, session
+
+
+def _item(enrolment, now) -> dict:
+    status = enrolment.status
+    ended = enrolment.activity.ends_at is not None and enrolment.activity.ends_at < now
+    return {
+        "e": enrolment,
+        "a": enrolment.activity,
+        "style": display.STATUS_STYLE.get(status, "secondary"),
+        "position": waitlist_position(enrolment) if status == EnrolmentStatus.WAITLISTED else None,
+        "offered": status == EnrolmentStatus.OFFERED,
+        "active": status in ACTIVE and not ended,
+        "attended": enrolment.attendances.exists(),
+        "place": display.place_line(enrolment.activity),
+        "rate_form": RateForm(),
+    }
+
+
+@never_cache
+@worker_required
+@require_GET
+def my_enrolments_page(request):
+    """My enrolments: active ones first (with what to do next), then the past ones."""
+    now = timezone.now()
+    items = [_item(e, now) for e in my_enrolments(user=request.user)]
+    context = {
+        "active": [i for i in items if i["active"]],
+        "past": [i for i in items if not i["active"]],
+        "has_person": person_of(request.user) is not None,
+    }
+    return render(request, T + "mine.html", context)
+
+
+@never_cache
+@worker_required
+@require_http_methods(["GET", "POST"])
+def enrolment_cancel_view(request, pk):
+    """GET: "do you really want to cancel?"; POST: cancel through enrolment_cancel."""
+    enrolment = own_enrolment(user=request.user, id=pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment_cancel(actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            messages.error(request, display.refusal(exc)["title"])
+        else:
+            messages.success(request, _("Your enrolment is cancelled."))
+        return redirect("h5:my_enrolments")
+    return render(request, T + "cancel.html", {"e": enrolment, "a": enrolment.activity, "form": form})
+
+
+@worker_required
+@require_POST
+def offer_respond(request, pk):
+    """Accept (action=accept) or decline (action=decline) an offered place."""
+    enrolment = own_enrolment(user=request.user, id=pk)
+    accept = request.POST.get("action") == "accept"
+    try:
+        if accept:
+            enrolment = offer_accept(actor=request.user, enrolment=enrolment)
+        else:
+            offer_decline(actor=request.user, enrolment=enrolment)
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        refusal = display.refusal(exc)
+        messages.error(request, " ".join([refusal["title"], *refusal["reasons"]]))
+    else:
+        if not accept:
+            messages.info(request, _("You declined the place. It goes to the next person waiting."))
+        elif enrolment.status == EnrolmentStatus.PENDING_APPROVAL:
+            messages.success(request, _("You accepted the place. The organiser will confirm it."))
+        else:
+            messages.success(request, _("You accepted the place. Your enrolment is confirmed."))
+    return redirect("h5:my_enrolments")
+
+
+@worker_required
+@require_POST
+def enrolment_rate_view(request, pk):
+    """Rate an attended activity 1–5 with an optional comment (enrolment_rate)."""
+    enrolment = own_enrolment(user=request.user, id=pk)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rating from 1 to 5."))
+        return redirect("h5:my_enrolments")
+    try:
+        enrolment_rate(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, display.refusal(exc)["title"])
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("h5:my_enrolments")
+
+
+@never_cache
+@worker_required
+@require_http_methods(["GET", "POST"])
+def activity_checkin(request, code):
+    """The landing page of the organiser's rotating session QR. GET shows a "check me in" form
+    (submitted at once by the page's script; a tap without JavaScript); POST checks in through
+    checkin_by_code (idempotent: a second scan shows the same attendance)."""
+    if request.method == "GET":
+        return render(request, T + "checkin.html", {"code": code, "ask": True})
+    try:
+        attendance = checkin_by_code(user=request.user, code=code)
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return render(request, T + "checkin.html", {"code": code, "refusal": display.refusal(exc)})
+    session = attendance.session
+    context = {"code": code, "attendance": attendance, "session": session, "a": session.activity}
+    return render(request, T + "checkin.html", context)
