@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (language chosen by cookie, not URL)
+from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -13,3 +15,7 @@ urlpatterns = [
     path("console/", include("zhijia.staff.urls")),
     path("h5/", include("zhijia.h5.urls")),
 ]
+
+# Uploaded files (station photos) in development; in production the web server serves MEDIA_ROOT
+# at MEDIA_URL (docs/configuration.md). `static()` adds nothing unless DEBUG is on.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -140,6 +140,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhijia.core.tasks.audit_seal", "schedule": 10.0},
+    "activities-offers-expire": {"task": "zhijia.activities.tasks.offers_expire", "schedule": 60.0},
+    "activities-finish-due": {"task": "zhijia.activities.tasks.finish_due", "schedule": 3600.0},
 }
 
 # --- Service network ----------------------------------------------------------------------
@@ -150,6 +152,10 @@ CELERY_BEAT_SCHEDULE = {
 POSITIONS_TILE_URL = env("POSITIONS_TILE_URL")
 POSITIONS_TILE_DATUM = env("POSITIONS_TILE_DATUM", "wgs84")
 POSITIONS_TILE_ATTRIBUTION = env("POSITIONS_TILE_ATTRIBUTION")
+# "lat,lng" (WGS-84) the finder offers as "the city centre" when the phone gives no location.
+POSITIONS_DEFAULT_CENTER = tuple(
+    float(v) for v in env("POSITIONS_DEFAULT_CENTER", "22.5412,114.0537").split(",")
+)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -37,7 +37,7 @@ def test_generated_members_are_distinct_and_idempotent(demo):
 
 def test_seed_demo_accepts_members(db, capsys):
     call_command("seed_demo", "--members", "12")
-    assert "52 members created" in capsys.readouterr().out
+    assert "52 members and" in capsys.readouterr().out
     call_command("seed_demo", "--members", "12")
-    assert "0 members created" in capsys.readouterr().out
+    assert " 0 members and" in capsys.readouterr().out
     assert Person.objects.count() == len(PEOPLE) + 12

@@ -12,7 +12,10 @@ from zhijia.accounts.services import user_create, worker_for_phone
 from zhijia.orgs.models import Org, Role, RoleGrant
 from zhijia.orgs.services import org_create, role_grant
 
+from .activities import seed_activities
+from .catalog import seed_catalog
 from .members import seed_generated, seed_members
+from .positions import seed_positions, seed_visits
 from .tree import TREE, demo_uscc
 
 WORKER_PHONE = "13800000001"
@@ -47,6 +50,7 @@ class SeedResult:
     created_orgs: int
     created_users: int
     created_members: int = 0
+    created_services: int = 0
 
 
 def demo_password() -> str:
@@ -86,9 +90,13 @@ def _build(node, parent, by_name) -> int:
 
 
 @transaction.atomic
-def seed(password: str | None = None, *, members: bool = False, generated: int = 0) -> SeedResult:
+def seed(
+    password: str | None = None, *, members: bool = False, generated: int = 0, services: bool = False
+) -> SeedResult:
     """The tree and the cast; with `members`, the ~40 demo members (zhijia.demo.members) and
-    `generated` more for benchmarks. The test fixture seeds no members unless a test asks."""
+    `generated` more for benchmarks; with `services`, the stations and their visits, the 河套
+    service list and a yearly plan, and the activities (enrolling some of the members). The test
+    fixture seeds neither unless a test asks."""
     password = password or demo_password()
     by_name: dict[str, Org] = {}
     created_orgs = _build(TREE, None, by_name)
@@ -113,9 +121,14 @@ def seed(password: str | None = None, *, members: bool = False, generated: int =
     created_members = 0
     if members or generated:
         created_members = seed_members().created + seed_generated(generated)
+    created_services = 0
+    if services:
+        created_services = seed_positions() + seed_catalog() + seed_activities()
+        seed_visits()
     return SeedResult(
         password=password,
         created_orgs=created_orgs,
         created_users=created_users,
         created_members=created_members,
+        created_services=created_services,
     )

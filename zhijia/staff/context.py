@@ -16,13 +16,20 @@ NAV = [
     ("staff:member_import", _("Member ledgers"), "file-earmark-spreadsheet", Cap.MEMBERS_IMPORT),
     ("staff:card_verify", _("Check a member card"), "qr-code-scan", Cap.MEMBERS_VIEW),
     ("staff:data_request_list", _("Personal-data requests"), "shield-check", Cap.MEMBERS_MANAGE),
+    ("staff:activity_calendar", _("Activities"), "calendar-event", Cap.ACTIVITIES_MANAGE),
+    ("staff:position_list", _("Service positions"), "geo-alt", Cap.POSITIONS_MANAGE),
+    ("staff:visit_new", _("Check a visitor in"), "person-check", Cap.POSITIONS_VISITS),
+    ("staff:service_list_list", _("Service lists"), "list-check", Cap.CATALOG_MANAGE),
+    ("staff:plan_list", _("Activity plans"), "calendar3", Cap.CATALOG_MANAGE),
+    ("staff:record_list", _("Service ledger"), "journal-text", Cap.RECORDS_VIEW),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
     ("staff:audit_list", _("Audit log"), "journal-check", Cap.AUDIT_READ),
     ("staff:security", _("My security"), "shield-lock", None),
 ]
 
 
-EXACT = {"staff:home", "staff:member_list"}  # their URLs prefix other entries' URLs
+# Their URLs prefix other entries' URLs.
+EXACT = {"staff:home", "staff:member_list", "staff:position_list", "staff:service_list_list"}
 
 
 def console(request):

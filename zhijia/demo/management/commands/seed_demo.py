@@ -21,10 +21,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo refuses to run: these settings are not a demo (ZHIJIA_DEMO is off)."
             )
-        result = seed(members=True, generated=options["members"])
+        result = seed(members=True, generated=options["members"], services=True)
         self.stdout.write(
-            f"Demo data: {result.created_orgs} units, {result.created_users} accounts and "
-            f"{result.created_members} members created."
+            f"Demo data: {result.created_orgs} units, {result.created_users} accounts, "
+            f"{result.created_members} members and {result.created_services} stations, service "
+            "lists, plans and activities created."
         )
         self.stdout.write("")
         self.stdout.write("Demo logins for the staff console (/console/):")
@@ -33,3 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Worker pages (/h5/): phone {WORKER_PHONE}; the SMS code is printed in this console"
         )
+        self.stdout.write("Public pages: station finder /h5/stations/, activities /h5/activities/, ")
+        self.stdout.write("service lists /h5/services/")
