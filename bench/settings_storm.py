@@ -6,3 +6,7 @@ from config.settings.dev import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls_storm"
+
+# As in production: the audit chain is sealed by the beat entry, not inside each request, where
+# every writer would queue on the chain's lock (the bench's database is dropped afterwards).
+AUDIT_SEAL_INLINE = False

@@ -138,6 +138,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# Seal the audit chain in the request after commit (the embedded default). Turn off to seal from
+# the beat entry or from cron (`manage.py audit_seal`) on busy servers.
+AUDIT_SEAL_INLINE = env_bool("AUDIT_SEAL_INLINE", CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhijia.core.tasks.audit_seal", "schedule": 10.0},
     "activities-offers-expire": {"task": "zhijia.activities.tasks.offers_expire", "schedule": 60.0},

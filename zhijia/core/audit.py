@@ -101,8 +101,10 @@ def _clean(value: Any) -> Any:
 def _seal_after_commit() -> None:
     """Embedded default (no broker): seal inline; one run seals every pending entry, so a
     request pays for a few small queries, not for the chain. With a broker the `audit-seal`
-    beat entry (every 10 s) seals in batches and requests enqueue nothing."""
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+    beat entry (every 10 s) seals in batches and requests enqueue nothing. AUDIT_SEAL_INLINE
+    (default: on when tasks run inline) lets a deployment without a broker seal from cron
+    (`manage.py audit_seal`) instead, so busy requests do not queue on the chain's lock."""
+    if getattr(settings, "AUDIT_SEAL_INLINE", getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)):
         seal_pending()
 
 
