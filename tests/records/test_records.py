@@ -56,6 +56,7 @@ def test_scope_filters_and_totals(demo):
     assert record_list(actor=me, filters={"date_to": date(2026, 5, 1)}).count() == 2
     totals = record_totals(actor=me, filters={})
     assert totals["total"] == 5
+    assert totals["people"] == 0  # all anonymous here; see test_people_are_counted_once
     assert totals["by_source"] == {"visit": 4, "activity": 1}
     assert totals["by_day"] == [(date(2026, 5, 1), 4), (date(2026, 5, 2), 1)]
     assert totals["by_group"] == {"sanitation": 3, "courier": 1, "": 1}
@@ -63,3 +64,18 @@ def test_scope_filters_and_totals(demo):
         record_list(actor=me, filters={"date_from": "May Day"})
     assert "date_from" in err.value.fields
     assert record_list(actor=demo.user("auditor"), filters={}).count() == 0  # no records.view
+
+
+def test_people_are_counted_once(demo):
+    """服务人数: one person served twice counts once; 服务人次 counts both."""
+    from tests.activities.support import member
+
+    futian = demo.org("福田区总")
+    person = member(futian)
+    when = datetime(2026, 5, 1, 9, tzinfo=SHANGHAI)
+    for _ in range(2):
+        record_add(
+            org=futian, source="visit", source_id=uuid.uuid4(), occurred_at=when, title="x", person=person
+        )
+    totals = record_totals(actor=demo.user("futian_staff"), filters={})
+    assert (totals["total"], totals["people"]) == (2, 1)

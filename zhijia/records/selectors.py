@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -91,10 +91,13 @@ def record_list(*, actor: Any, filters: dict[str, Any]) -> QuerySet[ServiceRecor
 
 def record_totals(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
     """Totals over record_list(actor, filters), counting each row's `count`:
-    {"total": n, "by_source": {source: n}, "by_day": [(date, n)…] oldest first (Shanghai days),
-    "by_group": {visitor_group: n} (rows without a group under "")}. Four aggregate queries."""
+    {"total": n (服务人次), "people": distinct named people (服务人数 — anonymous visitors cannot be
+    told apart, so they are not in it), "by_source": {source: n}, "by_day": [(date, n)…] oldest
+    first (Shanghai days), "by_group": {visitor_group: n} (rows without a group under "")}. Four
+    aggregate queries."""
     qs = record_list(actor=actor, filters=filters).order_by()
-    total = qs.aggregate(n=Sum("count"))["n"] or 0
+    sums = qs.aggregate(n=Sum("count"), people=Count("person", distinct=True))
+    total = sums["n"] or 0
     by_source = {
         row["source"]: row["n"] for row in qs.values("source").annotate(n=Sum("count")).order_by("source")
     }
@@ -109,4 +112,10 @@ def record_totals(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
         row["visitor_group"]: row["n"]
         for row in qs.values("visitor_group").annotate(n=Sum("count")).order_by("-n")
     }
-    return {"total": total, "by_source": by_source, "by_day": by_day, "by_group": by_group}
+    return {
+        "total": total,
+        "people": sums["people"],
+        "by_source": by_source,
+        "by_day": by_day,
+        "by_group": by_group,
+    }

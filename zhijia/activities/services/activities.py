@@ -161,6 +161,9 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
     reason = (reason or "").strip()[:300]
     if not reason:
         raise field_error("reason", _("Say why the activity is cancelled."), code="required")
+    # Every slot row is locked before the enrolments are read: an enrolment in flight either
+    # commits first (and is cancelled here) or waits and then finds the activity cancelled.
+    list(Session.objects.select_for_update().filter(activity=activity))
     now = timezone.now()
     affected = list(activity.enrolments.filter(status__in=ACTIVE).select_related("person__user"))
     Enrolment.objects.filter(pk__in=[e.pk for e in affected]).update(
@@ -170,7 +173,6 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
         decided_by=_user(actor),
         updated_at=now,
     )
-    list(Session.objects.select_for_update().filter(activity=activity))
     activity.sessions.update(taken=0)
     activity.status, activity.cancelled_at, activity.cancel_reason, activity.taken = (
         ActivityStatus.CANCELLED,

@@ -237,6 +237,10 @@ def _create(
     if Enrolment.objects.filter(activity=activity, holder=holder, status__in=ACTIVE).exists():
         raise Conflict(_("Already enrolled in this activity."), code=error_codes.ALREADY_ENROLLED)
     arrival, placed = _take(slot_of(activity, session))  # lock 2: the guarded statement
+    # Re-read under the slot lock: activity_cancel takes the same lock before it collects the
+    # enrolments to cancel, so either it sees this one or this sees the cancellation.
+    if not Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).exists():
+        raise Conflict(_("Registration for this activity is not open."), code=error_codes.CLOSED)
     if placed:
         status = S.PENDING_APPROVAL if activity.requires_approval else S.CONFIRMED
     elif activity.waitlist_enabled:
