@@ -266,3 +266,30 @@ def test_roster_xlsx_and_sign_in_sheet(demo, staff_client):
     assert member.member_no in cells and "导出甲" not in cells
     sheet_page = client.get(f"{A}{activity.pk}/sign-in-sheet/").content.decode()
     assert sheet_page.count('data-testid="sheet"') == 2 and member.member_no in sheet_page
+
+
+def test_service_item_and_co_organisers_are_saved(demo, staff_client):
+    """The form links a published service-list item (of the unit, an ancestor or the subtree)
+    and co-organisers (sister unions and the unions directly below)."""
+    from zhijia.catalog import services as catalog
+
+    staff = demo.user("futian_staff")
+    service_list = catalog.service_list_create(actor=staff, org=demo.org("深圳市总"), title="市总服务清单")
+    category = catalog.category_add(actor=staff, version=service_list.versions.get(), name="技能提升")
+    item = catalog.item_add(actor=staff, category=category, name="AI办公培训")
+    catalog.service_list_publish(actor=staff, service_list=service_list)
+    sister, below = demo.org("宝安区总"), demo.org("福保街道")
+    client = staff_client("futian_staff")
+    form = client.get(A + "new/").context["form"]
+    assert item in form.fields["service_item"].queryset
+    assert {sister, below} <= set(form.fields["co_organisers"].queryset)
+    assert demo.org("福田区总") not in form.fields["co_organisers"].queryset
+    response = client.post(
+        A + "new/", form_post(service_item=str(item.pk), co_organisers=[str(sister.pk), str(below.pk)])
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    activity = Activity.objects.get(title="福田职工书院 直播带货")
+    assert activity.service_item == item
+    assert set(activity.co_organisers.all()) == {sister, below}
+    edit = client.get(f"{A}{activity.pk}/edit/").context["form"]
+    assert set(edit.initial["co_organisers"]) == {sister.pk, below.pk}

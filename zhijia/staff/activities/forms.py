@@ -2,16 +2,33 @@
 someone's behalf, bulk enrolment of a union's members, the check-in scan box and walk-ins."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhijia.activities.enums import ActivityKind, Delivery
+from zhijia.catalog.enums import VersionStatus
+from zhijia.catalog.models import ServiceItem
 from zhijia.members.enums import Occupation
+from zhijia.orgs.enums import OrgStatus
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
 from zhijia.positions.enums import VisitorGroup
 from zhijia.positions.models import Position, Room
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _service_items(unit: Org):
+    """Items of the published service lists of the unit, its ancestors and its subtree."""
+    ancestors = [unit.path[: end + 1] for end, char in enumerate(unit.path) if char == "."]
+    owners = Q(category__version__service_list__org__path__in=ancestors) | subtree_q(
+        unit.path, "category__version__service_list__org__path"
+    )
+    return (
+        ServiceItem.objects.filter(owners, category__version__status=VersionStatus.PUBLISHED)
+        .select_related("category")
+        .order_by("category__order", "order", "name")
+    )
 
 
 def _dt(label, required=False):
@@ -91,8 +108,20 @@ class ActivityForm(forms.Form):
         label=_("Materials"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
+    service_item = forms.ModelChoiceField(
+        label=_("Service-list item"),
+        queryset=ServiceItem.objects.none(),
+        required=False,
+        help_text=_("The published service this activity delivers."),
+    )
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("Co-organisers"),
+        queryset=Org.objects.none(),
+        required=False,
+        help_text=_("Sister unions and the unions directly below this one."),
+    )
 
-    FK = ("position", "room", "eligible_org")
+    FK = ("position", "room", "eligible_org", "service_item")
 
     def __init__(self, *args, unit: Org, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +134,15 @@ class ActivityForm(forms.Form):
         )
         self.fields["room"].label_from_instance = lambda r: f"{r.position.name} · {r.name}"
         self.fields["eligible_org"].queryset = Org.objects.filter(subtree_q(unit.path)).order_by("path")
+        self.fields["service_item"].queryset = _service_items(unit)
+        self.fields["service_item"].label_from_instance = lambda i: f"{i.category.name} · {i.name}"
+        family = subtree_q(unit.parent.path) if unit.parent_id else subtree_q(unit.path)
+        self.fields["co_organisers"].queryset = (
+            Org.objects.filter(family, depth__lte=unit.depth + 1, status=OrgStatus.ACTIVE)
+            .exclude(pk=unit.pk)
+            .order_by("path")
+        )
+        self.fields["co_organisers"].widget.attrs["size"] = 6
         _style(self)
 
     def clean(self):
@@ -126,6 +164,7 @@ class ActivityForm(forms.Form):
             obj = data.pop(name, None)
             data[f"{name}_id"] = obj.pk if obj else None
         data["occupations"] = list(data.get("occupations") or [])
+        data["co_organiser_ids"] = [org.pk for org in data.pop("co_organisers", None) or []]
         return data
 
 

@@ -164,6 +164,7 @@ def _activity_initial(activity: Activity) -> dict:
     names = [n for n in ActivityForm.base_fields if n not in ActivityForm.FK]
     initial = {n: getattr(activity, n) for n in names}
     initial |= {n: getattr(activity, f"{n}_id") for n in ActivityForm.FK}
+    initial["co_organisers"] = [org.pk for org in activity.co_organisers.all()]
     for name in ("registration_opens_at", "registration_closes_at"):
         if initial[name]:
             initial[name] = timezone.localtime(initial[name])
