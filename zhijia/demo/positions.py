@@ -212,15 +212,10 @@ def _org(name: str) -> Org:
 
 def _create(spec: dict[str, Any], by_code: dict[str, Position]) -> Position:
     data = {k: v for k, v in spec.items() if k not in {"org", "hub"}}
-    position = position_create(actor=None, org=_org(spec["org"]), data=data)
     hub = by_code.get(spec.get("hub", ""))
     if hub is not None:
-        # The hub check goes through the actor's positions.manage scope, which the seed (no
-        # actor) does not have: the link is set directly, the position itself was created and
-        # audited through the service.
-        Position.objects.filter(pk=position.pk).update(hub=hub)
-        position.hub = hub
-    return position
+        data["hub_id"] = str(hub.pk)
+    return position_create(actor=None, org=_org(spec["org"]), data=data)
 
 
 @transaction.atomic
