@@ -1,7 +1,6 @@
 """Reads of activities: staff lists (scoped to the actor's units), the public catalogue, the
 roster with attendance, the calendar, ratings and the plain-words eligibility summary."""
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from zhijia.core.errors import NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.members.enums import Occupation
 from zhijia.orgs.access import scope_for
+from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
 
@@ -167,24 +167,23 @@ def walk_in_count(activity: Activity) -> int:
     return Attendance.objects.filter(session__activity=activity, enrolment__isnull=True).count()
 
 
-def calendar_month(*, actor: Any, year: int, month: int) -> dict[dt.date, list[Activity]]:
-    """Local day -> activities (in the actor's units, any status but cancelled) with a session
-    that day, every day of the month present (empty lists), activities in start order."""
-    first = timezone.make_aware(dt.datetime(year, month, 1))
-    days = calendar.monthrange(year, month)[1]
-    after = first + dt.timedelta(days=days)
-    out: dict[dt.date, list[Activity]] = {first.date() + dt.timedelta(days=i): [] for i in range(days)}
-    sessions = (
-        Session.objects.filter(scope_for(actor).q("activity__org"), starts_at__gte=first, starts_at__lt=after)
-        .exclude(activity__status=ActivityStatus.CANCELLED)
-        .select_related("activity__org")
+def sessions_between(*, actor: Any, unit: Org, first: dt.date, last: dt.date) -> list[Session]:
+    """Sessions from `first` to `last` (local days, inclusive) of activities organised in the
+    unit's subtree that the actor may manage; cancelled activities included (the calendar shows
+    them struck through)."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min), tz)
+    return list(
+        Session.objects.filter(
+            scope_for(actor, Cap.ACTIVITIES_MANAGE).q("activity__org"),
+            subtree_q(unit.path, "activity__org__path"),
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .select_related("activity__org", "activity__position")
         .order_by("starts_at")
     )
-    for s in sessions:
-        day = out.setdefault(timezone.localtime(s.starts_at).date(), [])
-        if s.activity not in day:
-            day.append(s.activity)
-    return out
 
 
 def activity_rating(activity: Activity) -> tuple[float | None, int]:

@@ -3,16 +3,14 @@ subtree, laid out as a month grid (weeks × 7 days) or one week as a list. Read-
 
 import calendar as pycal
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from zhijia.activities.models import Session
-from zhijia.orgs.access import scope_for
-from zhijia.orgs.capabilities import Cap
+from zhijia.activities.selectors.activities import sessions_between
 from zhijia.orgs.models import Org
-from zhijia.orgs.tree import subtree_q
 
 
 @dataclass
@@ -24,29 +22,6 @@ class Day:
     @property
     def is_today(self) -> bool:
         return self.day == timezone.localdate()
-
-
-def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(first, time.min), tz)
-    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
-    return start, end
-
-
-def sessions_between(*, actor: Any, unit: Org, first: date, last: date) -> list[Session]:
-    """Sessions from `first` to `last` (local days, inclusive) of activities organised in the
-    unit's subtree that the actor may manage; cancelled activities included (shown struck)."""
-    start, end = _bounds(first, last)
-    return list(
-        Session.objects.filter(
-            scope_for(actor, Cap.ACTIVITIES_MANAGE).q("activity__org"),
-            subtree_q(unit.path, "activity__org__path"),
-            starts_at__gte=start,
-            starts_at__lt=end,
-        )
-        .select_related("activity__org", "activity__position")
-        .order_by("starts_at")
-    )
 
 
 def _place(days: dict[date, Day], sessions: list[Session]) -> None:
