@@ -5,11 +5,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from zhijia.core.audit import audit_log
 from zhijia.core.errors import field_error
 from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import Scope, scope_for
@@ -119,3 +121,14 @@ def record_totals(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
         "by_day": by_day,
         "by_group": by_group,
     }
+
+
+def record_export_rows(*, actor: Any, org: Any, filters: dict[str, Any], limit: int) -> list[ServiceRecord]:
+    """The rows of record_list(actor, filters), at most `limit`, for an export. A bulk read of
+    people's service history, so `record.export` is audited (with the filters and the row count)
+    before the rows are returned: if the entry cannot be written, nothing is exported."""
+    rows = list(record_list(actor=actor, filters=filters).select_related("person")[:limit])
+    data = {key: str(value) for key, value in filters.items()}
+    with transaction.atomic():
+        audit_log(actor=actor, action="record.export", org=org, data={**data, "rows": len(rows)})
+    return rows

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from zhijia.core.audit import audit_log
 from zhijia.core.errors import NotFound
 from zhijia.core.imports import Column, workbook_bytes
 from zhijia.core.masking import mask_name
@@ -20,7 +19,7 @@ from zhijia.positions.enums import VisitorGroup, VisitService
 from zhijia.positions.hours import SHANGHAI
 from zhijia.positions.selectors import position_list
 from zhijia.records.enums import RecordSource
-from zhijia.records.selectors import record_list, record_totals
+from zhijia.records.selectors import record_export_rows, record_list, record_totals
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.responses import xlsx_response
 from zhijia.staff.units import current_unit
@@ -143,7 +142,7 @@ def export_columns() -> tuple[Column, ...]:
 def record_export(request):
     """The filtered rows as xlsx (at most EXPORT_LIMIT; persons masked). Audited as record.export."""
     unit, _filters_shown, query, labels = _context(request)
-    rows = list(record_list(actor=request.user, filters=query).select_related("person")[:EXPORT_LIMIT])
+    rows = record_export_rows(actor=request.user, org=unit, filters=query, limit=EXPORT_LIMIT)
     shown = [_row(r, labels["groups"], labels["services"], labels["stations"]) for r in rows]
     content = workbook_bytes(
         title=_("Service ledger"),
@@ -163,6 +162,4 @@ def record_export(request):
             for s in shown
         ),
     )
-    data = {k: str(v) for k, v in query.items()}
-    audit_log(actor=request.user, action="record.export", org=unit, data={**data, "rows": len(rows)})
     return xlsx_response(content, "service-ledger.xlsx")
