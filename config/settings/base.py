@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "zhijia.positions",
     "zhijia.catalog",
     "zhijia.activities",
+    "zhijia.dispatch",
+    "zhijia.benefits",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",

@@ -22,6 +22,11 @@ SERVICE_WORK = [
     Cap.ACTIVITIES_ENROL,
     Cap.ACTIVITIES_CHECKIN,
     Cap.RECORDS_VIEW,
+    Cap.DISPATCH_ORDER,
+    Cap.DISPATCH_MENUS,
+    Cap.DISPATCH_ASSIGN,
+    Cap.BENEFITS_MANAGE,
+    Cap.BENEFITS_VIEW,
 ]
 
 BUILTIN_ROLES = {
@@ -38,10 +43,11 @@ BUILTIN_ROLES = {
             Cap.MEMBERS_REVEAL,
             Cap.MEMBERS_EXPORT_APPROVE,
             *SERVICE_WORK,
+            Cap.DISPATCH_BUDGET,
         ],
     ),
     "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK, *SERVICE_WORK]),
-    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW]),
+    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW]),
     "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS, Cap.ACTIVITIES_CHECKIN]),
     "security_admin": (
         _("Security administrator"),

@@ -1,0 +1,12 @@
+"""Stable error codes of the expert-services domain."""
+
+INVALID_TRANSITION = "invalid_transition"  # 409: the order's state does not allow this step
+EXPERT_UNAVAILABLE = "expert_unavailable"  # 409: inactive, off that day, over monthly capacity, or
+# already booked at an overlapping time (the database's no-overlap rule decides under concurrency)
+OVER_BUDGET = "over_budget"  # 409: committing the order's cost would exceed the yearly budget
+CERTIFICATE_EXPIRED = "certificate_expired"  # 409: the item needs a qualification the expert
+# lacks or whose certificate has expired on the service date
+ITEM_UNAVAILABLE = "item_unavailable"  # 409: the item is paused, its menu not published, or the
+# ordering union is outside the subtree allowed to order it
+MENU_IMMUTABLE = "menu_immutable"  # 409: a published menu never changes; edit a new draft
+SURVEY_CLOSED = "survey_closed"  # 409: the needs survey no longer collects
