@@ -370,7 +370,13 @@ from . import (  # noqa: E402  (they import Check from here)
     table_activities,
     table_activities_console,
     table_activities_h5,
+    table_benefits_api,
+    table_benefits_console,
+    table_benefits_h5,
     table_catalog,
+    table_dispatch_api,
+    table_dispatch_console,
+    table_dispatch_h5,
     table_enrolments,
     table_positions,
 )
@@ -382,6 +388,12 @@ DOMAINS = [
     table_enrolments,
     table_activities_console,
     table_activities_h5,
+    table_dispatch_api,
+    table_dispatch_console,
+    table_dispatch_h5,
+    table_benefits_api,
+    table_benefits_console,
+    table_benefits_h5,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

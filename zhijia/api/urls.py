@@ -18,7 +18,21 @@ errors.install(api)
 
 
 def _mount() -> None:
-    from . import activities, audit, auth, catalog, enrolments, identity, join, members, orgs, positions
+    from . import (
+        activities,
+        audit,
+        auth,
+        benefits,
+        catalog,
+        dispatch,
+        enrolments,
+        identity,
+        join,
+        members,
+        orgs,
+        positions,
+        redemptions,
+    )
 
     api.add_router("/auth", auth.router)
     api.add_router("/orgs", orgs.router)
@@ -31,6 +45,9 @@ def _mount() -> None:
     api.add_router("", catalog.router)  # /service-lists, /activity-plans
     api.add_router("", activities.router)  # /activities…
     api.add_router("", enrolments.router)  # /activities/<id>/enrolments, /enrolments…, /me/enrolments
+    api.add_router("", dispatch.router)  # /menus, /service-orders…
+    api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
+    api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
 
 
 _mount()

@@ -10,4 +10,7 @@ urlpatterns = [
     path("stations/", include("zhijia.h5.positions.urls")),
     path("services/", include("zhijia.h5.catalog.urls")),
     path("activities/", include("zhijia.h5.activities.urls")),
+    path("expert/", include("zhijia.h5.expert.urls")),
+    path("vouchers/", include("zhijia.h5.benefits.urls")),
+    path("merchant/", include("zhijia.h5.merchant.urls")),
 ]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("catalog/", include("zhijia.staff.catalog.urls")),
     path("records/", include("zhijia.staff.records.urls")),
     path("activities/", include("zhijia.staff.activities.urls")),
+    path("dispatch/", include("zhijia.staff.dispatch.urls")),
+    path("benefits/", include("zhijia.staff.benefits.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Expert workspace H5 pages, mounted at /h5/expert/ (namespace h5)."""
+
+urlpatterns: list = []

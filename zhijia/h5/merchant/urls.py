@@ -1,0 +1,3 @@
+"""Merchant till H5 pages, mounted at /h5/merchant/ (namespace h5)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Console URLs of benefits (namespace `staff`, mounted at /console/benefits/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Console URLs of dispatch (namespace `staff`, mounted at /console/dispatch/)."""
+
+urlpatterns: list = []
