@@ -169,7 +169,7 @@ class Budget(BaseModel):
     """A unit's yearly budget for expert services. `committed` grows when an order is accepted
     and moves to `spent` when it is settled; cancelling an accepted order gives it back. Changed
     only by guarded UPDATEs in dispatch.services.budget (never below zero; over `amount` only
-    when a dispatcher with dispatch.budget overrode it, then `overrun` counts the excess)."""
+    when a dispatcher with dispatch.budget overrode it — the reports show the overrun)."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="expert_budgets")
     year = models.PositiveSmallIntegerField(_("year"))

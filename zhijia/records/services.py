@@ -52,3 +52,11 @@ def record_add(
             )
     except IntegrityError:
         return ServiceRecord.objects.get(source=source, source_id=source_id)
+
+
+def record_remove(*, source: str, source_id: uuid.UUID | str) -> int:
+    """Remove the ledger row of (`source`, `source_id`) — the service it counted was undone (a
+    reversed voucher redemption). Runs in the caller's transaction, which audits the undoing;
+    returns how many rows went (0 or 1)."""
+    deleted, _ = ServiceRecord.objects.filter(source=source, source_id=source_id).delete()
+    return deleted
