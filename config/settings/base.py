@@ -147,6 +147,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "zhijia.core.tasks.audit_seal", "schedule": 10.0},
     "activities-offers-expire": {"task": "zhijia.activities.tasks.offers_expire", "schedule": 60.0},
     "activities-finish-due": {"task": "zhijia.activities.tasks.finish_due", "schedule": 3600.0},
+    "dispatch-orders-tick": {"task": "zhijia.dispatch.tasks.orders_tick", "schedule": 300.0},
+    "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
 }
 
 # --- Service network ----------------------------------------------------------------------
@@ -161,6 +163,17 @@ POSITIONS_TILE_ATTRIBUTION = env("POSITIONS_TILE_ATTRIBUTION")
 POSITIONS_DEFAULT_CENTER = tuple(
     float(v) for v in env("POSITIONS_DEFAULT_CENTER", "22.5412,114.0537").split(",")
 )
+
+# --- Expert services and benefits -----------------------------------------------------------
+# Hours an expert has to accept a dispatched order before it goes back to the dispatcher (超时).
+DISPATCH_ACCEPT_HOURS = env_int("DISPATCH_ACCEPT_HOURS", 48)
+# Minutes after a redemption in which the merchant's cashier may reverse it (union staff with
+# benefits.manage may reverse later, until the voucher expires).
+BENEFITS_REVERSAL_MINUTES = env_int("BENEFITS_REVERSAL_MINUTES", 30)
+# Voucher claim attempts per account per minute before 429.
+BENEFITS_CLAIM_RATE = env_int("BENEFITS_CLAIM_RATE", 30)
+# Wrong voucher codes one till (cashier account) may enter per minute before 429.
+BENEFITS_BAD_CODE_RATE = env_int("BENEFITS_BAD_CODE_RATE", 20)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

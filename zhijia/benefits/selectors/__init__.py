@@ -1,0 +1,2 @@
+"""Benefits reads: campaigns (public and staff lists, state), vouchers (mine, tills, staff
+search), reports (dashboard, reconciliation)."""

@@ -1,0 +1,54 @@
+"""Staff actions on single vouchers: revoke (已撤销)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhijia.core.audit import audit_log
+from zhijia.core.errors import field_error
+from zhijia.core.masking import mask_name
+from zhijia.orgs.access import check
+from zhijia.orgs.capabilities import Cap
+
+from .. import cache
+from ..enums import VoucherStatus
+from ..models import Voucher
+from ._common import busy_as_conflict, invalid
+
+
+@busy_as_conflict
+@transaction.atomic
+def voucher_revoke(*, actor: Any, voucher: Voucher, reason: str) -> Voucher:
+    """Claimed → revoked (e.g. claimed by mistake or fraud), with a reason (required). Needs
+    benefits.manage on the funding union. The voucher's claim key is freed (the person may
+    claim again while stock lasts); the stock is not returned. Locks the voucher. Audited
+    `voucher.revoke`."""
+    check(actor, Cap.BENEFITS_MANAGE, voucher.campaign.org)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Give a reason."), code="required")
+    voucher = (
+        Voucher.objects.select_for_update(of=("self",))
+        .select_related("campaign__org", "person")
+        .get(pk=voucher.pk)
+    )
+    if voucher.status != VoucherStatus.CLAIMED:
+        raise invalid(_("Only a voucher that has not been used can be revoked."))
+    now = timezone.now()
+    voucher.status = VoucherStatus.REVOKED
+    voucher.closed_at = now
+    voucher.reason = reason[:300]
+    voucher.claim_key = f"{voucher.claim_key}~{voucher.pk.hex[:12]}"[:80]
+    voucher.save(update_fields=["status", "closed_at", "reason", "claim_key", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="voucher.revoke",
+        obj=voucher,
+        org=voucher.campaign.org,
+        data={"reason": voucher.reason, "holder": mask_name(voucher.person.name)},
+    )
+    campaign_id, user_id = voucher.campaign_id, voucher.user_id
+    transaction.on_commit(lambda: cache.forget_held(campaign_id, user_id))
+    return voucher
