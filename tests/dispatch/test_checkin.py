@@ -51,6 +51,25 @@ def test_the_expert_checks_members_in_and_each_is_one_ledger_row(w, booked):
     assert {r.person for r in rows} == set(people)
 
 
+def test_by_typed_member_number_of_the_ordering_union_only(w, booked, demo):
+    person = member(w.unit)
+    membership = person.memberships.get()
+    membership.member_no = "MN2026001"
+    membership.save(update_fields=["member_no"])
+    attendance = svc.order_checkin_by_member_no(actor=w.expert_user, order=booked, member_no=" MN2026001 ")
+    assert attendance.person == person
+    stranger = member(demo.org("东莞市总")).memberships.get()
+    stranger.member_no = "MN2026002"
+    stranger.save(update_fields=["member_no"])
+    for number in ("MN2026002", "NOPE"):
+        with pytest.raises(ValidationFailed) as exc:
+            svc.order_checkin_by_member_no(actor=w.expert_user, order=booked, member_no=number)
+        assert "token" in exc.value.fields
+    with pytest.raises(NotFound):
+        svc.order_checkin_by_member_no(actor=w.expert2_user, order=booked, member_no="MN2026001")
+    assert OrderAttendance.objects.filter(order=booked).count() == 1
+
+
 def test_by_scanned_member_card(w, booked):
     person = member(w.unit)
     token = card_token_issue(membership=person.memberships.get()).token

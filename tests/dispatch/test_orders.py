@@ -367,6 +367,9 @@ def test_deliver_report(w):
     with pytest.raises(ValidationFailed) as exc:
         svc.order_deliver(actor=w.expert_user, order=o, attendees=3, summary="x", photos=[bad])
     assert "photos" in exc.value.fields
+    disguised = SimpleUploadedFile("p.jpg", b"<html><script>", content_type="image/jpeg")
+    with pytest.raises(ValidationFailed):
+        svc.order_deliver(actor=w.expert_user, order=o, attendees=3, summary="x", photos=[disguised])
     photo = SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0fake", content_type="image/jpeg")
     o = svc.order_deliver(actor=w.expert_user, order=o, attendees=30, summary="好", photos=[(photo, "现场")])
     assert o.status == S.DELIVERED and o.photos.get().caption == "现场"
@@ -496,3 +499,19 @@ def test_every_step_is_guarded_by_the_transitions(w, status, step):
         result = fn(order=o, **kwargs)
         assert result.status == target
         assert statuses(result) == [*before, target]
+
+
+def test_the_expert_reveals_the_contact_only_while_working_on_the_order(w):
+    dispatched = order(w.psy, org=w.unit, status=S.DISPATCHED, expert=w.expert)
+    ServiceOrder.objects.filter(pk=dispatched.pk).update(contact_name="陈干事", contact_phone="13912345678")
+    dispatched.refresh_from_db()
+    with pytest.raises(NotFound):  # not accepted yet: the expert never learns it
+        svc.order_contact_reveal(actor=w.expert_user, order=dispatched)
+    booked = accepted(w)
+    ServiceOrder.objects.filter(pk=booked.pk).update(contact_name="陈干事", contact_phone="13912345678")
+    booked.refresh_from_db()
+    with pytest.raises(NotFound):
+        svc.order_contact_reveal(actor=w.expert2_user, order=booked)
+    assert svc.order_contact_reveal(actor=w.expert_user, order=booked) == ("陈干事", "13912345678")
+    entry = AuditEntry.objects.filter(action="order.contact_reveal").get()
+    assert "13912345678" not in str(entry.data)

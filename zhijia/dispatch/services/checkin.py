@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.errors import Conflict, ValidationFailed, field_error
 from zhijia.core.masking import mask_name
-from zhijia.members.models import Person
+from zhijia.members.enums import ACTIVE_STATUSES
+from zhijia.members.models import Membership, Person
 from zhijia.members.services.card import person_of
+from zhijia.orgs.tree import subtree_q
 from zhijia.records.enums import RecordSource
 from zhijia.records.services import record_add
 
@@ -122,6 +124,24 @@ def order_checkin(*, actor: Any, order: ServiceOrder, person: Person) -> OrderAt
     order = ServiceOrder.objects.select_related(*RELATED).get(pk=order.pk)
     expert_actor(actor, order)
     return _attend(order, person, actor, "expert")
+
+
+@busy_as_conflict
+@transaction.atomic
+def order_checkin_by_member_no(*, actor: Any, order: ServiceOrder, member_no: str) -> OrderAttendance:
+    """The order's expert types a member number (a worker without their phone): an active
+    member of the ordering union or its subtree, else 400 on "token" (the check-in box)."""
+    order = ServiceOrder.objects.select_related(*RELATED).get(pk=order.pk)
+    expert_actor(actor, order)
+    membership = (
+        Membership.objects.select_related("person")
+        .filter(subtree_q(order.org.path, "org__path"), member_no=str(member_no or "").strip()[:24])
+        .filter(status__in=ACTIVE_STATUSES, person__anonymised_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise field_error("token", _("No active member of the ordering union has this number."))
+    return _attend(order, membership.person, actor, "member_no")
 
 
 @busy_as_conflict

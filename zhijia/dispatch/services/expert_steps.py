@@ -4,13 +4,16 @@ committed), decline, report the delivery, rate the ordering union. Only the logi
 services.orders for the whole workflow and the lock order."""
 
 import datetime as dt
+import uuid
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.core.errors import Conflict, field_error
+from zhijia.core.errors import Conflict, NotFound, field_error
+from zhijia.core.uploads import read_photo
 
 from .. import error_codes
 from ..enums import OrderStatus
@@ -118,21 +121,22 @@ def order_decline(*, actor: Any, order: ServiceOrder, reason: str) -> ServiceOrd
     return order
 
 
-PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".heic")
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_COUNT = 9
 
 
-def _clean_photos(photos: Any) -> list[tuple[Any, str]]:
-    """(file, caption) pairs: at most 9 images (jpg, png, webp, heic) of at most 10 MB each."""
+def _clean_photos(photos: Any) -> list[tuple[bytes, str, str]]:
+    """(content, extension, caption) of at most 9 JPEG, PNG or WebP photos of at most 5 MB each,
+    checked by content; 400 "photos" otherwise."""
     out = [photo if isinstance(photo, tuple) else (photo, "") for photo in photos or ()]
     if len(out) > PHOTO_MAX_COUNT:
         raise field_error("photos", _("At most %(n)d photos.") % {"n": PHOTO_MAX_COUNT})
-    for file, _caption in out:
-        name = str(getattr(file, "name", "") or "").lower()
-        if not name.endswith(PHOTO_TYPES) or (getattr(file, "size", 0) or 0) > PHOTO_MAX_BYTES:
-            raise field_error("photos", _("Upload JPEG, PNG, WebP or HEIC photos of at most 10 MB."))
-    return [(file, str(caption or "")[:200]) for file, caption in out]
+    pictures = []
+    for file, caption in out:
+        found = read_photo(file)
+        if found is None:
+            raise field_error("photos", _("Upload JPEG, PNG or WebP photos of at most 5 MB."))
+        pictures.append((found[0], found[1], str(caption or "")[:200]))
+    return pictures
 
 
 @busy_as_conflict
@@ -162,8 +166,10 @@ def order_deliver(
     order.attendees, order.delivered_at = people, when
     order.status = S.DELIVERED
     save(order, "attendees", "summary", "delivered_at")
-    for file, caption in pictures:
-        OrderPhoto.objects.create(order=order, image=file, caption=caption)
+    for content, extension, caption in pictures:
+        photo = OrderPhoto(order=order, caption=caption)
+        photo.image.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        photo.save()
     event(order, S.DELIVERED, actor, note=_("%(n)d attendees") % {"n": people})
     audit(actor, "order.deliver", order, attendees=people, photos=len(pictures))
     notify(order.contact_phone, "dispatch_order_delivered", params(order))
@@ -184,3 +190,19 @@ def order_rate_union(*, actor: Any, order: ServiceOrder, rating: Any, comment: s
     order.save(update_fields=["expert_rating", "expert_comment", "updated_at"])
     audit(actor, "order.rate_union", order, rating=order.expert_rating)
     return order
+
+
+# From acceptance until the ordering union confirms, the expert may need to call its contact.
+CONTACT_REVEAL = (S.ACCEPTED, S.DELIVERED, S.DISPUTED)
+
+
+@transaction.atomic
+def order_contact_reveal(*, actor: Any, order: ServiceOrder) -> tuple[str, str]:
+    """The ordering union's contact (name, phone) in clear, for the order's expert from
+    acceptance until confirmation (404 otherwise: before accepting they never learn it). An
+    audited read (order.contact_reveal); fails closed if the entry cannot be written."""
+    expert_actor(actor, order)
+    if order.status not in CONTACT_REVEAL or not (order.contact_name or order.contact_phone):
+        raise NotFound()
+    audit(actor, "order.contact_reveal", order)
+    return order.contact_name, str(order.contact_phone or "")

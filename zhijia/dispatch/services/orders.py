@@ -419,10 +419,17 @@ def _dispatcher(actor: Any, order: ServiceOrder) -> bool:
 from .checkin import (  # noqa: E402
     order_checkin,
     order_checkin_by_code,
+    order_checkin_by_member_no,
     order_checkin_code,
     order_checkin_url,
 )
-from .expert_steps import order_accept, order_decline, order_deliver, order_rate_union  # noqa: E402
+from .expert_steps import (  # noqa: E402
+    order_accept,
+    order_contact_reveal,
+    order_decline,
+    order_deliver,
+    order_rate_union,
+)
 from .tick import orders_tick  # noqa: E402
 
 __all__ = [
@@ -430,9 +437,11 @@ __all__ = [
     "order_cancel",
     "order_checkin",
     "order_checkin_by_code",
+    "order_checkin_by_member_no",
     "order_checkin_code",
     "order_checkin_url",
     "order_confirm",
+    "order_contact_reveal",
     "order_create",
     "order_decline",
     "order_deliver",

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, ValidationFailed, field_error
+from zhijia.core.uploads import read_photo
 from zhijia.core.validators.text import clean_name, has_control_chars
 
 from .. import error_codes
 from ..models import Position, PositionPhoto, Room
 from .positions import ensure_not_deleted, touch
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_CAPACITY = 100_000
 
 
@@ -85,34 +85,13 @@ def room_delete(*, actor: Any, room: Room) -> None:
     touch(position)
 
 
-def _image_extension(head: bytes) -> str | None:
-    """The file type by its first bytes (never by the name or the browser's content type)."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
-def _read_upload(upload: Any) -> bytes:
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_PHOTO_BYTES:
-        return b""
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    return upload.read(MAX_PHOTO_BYTES + 1)
-
-
 @transaction.atomic
 def photo_add(*, actor: Any, position: Position, upload: Any, caption: str = "") -> PositionPhoto:
     """Store a JPEG, PNG or WebP photo (by content sniffing) of at most 5 MB under a random name;
     400 bad_photo otherwise. Appended after the existing photos. Audited as position.photo_add."""
     ensure_not_deleted(position)
-    content = _read_upload(upload)
-    extension = _image_extension(content[:16])
-    if not content or len(content) > MAX_PHOTO_BYTES or extension is None:
+    photo_file = read_photo(upload)
+    if photo_file is None:
         raise field_error(
             "image", _("Upload a JPEG, PNG or WebP image of at most 5 MB."), error_codes.BAD_PHOTO
         )
@@ -121,6 +100,7 @@ def photo_add(*, actor: Any, position: Position, upload: Any, caption: str = "")
         raise field_error("caption", _("Contains characters that are not allowed or is too long."))
     last = position.photos.aggregate(m=Max("order"))["m"]
     photo = PositionPhoto(position=position, caption=caption, order=0 if last is None else last + 1)
+    content, extension = photo_file
     photo.image.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
     photo.save()
     touch(position)
