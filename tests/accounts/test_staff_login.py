@@ -81,6 +81,14 @@ def test_next_parameter_only_redirects_inside_the_console(demo, client):
         LOGIN, {"username": "futian_staff", "password": demo.password, "next": "/console/security/"}
     )
     assert response["Location"] == "/console/security/"
+    client.logout()
+    response = client.post(  # experts log in here and go back to their workspace
+        LOGIN, {"username": "expert_demo", "password": demo.password, "next": "/h5/expert/"}
+    )
+    assert response["Location"] == "/h5/expert/"
+    client.logout()
+    response = client.post(LOGIN, {"username": "expert_demo", "password": demo.password, "next": "/h5/me/"})
+    assert response["Location"] == reverse("staff:home")
 
 
 # --- TOTP -----------------------------------------------------------------------------------

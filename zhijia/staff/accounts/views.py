@@ -155,4 +155,5 @@ def _without_phone(form: LoginForm) -> LoginForm:
 def _safe_next(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     ok = url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure())
-    return candidate if ok and candidate.startswith("/console/") else ""
+    # Staff pages, the expert workspace and the merchant till (their users log in here too).
+    return candidate if ok and candidate.startswith(("/console/", "/h5/expert/", "/h5/merchant/")) else ""
