@@ -13,7 +13,9 @@ from zhijia.orgs.models import Org, Role, RoleGrant
 from zhijia.orgs.services import org_create, role_grant
 
 from .activities import seed_activities
+from .benefits import seed_benefits
 from .catalog import seed_catalog
+from .dispatch import seed_dispatch
 from .members import seed_generated, seed_members
 from .positions import seed_positions, seed_visits
 from .tree import TREE, demo_uscc
@@ -39,6 +41,12 @@ CAST = {
     ),
     "security_admin": ("安全管理员", "广东省总工会", [("security_admin", "广东省总工会", True)]),
     "auditor": ("审计员", "广东省总工会", [("auditor", "广东省总工会", True)]),
+    "xinfeng_staff": ("新丰县总派单员", "新丰县总工会", [("admin", "新丰县总工会", True)]),
+    "factory_staff": (
+        "丰华电子厂工会干事",
+        "新丰县马头镇丰华电子厂工会委员会",
+        [("clerk", "新丰县马头镇丰华电子厂工会委员会", True)],
+    ),
     "expert_demo": ("心理咨询专家", "新丰县总工会", [("expert", "新丰县总工会", True)]),
     "merchant_demo": ("合作商户收银员", "中山市总工会", [("merchant_cashier", "中山市总工会", True)]),
 }
@@ -95,8 +103,9 @@ def seed(
 ) -> SeedResult:
     """The tree and the cast; with `members`, the ~40 demo members (zhijia.demo.members) and
     `generated` more for benchmarks; with `services`, the stations and their visits, the 河套
-    service list and a yearly plan, and the activities (enrolling some of the members). The test
-    fixture seeds neither unless a test asks."""
+    service list and a yearly plan, the activities (enrolling some of the members), the expert
+    services of 新丰 and 静海 and the voucher campaigns of 中山. The test fixture seeds neither
+    unless a test asks."""
     password = password or demo_password()
     by_name: dict[str, Org] = {}
     created_orgs = _build(TREE, None, by_name)
@@ -124,6 +133,8 @@ def seed(
     created_services = 0
     if services:
         created_services = seed_positions() + seed_catalog() + seed_activities()
+        # The demo worker stays a non-member (the joining journey starts from scratch).
+        created_services += seed_dispatch() + seed_benefits(worker=False)
         seed_visits()
     return SeedResult(
         password=password,

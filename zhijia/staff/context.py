@@ -22,6 +22,19 @@ NAV = [
     ("staff:service_list_list", _("Service lists"), "list-check", Cap.CATALOG_MANAGE),
     ("staff:plan_list", _("Activity plans"), "calendar3", Cap.CATALOG_MANAGE),
     ("staff:record_list", _("Service ledger"), "journal-text", Cap.RECORDS_VIEW),
+    ("staff:dispatch_board", _("Dispatch board"), "kanban", Cap.DISPATCH_ASSIGN),
+    ("staff:dispatch_menu_browse", _("Order expert services"), "cart-plus", Cap.DISPATCH_ORDER),
+    ("staff:dispatch_orders", _("Expert orders"), "clipboard-check", Cap.DISPATCH_ORDER),
+    ("staff:dispatch_menus", _("Service menus"), "menu-button-wide", Cap.DISPATCH_MENUS),
+    ("staff:dispatch_experts", _("Expert pool"), "person-badge", Cap.DISPATCH_MENUS),
+    ("staff:dispatch_surveys", _("Needs surveys"), "chat-square-text", Cap.DISPATCH_MENUS),
+    ("staff:dispatch_budgets", _("Budgets"), "cash-coin", Cap.DISPATCH_ASSIGN),
+    ("staff:dispatch_reports", _("Expert service reports"), "bar-chart", Cap.DISPATCH_ASSIGN),
+    ("staff:benefits_campaigns", _("Voucher campaigns"), "ticket-perforated", Cap.BENEFITS_VIEW),
+    ("staff:benefits_vouchers", _("Find a voucher"), "search", Cap.BENEFITS_MANAGE),
+    ("staff:benefits_merchants", _("Merchants"), "shop", Cap.BENEFITS_VIEW),
+    ("h5:expert_orders", _("My expert orders"), "person-workspace", Cap.EXPERT_WORK),
+    ("h5:merchant_home", _("Merchant till"), "upc-scan", Cap.BENEFITS_REDEEM),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
     ("staff:audit_list", _("Audit log"), "journal-check", Cap.AUDIT_READ),
     ("staff:security", _("My security"), "shield-lock", None),
@@ -29,7 +42,14 @@ NAV = [
 
 
 # Their URLs prefix other entries' URLs.
-EXACT = {"staff:home", "staff:member_list", "staff:position_list", "staff:service_list_list"}
+EXACT = {
+    "staff:home",
+    "staff:member_list",
+    "staff:position_list",
+    "staff:service_list_list",
+    "staff:dispatch_board",
+    "staff:benefits_campaigns",
+}
 
 
 def console(request):

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {result.created_orgs} units, {result.created_users} accounts, "
             f"{result.created_members} members and {result.created_services} stations, service "
-            "lists, plans and activities created."
+            "lists, plans, activities, menus, experts, orders, merchants and campaigns created."
         )
         self.stdout.write("")
         self.stdout.write("Demo logins for the staff console (/console/):")
@@ -35,4 +35,8 @@ class Command(BaseCommand):
             f"Worker pages (/h5/): phone {WORKER_PHONE}; the SMS code is printed in this console"
         )
         self.stdout.write("Public pages: station finder /h5/stations/, activities /h5/activities/, ")
-        self.stdout.write("service lists /h5/services/")
+        self.stdout.write("service lists /h5/services/, vouchers /h5/vouchers/")
+        self.stdout.write(
+            "Expert workspace /h5/expert/ (log in as expert_demo); merchant till /h5/merchant/ "
+            "(merchant_demo); 新丰 dispatches as xinfeng_staff, its factory union orders as factory_staff"
+        )
