@@ -31,7 +31,6 @@ from zhijia.benefits.models import Redemption, Voucher
 from zhijia.benefits.permissions import access_outlet_as_cashier, access_redemption
 from zhijia.benefits.services.redeem import redemption_reverse, voucher_preview, voucher_redeem
 from zhijia.core.masking import mask_name
-from zhijia.h5.benefits.display import to_pay
 
 from .benefits import ERRORS
 
@@ -106,7 +105,7 @@ def redemption_out(redemption: Redemption) -> dict[str, Any]:
         "outlet_id": redemption.outlet_id,
         "face_value": redemption.face_value,
         "bill": redemption.bill,
-        "to_pay": to_pay(redemption),
+        "to_pay": redemption.to_pay,
         "at": redemption.at,
         "reversed_at": redemption.reversed_at,
         "reverse_reason": redemption.reverse_reason,

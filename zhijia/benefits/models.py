@@ -6,6 +6,8 @@ Stock is scarce and locked in the database: a round's `claimed` grows only throu
 voucher's `claim_key` is unique per campaign, so no round oversells and no person (one Person
 per normalised ID number, whatever accounts they have) holds more than the campaign allows."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -240,6 +242,11 @@ class Redemption(BaseModel):
             ),
             models.CheckConstraint(condition=Q(bill__gte=0), name="redemption_bill"),
         ]
+
+    @property
+    def to_pay(self) -> Decimal:
+        """What the customer still pays at the till: the bill less the voucher, never below 0."""
+        return max(Decimal("0.00"), self.bill - self.face_value)
 
 
 class LotteryEntry(BaseModel):

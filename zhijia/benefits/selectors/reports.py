@@ -121,7 +121,7 @@ def reconciliation_rows(*, actor: Any, merchant: Merchant, day: dt.date) -> list
             "holder": mask_name(r.voucher.person.name),
             "face_value": r.face_value,
             "bill": r.bill,
-            "to_pay": max(ZERO, r.bill - r.face_value),
+            "to_pay": r.to_pay,
             "cashier": (r.cashier.display_name or r.cashier.get_username()) if r.cashier else "",
             "reversed": r.reversed_at is not None,
             "reversed_at": timezone.localtime(r.reversed_at) if r.reversed_at else None,

@@ -47,14 +47,6 @@ def value(obj: Any) -> dict[str, str]:
     }
 
 
-ZERO = Decimal("0.00")
-
-
-def to_pay(redemption: Any) -> Decimal:
-    """What the customer still pays at the till: the bill less the voucher, never below zero."""
-    return max(ZERO, redemption.bill - redemption.face_value)
-
-
 def _at(when: dt.datetime) -> str:
     local = timezone.localtime(when)
     if local.date() == timezone.localdate():

@@ -154,7 +154,7 @@ def _confirm(request, outlet, context: dict[str, Any]) -> None:
         step="done",
         redemption=redemption,
         voucher=redemption.voucher,
-        to_pay=display.yuan(display.to_pay(redemption)) or "0",
+        to_pay=display.yuan(redemption.to_pay) or "0",
     )
 
 
@@ -181,7 +181,7 @@ def today(request, pk):
                 "reversed": r.reversed_at is not None,
                 "face_value": r.face_value,
                 "bill": r.bill,
-                "to_pay": display.to_pay(r),
+                "to_pay": r.to_pay,
             }
         )
     context = {"outlet": outlet, "rows": rows, "totals": reconciliation_totals(rows), "day": now}
