@@ -1,3 +1,63 @@
-"""Console URLs of dispatch (namespace `staff`, mounted at /console/dispatch/)."""
+"""Console URLs of expert services (namespace `staff`, mounted at /console/dispatch/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import budgets, experts, menus, orders, surveys
+
+urlpatterns = [
+    path("", orders.dispatch_board, name="dispatch_board"),
+    path("orders/", orders.dispatch_orders, name="dispatch_orders"),
+    path("orders/new/", orders.dispatch_order_new, name="dispatch_order_new"),
+    path("orders/<uuid:pk>/", orders.dispatch_order_detail, name="dispatch_order_detail"),
+    path("orders/<uuid:pk>/submit/", orders.dispatch_order_submit, name="dispatch_order_submit"),
+    path("orders/<uuid:pk>/dispatch/", orders.dispatch_order_dispatch, name="dispatch_order_dispatch"),
+    path("orders/<uuid:pk>/cancel/", orders.dispatch_order_cancel, name="dispatch_order_cancel"),
+    path("orders/<uuid:pk>/settle/", orders.dispatch_order_settle, name="dispatch_order_settle"),
+    path("orders/<uuid:pk>/confirm/", orders.dispatch_order_confirm, name="dispatch_order_confirm"),
+    path("orders/<uuid:pk>/dispute/", orders.dispatch_order_dispute, name="dispatch_order_dispute"),
+    path("catalog/", menus.dispatch_menu_browse, name="dispatch_menu_browse"),
+    path("menus/", menus.dispatch_menus, name="dispatch_menus"),
+    path("menus/new/", menus.dispatch_menu_new, name="dispatch_menu_new"),
+    path("menus/template.xlsx", menus.dispatch_menu_template, name="dispatch_menu_template"),
+    path("menus/<uuid:pk>/", menus.dispatch_menu_detail, name="dispatch_menu_detail"),
+    path("menus/<uuid:pk>/edit/", menus.dispatch_menu_edit, name="dispatch_menu_edit"),
+    path("menus/<uuid:pk>/publish/", menus.dispatch_menu_publish, name="dispatch_menu_publish"),
+    path("menus/<uuid:pk>/draft/", menus.dispatch_menu_draft, name="dispatch_menu_draft"),
+    path("menus/<uuid:pk>/items/new/", menus.dispatch_item_new, name="dispatch_item_new"),
+    path("menus/<uuid:pk>/export.xlsx", menus.dispatch_menu_export, name="dispatch_menu_export"),
+    path("menus/<uuid:pk>/import/", menus.dispatch_menu_import, name="dispatch_menu_import"),
+    path("menus/items/<uuid:pk>/", menus.dispatch_item_edit, name="dispatch_item_edit"),
+    path("menus/items/<uuid:pk>/delete/", menus.dispatch_item_delete, name="dispatch_item_delete"),
+    path("menus/items/<uuid:pk>/pause/", menus.dispatch_item_pause, name="dispatch_item_pause"),
+    path("experts/", experts.dispatch_experts, name="dispatch_experts"),
+    path("experts/new/", experts.dispatch_expert_new, name="dispatch_expert_new"),
+    path("experts/export.xlsx", experts.dispatch_experts_export, name="dispatch_experts_export"),
+    path("experts/template.xlsx", experts.dispatch_experts_template, name="dispatch_experts_template"),
+    path("experts/import/", experts.dispatch_experts_import, name="dispatch_experts_import"),
+    path("experts/<uuid:pk>/", experts.dispatch_expert_detail, name="dispatch_expert_detail"),
+    path("experts/<uuid:pk>/edit/", experts.dispatch_expert_edit, name="dispatch_expert_edit"),
+    path("experts/<uuid:pk>/login/", experts.dispatch_expert_link, name="dispatch_expert_link"),
+    path(
+        "experts/<uuid:pk>/qualifications/",
+        experts.dispatch_qualification_add,
+        name="dispatch_qualification_add",
+    ),
+    path(
+        "experts/<uuid:pk>/qualifications/<uuid:qualification_pk>/delete/",
+        experts.dispatch_qualification_delete,
+        name="dispatch_qualification_delete",
+    ),
+    path("experts/<uuid:pk>/unavailable/", experts.dispatch_unavailable_add, name="dispatch_unavailable_add"),
+    path(
+        "experts/<uuid:pk>/unavailable/<uuid:period_pk>/delete/",
+        experts.dispatch_unavailable_delete,
+        name="dispatch_unavailable_delete",
+    ),
+    path("budgets/", budgets.dispatch_budgets, name="dispatch_budgets"),
+    path("reports/", budgets.dispatch_reports, name="dispatch_reports"),
+    path("surveys/", surveys.dispatch_surveys, name="dispatch_surveys"),
+    path("surveys/<uuid:pk>/", surveys.dispatch_survey_detail, name="dispatch_survey_detail"),
+    path("surveys/<uuid:pk>/close/", surveys.dispatch_survey_close, name="dispatch_survey_close"),
+    path("surveys/needs/<uuid:pk>/order/", surveys.dispatch_need_order, name="dispatch_need_order"),
+    path("surveys/needs/<uuid:pk>/close/", surveys.dispatch_need_close, name="dispatch_need_close"),
+]
