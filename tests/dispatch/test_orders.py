@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from zhijia.accounts import sms
-from zhijia.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhijia.core.errors import Conflict, NotFound, PermissionDenied, Unprocessable, ValidationFailed
 from zhijia.core.models import AuditEntry
 from zhijia.dispatch import error_codes
 from zhijia.dispatch.enums import TRANSITIONS, OrderStatus
@@ -128,8 +128,11 @@ def test_order_numbers_are_unique_and_sequential(w):
 
 def test_idempotency_key_replays_the_first_order(w):
     first = placed(w, idempotency_key="k-1")
-    again = placed(w, idempotency_key="k-1", audience=50)
-    assert again.pk == first.pk and again.audience == 30
+    again = placed(w, idempotency_key="k-1")
+    assert again.pk == first.pk
+    with pytest.raises(Unprocessable) as exc:  # the same key with another request
+        placed(w, idempotency_key="k-1", audience=50)
+    assert exc.value.code == error_codes.IDEMPOTENCY_MISMATCH
     assert ServiceOrder.objects.filter(idempotency_key="k-1").count() == 1
     other = placed(w, idempotency_key="k-2")
     assert other.pk != first.pk

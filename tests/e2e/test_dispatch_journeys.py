@@ -321,7 +321,7 @@ def test_demo_expert_workspace_and_a_worker_answers_the_needs_survey(demo, phone
 
     sms.outbox.clear()
     seed_dispatch()
-    factory = Org.objects.get(name=FACTORY[0])
+    factory = Org.objects.get(name=FACTORY)
     worker(factory, phone=WORKER_PHONE)
 
     staff_login(phone, "expert_demo")

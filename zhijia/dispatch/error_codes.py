@@ -17,3 +17,4 @@ EXPERT_USER_TAKEN = "expert_user_taken"  # 409: the account is already linked to
 BAD_CHECKIN_CODE = "bad_checkin_code"  # 400 (field "code"): a forged, tampered or stale code
 CHECKIN_CLOSED = "checkin_closed"  # 409: the order is not accepted or delivered
 NOT_A_MEMBER = "not_a_member"  # 409: the account has no member record (check-in, needs)
+IDEMPOTENCY_MISMATCH = "idempotency_mismatch"  # 422: the same Idempotency-Key with another order

@@ -33,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.core.errors import Conflict, PermissionDenied, field_error
+from zhijia.core.errors import Conflict, PermissionDenied, Unprocessable, field_error
 from zhijia.core.workdays import next_value
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
@@ -159,13 +159,28 @@ def create_order(*, actor: Any, idempotency_key: str = "", **kwargs: Any) -> Ser
     """order_create without the capability check (needs.need_to_order checks its own rule)."""
     key = str(idempotency_key or "").strip()[:100] if user_or_none(actor) is not None else ""
     if found := _replay(actor, key):
-        return found
+        return _same_request(found, kwargs)
     try:
         return _create(actor=actor, key=key, **kwargs)
     except IntegrityError:
         if found := _replay(actor, key):
-            return found
+            return _same_request(found, kwargs)
         raise
+
+
+def _same_request(order: ServiceOrder, kwargs: dict[str, Any]) -> ServiceOrder:
+    """A replayed Idempotency-Key must carry the same request (item, union, dates, place,
+    audience): else 422 idempotency_mismatch."""
+    wanted_to = kwargs.get("wanted_to") or kwargs.get("wanted_from")
+    asked = (kwargs["item"].pk, kwargs["org"].pk, str(kwargs.get("wanted_from")), str(wanted_to))
+    asked += (str(kwargs.get("audience")), str(kwargs.get("place") or "").strip())
+    stored = (order.item_id, order.org_id, str(order.wanted_from), str(order.wanted_to))
+    stored += (str(order.audience), order.place)
+    if asked != stored:
+        raise Unprocessable(
+            _("This Idempotency-Key was used for another order."), code=error_codes.IDEMPOTENCY_MISMATCH
+        )
+    return order
 
 
 @busy_as_conflict

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,7 +23,15 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo refuses to run: these settings are not a demo (ZHIJIA_DEMO is off)."
             )
-        result = seed(members=True, generated=options["members"], services=True)
+        # The demo's members join and claim through the real services, which send SMS notices;
+        # the console backend would print each one here.
+        sms_log = logging.getLogger("zhijia.sms")
+        level = sms_log.level
+        sms_log.setLevel(logging.ERROR)
+        try:
+            result = seed(members=True, generated=options["members"], services=True)
+        finally:
+            sms_log.setLevel(level)
         self.stdout.write(
             f"Demo data: {result.created_orgs} units, {result.created_users} accounts, "
             f"{result.created_members} members and {result.created_services} stations, service "
