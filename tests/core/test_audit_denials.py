@@ -108,3 +108,18 @@ def test_audit_log_masks_and_sanitises(db):
     assert entry.actor_label == "138****5678"
     assert "440304199001011234" not in entry.data["note"] and "13812345678" not in entry.data["note"]
     assert entry.data["when"] == "2026-01-02"
+
+
+def test_ids_that_look_like_phones_are_not_masked(db):
+    """A UUID may hold eleven digits in a row ("…-13512340278b"): the audit entry keeps its
+    object id and the ids in its data intact, and a phone next to it is still masked."""
+    from types import SimpleNamespace
+
+    from zhijia.core.masking import mask_text
+
+    uuid_like = "01a20222-bf03-7df1-bca9-13512340278b"
+    assert mask_text(f"order {uuid_like} for 13812345678") == f"order {uuid_like} for 138****5678"
+    obj = SimpleNamespace(pk=uuid_like, org=None, _meta=SimpleNamespace(label="x.Y", label_lower="x.y"))
+    entry = audit_log(actor=None, action="test.ids", obj=obj, data={"attendance": uuid_like})
+    entry.refresh_from_db()
+    assert entry.object_id == uuid_like and entry.data["attendance"] == uuid_like

@@ -40,4 +40,5 @@ def test_seed_demo_accepts_members(db, capsys):
     assert "52 members and" in capsys.readouterr().out
     call_command("seed_demo", "--members", "12")
     assert " 0 members and" in capsys.readouterr().out
-    assert Person.objects.count() == len(PEOPLE) + 12
+    claimers = 24  # the 中山 voucher claimers (zhijia.demo.benefits.seed_benefits)
+    assert Person.objects.count() == len(PEOPLE) + 12 + claimers

@@ -51,7 +51,7 @@ def audit_log(
         org_path=getattr(org, "path", "") or "",
         action=_text(action, 64),
         object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=_text(str(obj.pk), 64) if obj is not None else "",
+        object_id=str(obj.pk)[:64] if obj is not None else "",  # an id, never masked
         outcome=outcome,
         data=_storable(data or {}),
     )

@@ -147,6 +147,7 @@ class Qualification(BaseModel):
     expires_on = models.DateField(_("valid until"), null=True, blank=True)  # empty: does not expire
 
     PERSONAL_DATA = {"certificate_no": Category.IDENTITY}
+    NOT_PERSONAL = ("name",)  # the qualification's name (心理咨询师), not a person's
 
     class Meta:
         ordering = ["name"]
