@@ -2,22 +2,16 @@
 dispatcher fits the screen without sideways scrolling. Screenshots land in
 tests/e2e/screenshots/console-dispatch-*.png.
 
-The browser runs in a thread of its own: tests/e2e's session-wide Playwright (its conftest does
-not reach this folder) may already hold this thread's event loop when `make e2e` runs both.
-
-Run: uv run --frozen pytest -m e2e -p no:randomly tests/dispatch/test_console_phone.py"""
+Run: uv run --frozen pytest -m e2e -p no:randomly tests/e2e/test_dispatch_console_phone.py"""
 
 import datetime as dt
-import os
-import threading
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from tests.conftest import DEMO_PASSWORD
 from tests.dispatch.support import budget, expert, menu, order
-from tests.e2e.conftest import CHROMIUM, PHONE, shot
+from tests.e2e.conftest import shot
 from zhijia.dispatch.enums import NeedSource, OrderStatus
 from zhijia.dispatch.models import Need, NeedSurvey
 
@@ -30,33 +24,7 @@ def _fits(page) -> None:
     assert width <= 375, f"{page.url} is {width}px wide"
 
 
-def _on_a_phone(base_url: str, steps) -> None:
-    """Run `steps(page)` on a 375-px page in a browser of its own thread; re-raise its failure."""
-    from playwright.sync_api import sync_playwright
-
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-                )
-                context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=base_url)
-                context.set_default_timeout(15000)
-                steps(context.new_page())
-                browser.close()
-        except BaseException as exc:  # handed to the test's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-
-
-def test_dispatcher_pages_fit_a_phone(demo, live_server, settings):
+def test_dispatcher_pages_fit_a_phone(demo, phone):
     futian, hetao = demo.org("福田区总"), demo.org("河套科创工会")
     m = menu(futian, items=[{"qualification": "心理咨询师", "title": "职场压力与情绪管理（团体辅导）"}, {}])
     c1 = m.items.get(code="C1")
@@ -81,12 +49,8 @@ def test_dispatcher_pages_fit_a_phone(demo, live_server, settings):
         survey=survey, source=NeedSource.UNION, org=hetao, item=c1, people=40, text="希望安排减压讲座"
     )
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}")
-    settings.SESSION_COOKIE_SECURE = False
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # as tests/e2e: the live server's threads
     year = c1.orders.first().wanted_from.year
-    _on_a_phone(live_server.url, lambda page: _visit(page, submitted, late, m, good, survey, year))
+    _visit(phone, submitted, late, m, good, survey, year)
 
 
 def _visit(phone, submitted, late, m, good, survey, year) -> None:

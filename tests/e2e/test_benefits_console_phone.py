@@ -1,5 +1,5 @@
 """Browser check of the console benefits pages on a 375-px phone (marker e2e: run with
-`uv run --frozen pytest -m e2e -p no:randomly tests/benefits/test_console_screens.py`): the demo
+`uv run --frozen pytest -m e2e -p no:randomly tests/e2e/test_benefits_console_phone.py`): the demo
 benefits seeded, province_admin goes through the campaign list, the new-campaign form with the
 rounds generator, a campaign, its lottery and dashboard, a voucher search, the merchants and a
 reconciliation. No page scrolls sideways; screenshots land in tests/e2e/screenshots/."""
@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import browser, phone, shot  # noqa: F401  (fixtures)
+from tests.e2e.conftest import shot
 from tests.e2e.test_members_journeys import staff_login
 from zhijia.benefits.models import Campaign, Merchant, Voucher
 from zhijia.demo.benefits import CONSUMPTION, RECUPERATION, SUPERMARKET, seed_benefits
@@ -28,7 +28,7 @@ def visit(page, url: str, name: str) -> None:
     assert fits(page), f"{url} scrolls sideways at 375 px"
 
 
-def test_console_benefits_on_a_phone(demo, phone):  # noqa: F811
+def test_console_benefits_on_a_phone(demo, phone):
     seed_benefits(claimers=10)
     page = phone
     staff_login(page, "province_admin")
