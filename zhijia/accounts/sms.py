@@ -16,6 +16,7 @@ Both may raise to report a failure.
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from zhijia.core.masking import mask_phone
@@ -48,6 +49,23 @@ class LocmemBackend:
 
     def send_notice(self, *, phone: str, template: str, params: dict[str, str]) -> None:
         outbox.append({"phone": phone, "template": template, "params": dict(params)})
+
+
+def notice_on_commit(*, phone: str, template: str, params: dict[str, str]) -> None:
+    """Send a notice to `phone` once the current transaction commits: nothing goes out for a
+    change that rolls back. No phone, no notice. A failure to send is logged (phone masked),
+    never raised: the committed decision stands either way."""
+    phone = str(phone or "")
+    if not phone:
+        return
+
+    def send() -> None:
+        try:
+            get_backend().send_notice(phone=phone, template=template, params=params)
+        except Exception as exc:  # a gateway failure must not break the committed request
+            logger.error("SMS notice %s to %s failed: %s", template, mask_phone(phone), type(exc).__name__)
+
+    transaction.on_commit(send)
 
 
 def get_backend():

@@ -1,8 +1,11 @@
 """Application errors with stable codes. One handler (api/errors.py, staff forms) renders them as
 `{"code", "message", "fields"}` with the status given here."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.db import OperationalError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +85,20 @@ def busy_error(exc: BaseException) -> Conflict | None:
     if not busy:
         return None
     return Conflict(_("The system is busy. Please try again in a moment."), code="busy")
+
+
+def busy_as_conflict(func: Callable) -> Callable:
+    """Decorator for services: a lock wait that timed out, a deadlock or "database is locked"
+    becomes Conflict(code="busy") (409 "busy, retry"); any other database error propagates."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OperationalError as exc:
+            busy = busy_error(exc)
+            if busy is None:
+                raise
+            raise busy from exc
+
+    return wrapper

@@ -8,15 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import get_backend
+from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.errors import field_error
 from zhijia.core.ids import parse_uuid
-from zhijia.core.masking import mask_phone
 from zhijia.members.enums import Occupation
 from zhijia.orgs.models import Org
 
@@ -209,17 +207,7 @@ def clean_session(data: dict[str, Any], *, index: int | None = None, partial: bo
 
 def notify_person(person: Any, template: str, params: dict[str, str]) -> None:
     """An SMS notice to the phone of the person's linked account (else the person's own phone),
-    sent once the transaction commits; a failure is logged with the phone masked, never raised.
-    Params never carry identity numbers."""
+    once the transaction commits. Params never carry identity numbers."""
     user = getattr(person, "user", None)
     phone = str(getattr(user, "phone", "") or getattr(person, "phone", "") or "")
-    if not phone:
-        return
-
-    def send() -> None:
-        try:
-            get_backend().send_notice(phone=phone, template=template, params=params)
-        except Exception as exc:  # a gateway failure must not break the committed change
-            logger.error("SMS notice %s to %s failed: %s", template, mask_phone(phone), type(exc).__name__)
-
-    transaction.on_commit(send)
+    notice_on_commit(phone=phone, template=template, params=params)

@@ -18,46 +18,28 @@ SMS notices go out on commit only.
 """
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import wraps
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import get_backend
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import ApplicationError, Conflict, busy_error, field_error
-from zhijia.core.masking import mask_name, mask_phone
+from zhijia.core.errors import ApplicationError, Conflict, busy_as_conflict, field_error
+from zhijia.core.masking import mask_name
 from zhijia.members.models import Person
 
 from .. import error_codes
 from ..eligibility import eligibility_check
 from ..enums import ACTIVE, HOLDING, ActivityStatus, EnrolmentChannel, EnrolmentStatus
 from ..models import Activity, Enrolment, Session
+from .activity_fields import notify_person
 
 logger = logging.getLogger("zhijia.activities")
 S = EnrolmentStatus
-
-
-def _busy_as_conflict(func: Callable) -> Callable:
-    """A lock timeout / deadlock / "database is locked" becomes Conflict(code="busy")."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except OperationalError as exc:
-            busy = busy_error(exc)
-            if busy is None:
-                raise
-            raise busy from exc
-
-    return wrapper
 
 
 # --- slots -----------------------------------------------------------------------------------
@@ -159,7 +141,7 @@ def _pass_on(activity: Activity, session: Session | None, count: int, now: datet
         type(slot).objects.filter(pk=slot.pk).update(taken=F("taken") - rest)
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def place_freed(*, activity: Activity, session: Session | None = None, count: int = 1) -> None:
     """Internal: `count` places that were held are free. Locks the slot, offers each place to
@@ -174,22 +156,10 @@ def place_freed(*, activity: Activity, session: Session | None = None, count: in
 
 def _notify(enrolment: Enrolment, template: str, activity: Activity, **extra: Any) -> None:
     """SMS to the person's account phone (else their registered phone), once committed."""
-    person = enrolment.person
-    user = getattr(person, "user", None)
-    phone = str(getattr(user, "phone", "") or person.phone or "")
-    if not phone:
-        return
     params = {"title": activity.title[:40]}
     if "expires" in extra:
         params["expires"] = timezone.localtime(extra["expires"]).strftime("%m-%d %H:%M")
-
-    def send() -> None:
-        try:
-            get_backend().send_notice(phone=phone, template=template, params=params)
-        except Exception as exc:  # the committed decision stands; the failure is logged
-            logger.error("SMS notice %s to %s failed: %s", template, mask_phone(phone), type(exc).__name__)
-
-    transaction.on_commit(send)
+    notify_person(enrolment.person, template, params)
 
 
 def _audit(actor: Any, action: str, enrolment: Enrolment, **data: Any) -> None:
@@ -266,7 +236,7 @@ def _create(
     return enrolment
 
 
-@_busy_as_conflict
+@busy_as_conflict
 def enrolment_create(
     *,
     actor: Any,
@@ -311,7 +281,7 @@ def _decide(enrolment: Enrolment, status: str, actor: Any, reason: str = "") -> 
     )
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def enrolment_cancel(*, actor: Any, enrolment: Enrolment, reason: str = "") -> Enrolment:
     """Cancel an active enrolment (worker: own; staff: activities.enrol — checked by the caller).
@@ -354,7 +324,7 @@ def offer_decline(*, actor: Any, enrolment: Enrolment) -> Enrolment:
     return result
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def _offer_answer(actor: Any, enrolment: Enrolment, *, accept: bool) -> Enrolment:
     now = timezone.now()
@@ -377,7 +347,7 @@ def _offer_answer(actor: Any, enrolment: Enrolment, *, accept: bool) -> Enrolmen
     return enrolment
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def enrolment_approve(*, actor: Any, enrolment: Enrolment) -> Enrolment:
     """Staff (activities.enrol, checked by the caller): pending_approval → confirmed; SMS."""
@@ -390,7 +360,7 @@ def enrolment_approve(*, actor: Any, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def enrolment_reject(*, actor: Any, enrolment: Enrolment, reason: str = "") -> Enrolment:
     """Staff: reject a pending or waitlisted enrolment; a held place passes on; SMS."""
@@ -421,7 +391,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
     return done
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def _expire_one(pk: Any, now: datetime) -> int:
     enrolment = Enrolment.objects.select_related("activity", "session").get(pk=pk)
@@ -436,7 +406,7 @@ def _expire_one(pk: Any, now: datetime) -> int:
     return 1
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def capacity_set(
     *, actor: Any, activity: Activity, capacity: int, session: Session | None = None
@@ -523,7 +493,7 @@ def enrolment_bulk(*, actor: Any, activity: Activity, people: list, all_or_nothi
     return result
 
 
-@_busy_as_conflict
+@busy_as_conflict
 @transaction.atomic
 def _bulk_all(actor: Any, activity: Activity, people: list, rows: list) -> None:
     list(Person.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk"))

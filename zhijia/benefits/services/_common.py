@@ -1,36 +1,17 @@
 """Helpers shared by the benefits services (not a public interface)."""
 
 import logging
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import get_backend
-from zhijia.core.errors import Conflict, busy_error
-from zhijia.core.masking import mask_phone
+from zhijia.accounts.sms import notice_on_commit
+from zhijia.core.errors import Conflict
 
 from .. import error_codes
 
 logger = logging.getLogger("zhijia.benefits")
-
-
-def busy_as_conflict(func: Callable) -> Callable:
-    """A lock timeout / deadlock / "database is locked" becomes Conflict(code="busy")."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except OperationalError as exc:
-            busy = busy_error(exc)
-            if busy is None:
-                raise
-            raise busy from exc
-
-    return wrapper
 
 
 def user_or_none(actor: Any) -> Any:
@@ -61,17 +42,7 @@ def table(model: type) -> str:
 
 
 def notify(person: Any, template: str, params: dict[str, str]) -> None:
-    """SMS to the person's account phone (else their registered phone), once committed; a
-    failure is logged, never raised."""
+    """SMS to the person's account phone (else their registered phone), once committed."""
     user = getattr(person, "user", None)
     phone = str(getattr(user, "phone", "") or getattr(person, "phone", "") or "")
-    if not phone:
-        return
-
-    def send() -> None:
-        try:
-            get_backend().send_notice(phone=phone, template=template, params=params)
-        except Exception as exc:  # the committed change stands; the failure is logged
-            logger.error("SMS notice %s to %s failed: %s", template, mask_phone(phone), type(exc).__name__)
-
-    transaction.on_commit(send)
+    notice_on_commit(phone=phone, template=template, params=params)

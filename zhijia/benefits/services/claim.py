@@ -27,13 +27,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import ApplicationError, Conflict, NotAuthenticated, NotFound, RateLimited
+from zhijia.core.errors import (
+    ApplicationError,
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    busy_as_conflict,
+)
 from zhijia.core.ids import parse_uuid
 
 from .. import cache, codes, eligibility, error_codes
 from ..enums import Allocation, CampaignStatus, VoucherStatus
 from ..models import Campaign, Round, Voucher
-from ._common import busy_as_conflict, db_id, execute, table
+from ._common import db_id, execute, table
 
 SNAPSHOT_SECONDS = 5.0
 LIVE = (CampaignStatus.PUBLISHED, CampaignStatus.RUNNING)

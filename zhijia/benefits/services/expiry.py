@@ -20,12 +20,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import Conflict
+from zhijia.core.errors import Conflict, busy_as_conflict
 
 from .. import cache
 from ..enums import Allocation, CampaignStatus, EntryStatus, VoucherStatus
 from ..models import Campaign, LotteryEntry, Round, Voucher
-from ._common import busy_as_conflict
 
 logger = logging.getLogger("zhijia.benefits")
 LIVE = (CampaignStatus.PUBLISHED, CampaignStatus.RUNNING)

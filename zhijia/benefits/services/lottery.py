@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import Conflict, NotAuthenticated
+from zhijia.core.errors import Conflict, NotAuthenticated, busy_as_conflict
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 
 from .. import codes, eligibility, error_codes
 from ..enums import Allocation, EntryStatus, VoucherStatus
 from ..models import Campaign, LotteryEntry, Voucher
-from ._common import busy_as_conflict, db_id, execute, invalid, notify, table
+from ._common import db_id, execute, invalid, notify, table
 from .claim import LIVE, expires_at
 
 NUMBER_SQL = (

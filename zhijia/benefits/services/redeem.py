@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import Conflict, RateLimited, Unprocessable, ValidationFailed, field_error
+from zhijia.core.errors import (
+    Conflict,
+    RateLimited,
+    Unprocessable,
+    ValidationFailed,
+    busy_as_conflict,
+    field_error,
+)
 from zhijia.core.masking import mask_name
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
@@ -29,7 +36,7 @@ from .. import cache, codes, error_codes
 from ..enums import VoucherStatus
 from ..models import Outlet, Redemption, Voucher
 from ..permissions import ensure_cashier, is_cashier
-from ._common import busy_as_conflict, invalid
+from ._common import invalid
 
 DEFAULT_REVERSAL_MINUTES = 30
 DEFAULT_BAD_CODE_RATE = 20  # failed code look-ups per cashier per minute (settings.BENEFITS_BAD_CODE_RATE)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import field_error
+from zhijia.core.errors import busy_as_conflict, field_error
 from zhijia.core.masking import mask_name
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
@@ -15,7 +15,7 @@ from zhijia.orgs.capabilities import Cap
 from .. import cache
 from ..enums import VoucherStatus
 from ..models import Voucher
-from ._common import busy_as_conflict, invalid
+from ._common import invalid
 
 
 @busy_as_conflict

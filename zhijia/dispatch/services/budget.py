@@ -16,13 +16,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import field_error
+from zhijia.core.errors import busy_as_conflict, field_error
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 
 from ..enums import Payer
 from ..models import Budget, ServiceOrder
-from .common import busy_as_conflict, integer, logger, money, require, text
+from .common import integer, logger, money, require, text
 
 
 def payer_org(order: ServiceOrder) -> Org:

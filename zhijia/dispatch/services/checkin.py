@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.core.errors import Conflict, ValidationFailed, field_error
+from zhijia.core.errors import Conflict, ValidationFailed, busy_as_conflict, field_error
 from zhijia.core.masking import mask_name
 from zhijia.members.enums import ACTIVE_STATUSES
 from zhijia.members.models import Membership, Person
@@ -30,7 +30,7 @@ from zhijia.records.services import record_add
 from .. import error_codes
 from ..enums import OrderStatus
 from ..models import OrderAttendance, ServiceOrder
-from .common import busy_as_conflict, user_or_none
+from .common import user_or_none
 from .order_steps import RELATED, audit, expert_actor
 
 CHECKIN_SALT = "zhijia.dispatch.checkin"

@@ -4,40 +4,20 @@ payloads and spreadsheet cells all reach the services)."""
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 from typing import Any
 
-from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from zhijia.accounts.phones import is_mobile, normalize_phone
-from zhijia.accounts.sms import get_backend
-from zhijia.core.errors import busy_error, field_error
-from zhijia.core.masking import mask_phone
+from zhijia.accounts.sms import notice_on_commit
+from zhijia.core.errors import field_error
 from zhijia.core.validators.text import has_control_chars
 from zhijia.orgs.access import check
 
 logger = logging.getLogger("zhijia.dispatch")
-
-
-def busy_as_conflict(func: Callable) -> Callable:
-    """A lock timeout / deadlock / "database is locked" becomes Conflict(code="busy")."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except OperationalError as exc:
-            busy = busy_error(exc)
-            if busy is None:
-                raise
-            raise busy from exc
-
-    return wrapper
 
 
 def require(actor: Any, cap: str, org: Any) -> None:
@@ -53,20 +33,8 @@ def user_or_none(actor: Any) -> Any:
 
 
 def notify(phone: Any, template: str, params: dict[str, Any]) -> None:
-    """An SMS notice to `phone` once the transaction commits; a failure is logged, not raised
-    (the committed decision stands). Nothing is sent without a phone."""
-    phone = str(phone or "")
-    if not phone:
-        return
-    clean = {k: str(v)[:40] for k, v in params.items()}
-
-    def send() -> None:
-        try:
-            get_backend().send_notice(phone=phone, template=template, params=clean)
-        except Exception as exc:
-            logger.error("SMS notice %s to %s failed: %s", template, mask_phone(phone), type(exc).__name__)
-
-    transaction.on_commit(send)
+    """An SMS notice to `phone` once the transaction commits (accounts.sms.notice_on_commit)."""
+    notice_on_commit(phone=phone, template=template, params={k: str(v)[:40] for k, v in params.items()})
 
 
 def local_text(at: dt.datetime | None) -> str:

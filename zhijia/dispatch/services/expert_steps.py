@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.core.errors import Conflict, NotFound, field_error
+from zhijia.core.errors import Conflict, NotFound, busy_as_conflict, field_error
 from zhijia.core.uploads import read_photo
 
 from .. import error_codes
@@ -20,7 +20,7 @@ from ..enums import OrderStatus
 from ..models import Expert, OrderPhoto, ServiceOrder
 from ..selectors.experts import booked_overlap, unavailable_on
 from .budget import budget_commit, budget_for
-from .common import busy_as_conflict, integer, local_day, local_text, moment, notify, text
+from .common import integer, local_day, local_text, moment, notify, text
 from .common import rating as parse_rating
 from .order_steps import (
     audit,

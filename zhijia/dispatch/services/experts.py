@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import Conflict, NotFound, field_error
+from zhijia.core.errors import Conflict, NotFound, busy_as_conflict, field_error
 from zhijia.core.masking import mask_name
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org, Role, RoleGrant
@@ -20,7 +20,7 @@ from zhijia.orgs.services import role_grant
 from .. import error_codes
 from ..enums import ExpertKind
 from ..models import Expert, Qualification, Unavailability
-from .common import busy_as_conflict, day, integer, mobile, require, text
+from .common import day, integer, mobile, require, text
 
 EXPERT_ROLE = "expert"
 

@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import Conflict, ValidationFailed, field_error
+from zhijia.core.errors import Conflict, ValidationFailed, busy_as_conflict, field_error
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 
 from .. import error_codes
 from ..enums import ItemFormat, MenuStatus, Payer
 from ..models import Menu, MenuItem
-from .common import busy_as_conflict, integer, money, require, text, user_or_none
+from .common import integer, money, require, text, user_or_none
 
 ITEM_FIELDS = (
     "code",

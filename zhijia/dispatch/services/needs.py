@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import Conflict, NotFound, field_error
+from zhijia.core.errors import Conflict, NotFound, busy_as_conflict, field_error
 from zhijia.members.enums import ACTIVE_STATUSES
 from zhijia.members.models import Membership
 from zhijia.members.services.card import person_of
@@ -24,7 +24,7 @@ from zhijia.orgs.models import Org
 from .. import error_codes
 from ..enums import NeedSource, NeedStatus, SurveyStatus
 from ..models import Menu, MenuItem, Need, NeedSurvey, ServiceOrder
-from .common import busy_as_conflict, day, integer, require, user_or_none
+from .common import day, integer, require, user_or_none
 from .common import text as clean_text
 from .orders import create_order
 

@@ -33,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.core.errors import Conflict, PermissionDenied, Unprocessable, field_error
+from zhijia.core.errors import Conflict, PermissionDenied, Unprocessable, busy_as_conflict, field_error
 from zhijia.core.workdays import next_value
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
@@ -51,7 +51,6 @@ from ..selectors.experts import (
 from ..selectors.menus import item_orderable
 from .budget import budget_for, budget_release, budget_room, budget_spend
 from .common import (
-    busy_as_conflict,
     day,
     integer,
     local_text,
@@ -172,10 +171,10 @@ def _same_request(order: ServiceOrder, kwargs: dict[str, Any]) -> ServiceOrder:
     """A replayed Idempotency-Key must carry the same request (item, union, dates, place,
     audience): else 422 idempotency_mismatch."""
     wanted_to = kwargs.get("wanted_to") or kwargs.get("wanted_from")
-    asked = (kwargs["item"].pk, kwargs["org"].pk, str(kwargs.get("wanted_from")), str(wanted_to))
-    asked += (str(kwargs.get("audience")), str(kwargs.get("place") or "").strip())
-    stored = (order.item_id, order.org_id, str(order.wanted_from), str(order.wanted_to))
-    stored += (str(order.audience), order.place)
+    asked = [kwargs["item"].pk, kwargs["org"].pk, str(kwargs.get("wanted_from")), str(wanted_to)]
+    asked += [str(kwargs.get("audience")), str(kwargs.get("place") or "").strip()]
+    stored = [order.item_id, order.org_id, str(order.wanted_from), str(order.wanted_to)]
+    stored += [str(order.audience), order.place]
     if asked != stored:
         raise Unprocessable(
             _("This Idempotency-Key was used for another order."), code=error_codes.IDEMPOTENCY_MISMATCH

@@ -6,11 +6,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from zhijia.core.errors import Conflict
+from zhijia.core.errors import Conflict, busy_as_conflict
 
 from ..enums import OrderStatus
 from ..models import ServiceOrder
-from .common import busy_as_conflict, local_text, notify
+from .common import local_text, notify
 from .order_steps import RELATED, audit, params, time_out
 
 S = OrderStatus

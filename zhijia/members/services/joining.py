@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.accounts.models import UserKind
-from zhijia.accounts.sms import get_backend
+from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, field_error
-from zhijia.core.masking import mask_phone
 from zhijia.core.workdays import add_working_days
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
@@ -49,21 +48,9 @@ def is_worker(actor: Any) -> bool:
 
 
 def notify_person(person: Person, template: str, params: dict[str, str]) -> None:
-    """Send the person an SMS notice (accounts.sms, `template` a stable code) once the current
-    transaction commits: nothing goes out for a change that rolls back. A person without a
-    phone gets nothing. A failure to send is logged (phone masked), never raised: the decision
-    stands either way. The employer is never notified."""
-    phone = str(person.phone or "")
-    if not phone:
-        return
-
-    def send() -> None:
-        try:
-            get_backend().send_notice(phone=phone, template=template, params=params)
-        except Exception as exc:  # a gateway failure must not break the committed request
-            logger.error("SMS notice %s to %s failed: %s", template, mask_phone(phone), type(exc).__name__)
-
-    transaction.on_commit(send)
+    """Send the person an SMS notice (`template` a stable code) once the current transaction
+    commits (accounts.sms.notice_on_commit). The employer is never notified."""
+    notice_on_commit(phone=str(person.phone or ""), template=template, params=params)
 
 
 def review_due_on(start: date | None = None) -> date:
