@@ -10,7 +10,7 @@ import os
 import random
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TIMEOUT = float(os.environ.get("STORM_TIMEOUT", "300"))
 
@@ -22,6 +22,7 @@ class Request:
     token: str = ""
     body: dict | None = None
     tag: int = 0  # the caller's index (which member)
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Idempotency-Key
 
 
 @dataclass
@@ -53,6 +54,7 @@ def _raw(port: int, req: Request) -> bytes:
     head = [f"{req.method} {req.path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
     if req.token:
         head.append(f"Authorization: Bearer {req.token}")
+    head += [f"{name}: {value}" for name, value in req.headers.items()]
     if req.body is not None:
         head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body

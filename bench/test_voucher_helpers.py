@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bench.voucher_client import Claim, rate_schedule, raw
+from bench.storm_client import _raw as raw
+from bench.voucher_client import Request, rate_schedule
 from bench.voucher_floor import SCRIPT, parse_pgbench
 from bench.voucher_profile import sql_kind
 from bench.voucher_stats import answer, answers, path_stats, quantile, ratio
@@ -62,7 +63,7 @@ def test_rate_schedule_is_poisson_at_the_rate():
 
 
 def test_claim_request_carries_the_idempotency_key():
-    data = raw(8000, Claim("POST", "/api/v1/x/claims", "tok", None, headers={"Idempotency-Key": "k1"}))
+    data = raw(8000, Request("POST", "/api/v1/x/claims", "tok", None, headers={"Idempotency-Key": "k1"}))
     head = data.decode().split("\r\n\r\n")[0].split("\r\n")
     assert head[0] == "POST /api/v1/x/claims HTTP/1.1"
     assert "Idempotency-Key: k1" in head

@@ -70,7 +70,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench import voucher_data as data  # noqa: E402
-from bench.voucher_client import Claim, Request, fire, rate_schedule  # noqa: E402
+from bench.voucher_client import Request, fire, rate_schedule  # noqa: E402
 from bench.voucher_floor import pgbench_claims  # noqa: E402
 from bench.voucher_profile import micro_costs, print_profile, profile_paths  # noqa: E402
 from bench.voucher_stats import answers, fmt_counts, late_p99, path_stats, ratio, row  # noqa: E402
@@ -134,7 +134,7 @@ def claims(campaign: Campaign, members: list, path: str = CLAIMS_PATH) -> list[R
     """One claim per member, each with its own Idempotency-Key."""
     target = path.format(campaign.pk)
     return [
-        Claim("POST", target, token, None, tag=i, headers={"Idempotency-Key": uuid.uuid4().hex})
+        Request("POST", target, token, None, tag=i, headers={"Idempotency-Key": uuid.uuid4().hex})
         for i, (token, _user, _person) in enumerate(members)
     ]
 
