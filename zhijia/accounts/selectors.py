@@ -9,6 +9,7 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org, Role, RoleGrant
 
 from .models import User, UserKind
+from .phones import is_mobile, normalize_phone, phone_index
 
 
 def user_list(*, actor: Any, search: str = "") -> QuerySet[User]:
@@ -36,3 +37,16 @@ def orgs_where(*, actor: Any, cap: str) -> QuerySet[Org]:
 
 def role_choices() -> QuerySet[Role]:
     return Role.objects.order_by("code")
+
+
+def staff_account_find(*, who: str) -> User | None:
+    """The active staff account named by its login name or, failing that, its mobile phone
+    (exact, through the blind index); None when there is none. Used where a manager links an
+    existing account (an expert's login, a merchant's cashier); the linking service checks the
+    manager's rights."""
+    who = (who or "").strip()
+    staff = User.objects.filter(kind=UserKind.STAFF, is_active=True)
+    user = staff.filter(username=who).first()
+    if user is None and is_mobile(normalize_phone(who)):
+        user = staff.filter(phone_index=phone_index(normalize_phone(who))).first()
+    return user

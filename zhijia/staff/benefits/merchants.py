@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.accounts.models import User, UserKind
-from zhijia.accounts.phones import is_mobile, normalize_phone, phone_index
+from zhijia.accounts.selectors import staff_account_find
 from zhijia.benefits import xlsx
 from zhijia.benefits.permissions import access_cashier, access_merchant, access_outlet
 from zhijia.benefits.selectors.campaigns import merchant_list
@@ -152,18 +151,6 @@ def outlet_edit(request, pk):
     return _outlet_form_page(request, form=form, merchant=merchant, outlet=outlet)
 
 
-def cashier_candidate(*, who: str):
-    """The active staff account with this username, or with this mobile phone (blind index).
-    TODO(lead): a read like this belongs in a selector (accounts or benefits); none exists yet."""
-    who = who.strip()
-    user = User.objects.filter(username=who, kind=UserKind.STAFF, is_active=True).first()
-    if user is None and is_mobile(normalize_phone(who)):
-        user = User.objects.filter(
-            phone_index=phone_index(normalize_phone(who)), kind=UserKind.STAFF, is_active=True
-        ).first()
-    return user
-
-
 @staff_required
 @require_POST
 def cashier_add(request, pk):
@@ -173,7 +160,7 @@ def cashier_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Type a username or a phone number."))
         return redirect("staff:benefits_merchant_detail", pk=outlet.merchant_id)
-    user = cashier_candidate(who=form.cleaned_data["who"])
+    user = staff_account_find(who=form.cleaned_data["who"])
     if user is None:
         messages.error(request, _("No active staff account has this username or phone."))
         return redirect("staff:benefits_merchant_detail", pk=outlet.merchant_id)

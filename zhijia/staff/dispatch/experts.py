@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.accounts.models import User, UserKind
+from zhijia.accounts.selectors import staff_account_find
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhijia.core.masking import mask_phone
 from zhijia.dispatch.enums import ExpertKind
@@ -226,11 +226,6 @@ def dispatch_unavailable_delete(request, pk, period_pk):
     return _back(expert)
 
 
-def _staff_login(username: str):
-    """The active staff account with this login name, or None (experts log in as staff)."""
-    return User.objects.filter(username=username, kind=UserKind.STAFF, is_active=True).first()
-
-
 @staff_required
 @require_POST
 def dispatch_expert_link(request, pk):
@@ -242,7 +237,7 @@ def dispatch_expert_link(request, pk):
         return _back(expert)
     form = LinkLoginForm(request.POST)
     if form.is_valid():
-        user = _staff_login(form.cleaned_data["username"])
+        user = staff_account_find(who=form.cleaned_data["username"])
         if user is None:
             form.add_error("username", _("There is no active staff account with this login name."))
         else:
