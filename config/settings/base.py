@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhijia.activities",
     "zhijia.dispatch",
     "zhijia.benefits",
+    "zhijia.stats",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",
@@ -149,6 +150,7 @@ CELERY_BEAT_SCHEDULE = {
     "activities-finish-due": {"task": "zhijia.activities.tasks.finish_due", "schedule": 3600.0},
     "dispatch-orders-tick": {"task": "zhijia.dispatch.tasks.orders_tick", "schedule": 300.0},
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
+    "stats-fold": {"task": "zhijia.stats.tasks.stats_fold", "schedule": 30.0},
 }
 
 # --- Service network ----------------------------------------------------------------------
