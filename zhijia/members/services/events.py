@@ -3,7 +3,9 @@ membership (joined, imported, transferred in/out, withdrawn) is a MembershipEven
 service ledger (records), written together, so the statistics count members joined, transferred
 and left, and members at any date, from the one ledger."""
 
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from zhijia.records.services import OUT, record_add_many, record_build
 
 from ..models import Membership, MembershipEvent
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 # event kind → (ledger source, leg); other kinds (retained, reinstated, corrected) change no count
 LEDGER_KINDS = {
     "joined": (RecordSource.MEMBER_JOIN, ""),
@@ -23,14 +26,19 @@ LEDGER_KINDS = {
 
 
 def _ledger_row(event: MembershipEvent, membership: Membership) -> Any:
+    """A join counts on the day the person joined (an imported ledger brings its history with it);
+    a transfer or a withdrawal on the day it happened."""
     source, leg = LEDGER_KINDS[event.kind]
     person = membership.person
+    when = event.created_at or timezone.now()
+    if source == RecordSource.MEMBER_JOIN and membership.joined_on and membership.joined_on <= when.date():
+        when = datetime.combine(membership.joined_on, time(0, 0), SHANGHAI)
     return record_build(
         org=membership.org,
         source=source,
         source_id=event.pk,
         leg=leg,
-        occurred_at=event.created_at or timezone.now(),
+        occurred_at=when,
         title=membership.org.name,
         person=person,
         facts=person.ledger_facts(member_org_id=membership.org_id),
