@@ -10,17 +10,18 @@ from .reference import scoped
 from .table import Check
 
 
-def _figures(by=None):
+def _figures(by=None, api=True):
     def body(org, o):
         query = {"org": str(org.pk), "from": "2026-01-01", "to": "2026-12-31"}
         return {**query, "by": by} if by else query
 
-    return Check("rule", api=True, rule=lambda u, org, o: scoped(u, Cap.RECORDS_VIEW, org), body=body)
+    return Check("rule", api=api, rule=lambda u, org, o: scoped(u, Cap.RECORDS_VIEW, org), body=body)
 
 
 ROUTES: dict = {
     "/api/v1/stats/summary": [_figures()],
     "/api/v1/stats/breakdown": [_figures("child"), _figures("source")],
+    "/console/stats/table.xlsx": [_figures("child", api=False)],
 }
 
 

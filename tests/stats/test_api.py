@@ -35,7 +35,7 @@ def test_summary_contract(api_client, demo, ledger):
     )
     assert r.status_code == 200, r.content
     body = r.json()
-    assert SUMMARY_KEYS <= set(body)
+    assert set(body) >= SUMMARY_KEYS
     assert body["org"] == {"id": str(futian.pk), "name": futian.name}
     assert (body["from"], body["to"]) == ("2026-03-01", "2026-03-31")
     assert (body["service_visits"], body["people_served"]) == (4, 1)
