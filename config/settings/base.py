@@ -307,3 +307,5 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 ZHIJIA_DEMO = False
+# Days of generated service-ledger history the demo seeds (zhijia.demo.history).
+DEMO_HISTORY_DAYS = env_int("DEMO_HISTORY_DAYS", 365)
