@@ -8,7 +8,7 @@ from datetime import date
 from zhijia.orgs.capabilities import Cap
 from zhijia.stats.models import Report, StatCell
 
-from .reference import scoped
+from .reference import has, scoped
 from .table import Check
 
 
@@ -34,6 +34,10 @@ def _then(cap, unit_of=lambda org: org):
         return _read(u, org, o) or scoped(u, cap, unit_of(org))
 
     return rule
+
+
+def _read_figures(u, org):
+    return scoped(u, Cap.RECORDS_VIEW, org)
 
 
 def _report(method, rule, body=lambda org, o: {}):
@@ -62,6 +66,33 @@ ROUTES: dict = {
     "/api/v1/stats/summary": [_figures()],
     "/api/v1/stats/breakdown": [_figures("child"), _figures("source")],
     "/console/stats/table.xlsx": [_figures("child", api=False)],
+    # the board of the current unit (the first granted): records.view or stats.report there
+    "/console/stats/reports/": [
+        Check("rule", rule=lambda u, org, o: None if has(u, Cap.RECORDS_VIEW) is None else 403)
+    ],
+    "/console/stats/reports/open/": [
+        Check(
+            "rule",
+            "post",
+            rule=lambda u, org, o: scoped(u, Cap.STATS_REPORT, org),
+            body=lambda org, o: {"org": str(org.pk), "form": "monthly", "period": "2026-03"},
+        )
+    ],
+    "/console/stats/reports/exempt/": [
+        Check(
+            "rule",
+            "post",
+            rule=lambda u, org, o: _read_figures(u, org) or scoped(u, Cap.STATS_APPROVE, org.parent or org),
+            body=lambda org, o: {"org": str(org.pk), "form": "monthly", "period": "2026-03", "reason": "x"},
+        )
+    ],
+    "/console/stats/reports/<uuid:pk>/": [Check("rule", target="stat_report", rule=_read)],
+    "/console/stats/reports/<uuid:pk>/report.<str:kind>": [Check("rule", target="stat_report", rule=_read)],
+    "/console/stats/reports/<uuid:pk>/<str:step>/": [
+        Check(
+            "rule", "post", target="stat_report", rule=_then(Cap.STATS_APPROVE, lambda org: org.parent or org)
+        )
+    ],
 }
 
 
@@ -73,6 +104,7 @@ def extend(unit: dict, demo) -> None:
     )
     unit["url_values"]["report_id"] = unit["stat_report"].pk
     unit["url_values"]["step"] = "approve"
+    unit["url_values"]["kind"] = "pdf"
 
 
 def snapshot() -> list:

@@ -22,6 +22,7 @@ NAV = [
     ("staff:service_list_list", _("Service lists"), "list-check", Cap.CATALOG_MANAGE),
     ("staff:plan_list", _("Activity plans"), "calendar3", Cap.CATALOG_MANAGE),
     ("staff:record_list", _("Service ledger"), "journal-text", Cap.RECORDS_VIEW),
+    ("staff:stats_reports", _("Statistical reports"), "clipboard-data", Cap.STATS_REPORT),
     ("staff:dispatch_board", _("Dispatch board"), "kanban", Cap.DISPATCH_ASSIGN),
     ("staff:dispatch_menu_browse", _("Order expert services"), "cart-plus", Cap.DISPATCH_ORDER),
     ("staff:dispatch_orders", _("Expert orders"), "clipboard-check", Cap.DISPATCH_ORDER),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -38,7 +39,11 @@ def _signature(report: Report) -> list[tuple[str, str]]:
 
 
 def report_xlsx(report: Report) -> bytes:
-    columns = [Column("label", _("Figure")), Column("value", _("Value")), Column("note", _("Note"))]
+    columns = [
+        Column("label", _("Figure")),
+        Column("value", pgettext("report figure", "Value")),
+        Column("note", _("Note")),
+    ]
     rows = [[str(r["label"]), r["value"], r["note"]] for r in report_rows(report)]
     rows += [["", "", ""], *[[k, v, ""] for k, v in _signature(report)]]
     return workbook_bytes(title=str(_("Report")), columns=columns, rows=rows)
@@ -53,7 +58,7 @@ def report_pdf(report: Report) -> bytes:
     title = ParagraphStyle("t", fontName=FONT, fontSize=16, leading=22, alignment=1)
     body = ParagraphStyle("b", fontName=FONT, fontSize=10, leading=14)
     head = f"{report.org.name} · {report.period} · {_('version')} {report.version}"
-    table = [[str(_("Figure")), str(_("Value")), str(_("Note"))]] + [
+    table = [[str(_("Figure")), pgettext("report figure", "Value"), str(_("Note"))]] + [
         [
             Paragraph(str(r["label"]), body),
             str(r["value"] if r["value"] is not None else ""),
