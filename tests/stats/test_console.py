@@ -25,6 +25,7 @@ def test_dashboard_shows_figures_and_drills_down(demo):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-figure="service_visits">2<' in html and "深圳市总" in html
+    assert "广东省总工会" in html and "服务职工" in html  # the work-report paragraph
     deeper = client.get(
         "/console/", {"org": str(fubao.pk), "period": "year", "on": "2026-06-01"}
     ).content.decode()

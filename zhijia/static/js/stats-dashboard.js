@@ -34,6 +34,17 @@
       data: sources.map(function (i) { return { name: i.label, value: num(i.service_visits) }; })
     }]
   });
+  document.querySelectorAll(".zj-copy").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var text = document.getElementById(btn.dataset.copy).textContent.trim();
+      var done = function () { btn.textContent = btn.dataset.done; };
+      if (navigator.clipboard) { navigator.clipboard.writeText(text).then(done); return; }
+      var range = document.createRange();
+      range.selectNodeContents(document.getElementById(btn.dataset.copy));
+      var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+      document.execCommand("copy"); done();
+    });
+  });
   document.querySelectorAll(".zj-autosubmit").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
