@@ -97,29 +97,27 @@ def figures_context(request) -> dict[str, Any] | None:
         )
     ]
     query = {"org": str(org.pk), "from": first.isoformat(), "to": last.isoformat()}
-    trend = stats_breakdown(
-        actor=request.user, org_id=org.pk, first=min(trend_from, first), last=last, by="month"
-    )
+
+    def by(dim: str, since: date = first) -> list[dict[str, Any]]:
+        return stats_breakdown(actor=request.user, org_id=org.pk, first=since, last=last, by=dim)["items"]
+
+    worker_types = by("worker_type")
+    new_form = next((i["service_visits"] for i in worker_types if i["key"] == "new_form"), 0)
     return {
         "org": org,
         "crumbs": _crumbs(request, org),
         "period": kind,
-        "periods": [(p, label) for p, label in _period_labels()],
+        "periods": _period_labels(),
         "first": first,
         "last": last,
         "as_of": summary["as_of"],
         "cards": cards,
         "query": query,
-        "trend": trend["items"],
-        "children": stats_breakdown(actor=request.user, org_id=org.pk, first=first, last=last, by="child")[
-            "items"
-        ],
-        "sources": stats_breakdown(actor=request.user, org_id=org.pk, first=first, last=last, by="source")[
-            "items"
-        ],
-        "worker_types": stats_breakdown(
-            actor=request.user, org_id=org.pk, first=first, last=last, by="worker_type"
-        )["items"],
+        "paragraph": work_paragraph(org, first, last, summary, new_form if isinstance(new_form, int) else 0),
+        "trend": by("month", min(trend_from, first)),
+        "children": by("child"),
+        "sources": by("source"),
+        "worker_types": worker_types,
     }
 
 
