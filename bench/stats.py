@@ -1,0 +1,270 @@
+"""Statistics at scale: a generated org tree and ledger, folded into the rollups; then the
+summary and the breakdown by child for random subtrees × a month and a year — ours (the rollup
+cells with exact people bitmaps) against the naive way (SUM and COUNT(DISTINCT) over the raw
+ledger rows of the subtree) and the raw floor (one SUM over the pre-aggregated cells, bare SQL);
+and what a ledger row costs the transaction that writes it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhijia_bench_stats \
+        uv run python bench/stats.py --rows 200000,1000000 --units 20000
+    uv run python bench/stats.py --rows 100000            # SQLite (a throwaway file)
+
+Creates and drops its own database. Checks in the same run that ours equals the naive count
+(人次 and exact 人数) for every query; exits 1 if not.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.throwaway_db import close_django_connections, create_postgres, drop_postgres, is_postgres, temp_dir
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FANOUT = [1, 4, 10, 8, 6, 40]  # national, provinces, cities, districts, streets, grassroots
+YEAR = 2026
+
+
+def build_tree(limit: int):
+    from uuid6 import uuid7
+
+    from zhijia.orgs.models import Org
+    from zhijia.orgs.tree import segment
+
+    nodes, frontier = [], [None]
+    for depth, fanout in enumerate(FANOUT):
+        nxt = []
+        for parent in frontier:
+            for i in range(1, fanout + 1):
+                if len(nodes) >= limit:
+                    break
+                path = (parent.path if parent else "") + segment(i)
+                org = Org(
+                    id=uuid7(),
+                    name=f"u{len(nodes)}",
+                    level="grassroots",
+                    parent=parent,
+                    path=path,
+                    depth=depth,
+                )
+                nodes.append(org)
+                nxt.append(org)
+        frontier = nxt
+    for i in range(0, len(nodes), 5000):
+        Org.objects.bulk_create(nodes[i : i + 5000])
+    return nodes
+
+
+def ledger(nodes, count: int, people: int, rng: random.Random, start_index: int):
+    """`count` service rows spread over the year at the tree's units (leaves mostly)."""
+    from zhijia.records.models import ServiceRecord
+
+    by_id = {n.id: n for n in nodes}
+    leaves = [n for n in nodes if n.depth >= 4]
+
+    def chain(org):
+        out = []
+        while org is not None:
+            out.append(org.id)
+            org = by_id.get(org.parent_id) if org.parent_id else None
+        return list(reversed(out))
+
+    chains = {n.id: chain(n) for n in leaves}
+    rows = []
+    for i in range(count):
+        org = rng.choice(leaves)
+        ids = chains[org.id] + [None] * 8
+        day = date(YEAR, 1, 1) + timedelta(days=rng.randrange(365))
+        person = rng.randrange(people) if rng.random() < 0.7 else None
+        rows.append(
+            ServiceRecord(
+                org_id=org.id,
+                org_path=org.path,
+                **{f"l{d}": ids[d] for d in range(8)},
+                source=rng.choice(("visit", "visit", "activity", "expert", "voucher")),
+                source_id=uuid.UUID(int=start_index + i),
+                occurred_at=datetime.combine(day, dtime(10), SHANGHAI),
+                title="bench",
+                service_code="water",
+                person_key=f"p{person:09d}" if person is not None else "",
+                worker_type=rng.choice(("new_form", "migrant", "other")),
+                sex=rng.choice(("male", "female")),
+                age_band=rng.choice(("<25", "25-34", "35-44", "45-54", "55+")),
+                count=1,
+                qty=1,
+            )
+        )
+        if len(rows) == 5000:
+            ServiceRecord.objects.bulk_create(rows)
+            rows = []
+    ServiceRecord.objects.bulk_create(rows)
+
+
+def naive(org, first, last):
+    from django.db import connection
+
+    lo = datetime.combine(first, dtime.min, SHANGHAI)
+    hi = datetime.combine(last + timedelta(days=1), dtime.min, SHANGHAI)
+    col = f"l{org.depth}"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT COALESCE(SUM(qty), 0), COUNT(DISTINCT NULLIF(person_key, '')) FROM records_servicerecord "
+            f"WHERE {col} = %s AND occurred_at >= %s AND occurred_at < %s",
+            [org.id.hex if connection.vendor == "sqlite" else org.id, lo, hi],
+        )
+        return tuple(cur.fetchone())
+
+
+def floor(org, first, last):
+    from django.db import connection
+
+    from zhijia.stats.periods import cover
+
+    months, days = cover(first, last)
+    starts = months + days
+    with connection.cursor() as cur:
+        marks = ",".join(["%s"] * len(starts))
+        cur.execute(
+            f"SELECT COALESCE(SUM(visits), 0) FROM stats_statcell WHERE org_id = %s AND dim = '' "
+            f"AND start IN ({marks})",
+            [org.id.hex if connection.vendor == "sqlite" else org.id, *starts],
+        )
+        return cur.fetchone()[0]
+
+
+def timed(fn, args):
+    times = []
+    for a in args:
+        t0 = time.perf_counter()
+        fn(*a)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def write_cost(org, n: int = 300):
+    """ms per transaction: an audit entry alone, and the same with a ledger row."""
+    from django.db import transaction
+
+    from zhijia.core.audit import audit_log
+    from zhijia.records.services import record_add
+
+    def plain(i):
+        with transaction.atomic():
+            audit_log(actor=None, action="bench.tx", org=org, data={"i": i})
+
+    def with_row(i):
+        with transaction.atomic():
+            audit_log(actor=None, action="bench.tx", org=org, data={"i": i})
+            record_add(
+                org=org, source="visit", source_id=uuid.uuid4(), occurred_at=datetime.now(SHANGHAI), title="w"
+            )
+
+    out = {}
+    for name, fn in (("plain", plain), ("with ledger row", with_row)):
+        t0 = time.perf_counter()
+        for i in range(n):
+            fn(i)
+        out[name] = (time.perf_counter() - t0) * 1000 / n
+    return out
+
+
+def run(sizes, units, queries):
+    from django.core.management import call_command
+
+    from zhijia.stats.figures import breakdown, total
+    from zhijia.stats.fold import fold_all
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(12)
+    t0 = time.perf_counter()
+    nodes = build_tree(units)
+    print(f"tree: {len(nodes):,} units in {time.perf_counter() - t0:.1f}s")
+    written, failures = 0, 0
+    for size in sizes:
+        t0 = time.perf_counter()
+        ledger(nodes, size - written, people=max(size // 5, 1), rng=rng, start_index=written)
+        gen = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        folded = fold_all(limit=20000)
+        fold_s = time.perf_counter() - t0
+        written = size
+        print(
+            f"\n== {size:,} ledger rows (generated in {gen:.0f}s; folded {folded:,} in {fold_s:.0f}s = {folded / fold_s:,.0f} rows/s)"
+        )
+        for label, (first, last) in (
+            ("month", (date(YEAR, 6, 1), date(YEAR, 6, 30))),
+            ("year", (date(YEAR, 1, 1), date(YEAR, 12, 31))),
+        ):
+            targets = [
+                rng.choice([n for n in nodes if n.depth == d])
+                for d in (1, 2, 3, 4)
+                for _ in range(queries // 4)
+            ]
+            for org in targets[:12]:
+                got = total(org, first, last)
+                if (got["service_visits"], got["people_served"]) != naive(org, first, last):
+                    failures += 1
+            args = [(org, first, last) for org in targets]
+            ours = timed(lambda o, a, b: total(o, a, b), args)
+            base = timed(naive, args)
+            flo = timed(floor, args)
+            child = timed(lambda o, a, b: breakdown(o, a, b, "child", exact=True), args)
+            print(
+                f"  subtree × {label}: p50/p95 ms  ours {ours[0]:.1f}/{ours[1]:.1f}  naive {base[0]:.1f}/{base[1]:.1f}  "
+                f"floor {flo[0]:.2f}/{flo[1]:.2f}  by child {child[0]:.1f}/{child[1]:.1f}  "
+                f"naive/ours {base[1] / ours[1]:.1f}×  ours/floor {ours[1] / flo[1]:.1f}×"
+            )
+    cost = write_cost(nodes[-1])
+    print(
+        f"\nwrite: {cost['plain']:.2f} ms per transaction alone, {cost['with ledger row']:.2f} ms with a ledger row "
+        f"(+{cost['with ledger row'] - cost['plain']:.2f} ms)"
+    )
+    t0 = time.perf_counter()
+    n = fold_all()
+    print(
+        f"freshness: the {n} rows written above folded in {(time.perf_counter() - t0) * 1000:.0f} ms (beat every 30 s)"
+    )
+    print(
+        "correctness:", "ours == naive for every checked query" if not failures else f"{failures} MISMATCHES"
+    )
+    return failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", default="100000", help="comma-separated ledger sizes, grown in one run")
+    parser.add_argument("--units", type=int, default=20000)
+    parser.add_argument("--queries", type=int, default=40)
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.rows.split(","))
+    tmp = temp_dir("zhijia-bench-stats-", "config.settings.dev")
+    url = os.environ.get("DATABASE_URL", "")
+    created = False
+    if is_postgres(url):
+        created = create_postgres(url)
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    try:
+        failures = run(sizes, args.units, args.queries)
+    finally:
+        close_django_connections()
+        if created:
+            drop_postgres(url)
+        shutil.rmtree(tmp, ignore_errors=True)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
