@@ -116,7 +116,8 @@ def naive(org, first, last):
     col = f"l{org.depth}"
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT COALESCE(SUM(qty), 0), COUNT(DISTINCT NULLIF(person_key, '')) FROM records_servicerecord "
+            "SELECT COALESCE(SUM(qty), 0), COUNT(DISTINCT NULLIF(person_key, '')) "
+            "FROM records_servicerecord "
             f"WHERE {col} = %s AND occurred_at >= %s AND occurred_at < %s",
             [org.id.hex if connection.vendor == "sqlite" else org.id, lo, hi],
         )
@@ -198,7 +199,8 @@ def run(sizes, units, queries):
         fold_s = time.perf_counter() - t0
         written = size
         print(
-            f"\n== {size:,} ledger rows (generated in {gen:.0f}s; folded {folded:,} in {fold_s:.0f}s = {folded / fold_s:,.0f} rows/s)"
+            f"\n== {size:,} ledger rows (generated in {gen:.0f}s; "
+            f"folded {folded:,} in {fold_s:.0f}s = {folded / fold_s:,.0f} rows/s)"
         )
         for label, (first, last) in (
             ("month", (date(YEAR, 6, 1), date(YEAR, 6, 30))),
@@ -219,19 +221,22 @@ def run(sizes, units, queries):
             flo = timed(floor, args)
             child = timed(lambda o, a, b: breakdown(o, a, b, "child", exact=True), args)
             print(
-                f"  subtree × {label}: p50/p95 ms  ours {ours[0]:.1f}/{ours[1]:.1f}  naive {base[0]:.1f}/{base[1]:.1f}  "
+                f"  subtree × {label}: p50/p95 ms  ours {ours[0]:.1f}/{ours[1]:.1f}  "
+                f"naive {base[0]:.1f}/{base[1]:.1f}  "
                 f"floor {flo[0]:.2f}/{flo[1]:.2f}  by child {child[0]:.1f}/{child[1]:.1f}  "
                 f"naive/ours {base[1] / ours[1]:.1f}×  ours/floor {ours[1] / flo[1]:.1f}×"
             )
     cost = write_cost(nodes[-1])
     print(
-        f"\nwrite: {cost['plain']:.2f} ms per transaction alone, {cost['with ledger row']:.2f} ms with a ledger row "
+        f"\nwrite: {cost['plain']:.2f} ms per transaction alone, "
+        f"{cost['with ledger row']:.2f} ms with a ledger row "
         f"(+{cost['with ledger row'] - cost['plain']:.2f} ms)"
     )
     t0 = time.perf_counter()
     n = fold_all()
     print(
-        f"freshness: the {n} rows written above folded in {(time.perf_counter() - t0) * 1000:.0f} ms (beat every 30 s)"
+        f"freshness: the {n} rows written above folded in "
+        f"{(time.perf_counter() - t0) * 1000:.0f} ms (beat every 30 s)"
     )
     print(
         "correctness:", "ours == naive for every checked query" if not failures else f"{failures} MISMATCHES"

@@ -135,3 +135,42 @@ def test_slices_add_up_to_the_total(demo, by):
     items = breakdown(fubao, day, day, by, exact=True)
     assert sum(i["service_visits"] for i in items) == 5
     assert all(i["label"] for i in items)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    counts=st.lists(st.integers(0, 7), min_size=3, max_size=3),
+    viewer=st.sampled_from(["province_admin", "futian_staff", "fubao_staff", "enterprise_staff"]),
+)
+def test_suppression_never_shows_a_small_sensitive_count_outside_the_owning_unit(demo, counts, viewer):
+    from zhijia.core.errors import NotFound, PermissionDenied
+    from zhijia.orgs.access import grants_of
+    from zhijia.stats.selectors import stats_breakdown
+
+    units = [demo.org(n) for n in ("福保街道", "河套科创工会", "福田区总")]
+    user = demo.user(viewer)
+    with transaction.atomic():
+        for unit, n in zip(units, counts, strict=True):
+            for _ in range(n):
+                add(
+                    unit,
+                    date(2026, 2, 3),
+                    person=member(unit),
+                    source=RecordSource.HARDSHIP,
+                    service_code="hardship:送温暖",
+                )
+        fold_all()
+        own = {g.org_id for g in grants_of(user)}
+        for unit in units:
+            for by in ("source", "service"):
+                try:
+                    items = stats_breakdown(
+                        actor=user, org_id=unit.pk, first="2026-02-01", last="2026-02-28", by=by
+                    )["items"]
+                except (NotFound, PermissionDenied):  # outside the viewer's scope: nothing shown at all
+                    continue
+                for item in items:
+                    if str(item["key"]).startswith("hardship") and unit.pk not in own:
+                        assert item["service_visits"] == "<5" or item["service_visits"] >= 5
+                        assert item["people_served"] == "<5" or item["people_served"] >= 5
+        transaction.set_rollback(True)
