@@ -4,11 +4,16 @@ codes, stations)."""
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijia.members.enums import Gender
 from zhijia.records.enums import RecordSource
 
-WORKER_TYPES = {"new_form": "New employment forms", "migrant": "Migrant workers", "other": "Other workers"}
+WORKER_TYPES = {
+    "new_form": gettext_lazy("New-employment-form workers"),
+    "migrant": gettext_lazy("Migrant workers"),
+    "other": gettext_lazy("Other workers"),
+}
 
 
 def labels(by: str, keys: Any) -> dict[Any, str]:
@@ -36,7 +41,7 @@ def label_for(by: str, key: Any) -> str:
     if by == "sex":
         return str(Gender(key).label) if key in Gender.values else key
     if by == "worker_type":
-        return _(WORKER_TYPES[key]) if key in WORKER_TYPES else key
+        return str(WORKER_TYPES[key]) if key in WORKER_TYPES else key
     if by == "service":
         return service_label(key)
     return key
