@@ -9,7 +9,36 @@ from django.test import Client
 from zhijia.accounts.models import User
 from zhijia.orgs.models import Org
 
+from . import hypothesis_profiles
+
 DEMO_PASSWORD = "Demo-pass-2026"
+
+# Before any test module builds its settings objects (they inherit the loaded profile).
+hypothesis_profiles.load()
+
+
+@pytest.hookimpl(trylast=True)  # after hypothesis's own plugin has read --hypothesis-seed
+def pytest_configure(config):
+    config._zhijia_hypothesis_seed = hypothesis_profiles.choose_seed()
+
+
+def _hypothesis_line(config) -> str:
+    seed = getattr(config, "_zhijia_hypothesis_seed", None)
+    name = hypothesis_profiles.profile_name()
+    if seed is None:
+        return f"hypothesis: profile {name} (derandomized)"
+    return (
+        f"hypothesis: profile {name}, seed {seed} (replay: HYPOTHESIS_PROFILE={name} HYPOTHESIS_SEED={seed})"
+    )
+
+
+def pytest_report_header(config):
+    return _hypothesis_line(config)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if getattr(config, "_zhijia_hypothesis_seed", None) is not None:  # shown under -q too
+        terminalreporter.write_line(_hypothesis_line(config))
 
 
 def pytest_collection_modifyitems(config, items):
