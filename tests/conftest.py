@@ -1,6 +1,9 @@
 """Shared fixtures: the demo tree and named cast (zhijia.demo), API and console clients."""
 
+import itertools
 import os
+import random
+import sys
 
 import pytest
 from django.db import connection
@@ -33,7 +36,10 @@ def _hypothesis_line(config) -> str:
 
 
 def pytest_report_header(config):
-    return _hypothesis_line(config)
+    lines = [_hypothesis_line(config)]
+    if shuffle := os.environ.get("ZHIJIA_TEST_SHUFFLE"):
+        lines.append(f"test order shuffled with seed {shuffle} (ZHIJIA_TEST_SHUFFLE)")
+    return lines
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -41,13 +47,49 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(_hypothesis_line(config))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's (stable) sort: db tests, then committing
 def pytest_collection_modifyitems(config, items):
+    # ZHIJIA_TEST_SHUFFLE=N runs the tests in an order shuffled by seed N (as pytest-randomly
+    # would, which the project does not install): a test that passes only after another fails.
+    if shuffle := os.environ.get("ZHIJIA_TEST_SHUFFLE"):
+        random.Random(int(shuffle)).shuffle(items)
     for item in items:
         if "postgres" in item.keywords and os.environ.get("DATABASE_URL", "").split(":")[0] not in {
             "postgres",
             "postgresql",
         }:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """What a test leaves in process memory does not reach the next one (xdist decides which
+    tests share a process, and in what order): the local-memory cache (rate-limit buckets, the
+    benefits flags) and the local SMS outbox start empty."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from zhijia.accounts import sms
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+    sms.outbox.clear()
+
+
+_COUNTER_STARTS: dict[str, int] = {}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    """The factories' sequence numbers (`_seq` in the support modules: titles, phones, made-up
+    ID numbers) restart for every test, so a test gets the same names and numbers whichever
+    tests ran before it in its process ("专家10" sorts before "专家9")."""
+    for name, module in list(sys.modules.items()):
+        counter = getattr(module, "_seq", None) if name.startswith("tests.") else None
+        if isinstance(counter, itertools.count):
+            start = _COUNTER_STARTS.setdefault(name, int(repr(counter)[len("count(") : -1]))
+            module._seq = itertools.count(start)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
