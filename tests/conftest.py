@@ -1,11 +1,14 @@
 """Shared fixtures: the demo tree and named cast (zhijia.demo), API and console clients."""
 
+import datetime as dt
 import itertools
 import os
 import random
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -18,6 +21,12 @@ DEMO_PASSWORD = "Demo-pass-2026"
 
 # Before any test module builds its settings objects (they inherit the loaded profile).
 hypothesis_profiles.load()
+
+# Every test but the browser tests starts at this moment, the clock then ticking: an ordinary
+# Tuesday morning in Shanghai (02:00 UTC, the same date everywhere), mid-month, far from a year's
+# end and from public holidays. No test depends on the day, hour or month the suite runs in; a
+# test that needs another moment travels there itself (time_machine).
+PINNED_NOW = dt.datetime(2026, 11, 17, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.hookimpl(trylast=True)  # after hypothesis's own plugin has read --hypothesis-seed
@@ -59,6 +68,26 @@ def pytest_collection_modifyitems(config, items):
             "postgresql",
         }:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request):
+    if request.node.get_closest_marker("e2e"):  # a real browser keeps the real time
+        yield
+        return
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands still for the test (it yields time_machine's traveller: .shift(),
+    .move_to()). For tests of fixed time windows (rate limits per minute, a state shared for a
+    second): on a busy machine the ticking clock may cross into the next window mid-test."""
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
