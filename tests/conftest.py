@@ -15,7 +15,7 @@ from django.test import Client
 from zhijia.accounts.models import User
 from zhijia.orgs.models import Org
 
-from . import hypothesis_profiles
+from . import demo_snapshot, hypothesis_profiles
 
 DEMO_PASSWORD = "Demo-pass-2026"
 
@@ -27,6 +27,8 @@ hypothesis_profiles.load()
 # end and from public holidays. No test depends on the day, hour or month the suite runs in; a
 # test that needs another moment travels there itself (time_machine).
 PINNED_NOW = dt.datetime(2026, 11, 17, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# The demo seed is captured a little before (its rows are older than anything a test makes).
+SEEDED_AT = PINNED_NOW - dt.timedelta(seconds=10)
 
 
 @pytest.hookimpl(trylast=True)  # after hypothesis's own plugin has read --hypothesis-seed
@@ -121,12 +123,34 @@ def _fresh_counters():
             module._seq = itertools.count(start)  # type: ignore[attr-defined]
 
 
-@pytest.fixture
-def demo(db):
-    """The demo tree and cast. Returns a namespace: demo.org("福田区总"), demo.user("futian_staff")."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated; then the demo seed is captured once for this process (and
+    rolled back: the database stays as the migrations left it). See tests/demo_snapshot.py."""
     from zhijia.demo.seed import seed
 
-    seed(password=DEMO_PASSWORD)
+    with django_db_blocker.unblock():
+        _DEMO["snapshot"] = demo_snapshot.capture(lambda: seed(password=DEMO_PASSWORD), at=SEEDED_AT)
+
+
+_DEMO: dict = {"snapshot": None}
+
+
+@pytest.fixture
+def demo(db):
+    """The demo tree and cast. Returns a namespace: demo.org("福田区总"), demo.user("futian_staff").
+
+    Inside a test's transaction (the usual `db` test), the rows the seed made once for this
+    process are copied in; a test that commits (transactional) runs the seed itself, and so does
+    every test under ZHIJIA_TEST_DEMO=seed (to compare, or to rule the copy out)."""
+    from zhijia.demo.seed import seed
+
+    snapshot = _DEMO["snapshot"]
+    copy = os.environ.get("ZHIJIA_TEST_DEMO", "copy") != "seed"
+    if copy and connection.in_atomic_block and demo_snapshot.restorable(snapshot):
+        demo_snapshot.restore(snapshot)
+    else:
+        seed(password=DEMO_PASSWORD)
     return Demo()
 
 
