@@ -55,7 +55,7 @@ def test_code_checks_in_once_and_writes_one_record(setting):
     assert AuditEntry.objects.filter(action="activity.checkin").count() == 1
 
 
-def test_previous_window_is_accepted_older_ones_are_not(setting):
+def test_previous_window_is_accepted_older_ones_are_not(setting, frozen_clock):  # windows of 30 s
     _act, sessions, user, _p, _e = setting
     now = timezone.now()
     previous = checkin.session_code(sessions[0], at=now - dt.timedelta(seconds=checkin.WINDOW_SECONDS))

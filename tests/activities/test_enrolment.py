@@ -98,12 +98,14 @@ def test_full_without_waitlist_leaves_counters_untouched(futian, staff):
     [
         {"status": ActivityStatus.DRAFT},
         {"status": ActivityStatus.CANCELLED},
-        {"registration_opens_at": timezone.now() + dt.timedelta(days=1)},
-        {"registration_closes_at": timezone.now() - dt.timedelta(minutes=1)},
+        {"registration_opens_at": dt.timedelta(days=1)},  # from now, when the test runs
+        {"registration_closes_at": -dt.timedelta(minutes=1)},
     ],
     ids=["draft", "cancelled", "not yet open", "closed"],
 )
 def test_closed_outside_window_or_unpublished(futian, staff, fields):
+    now = timezone.now()
+    fields = {k: now + v if isinstance(v, dt.timedelta) else v for k, v in fields.items()}
     act = activity(futian, **fields)
     with pytest.raises(Conflict) as exc:
         enrol(staff, act, member(futian))

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from tests.hypothesis_profiles import examples
 from zhijia.activities.enums import ACTIVE, HOLDING, EnrolmentStatus
 from zhijia.activities.models import Activity, Enrolment
 from zhijia.activities.services import enrolment as engine
@@ -130,7 +131,7 @@ def test_random_enrolment_walks_keep_the_invariants(demo):
     run_state_machine_as_test(
         make_machine(demo),
         settings=settings(
-            max_examples=30, stateful_step_count=25, deadline=None,
+            max_examples=examples(30), stateful_step_count=25,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )  # fmt: skip

@@ -154,7 +154,7 @@ def test_not_eligible_names_the_rule(org, demo):
     assert not Voucher.objects.exists()
 
 
-def test_rate_limited_past_the_setting(org, settings):
+def test_rate_limited_past_the_setting(org, settings, frozen_clock):
     settings.BENEFITS_CLAIM_RATE = 2
     camp = campaign(org, total=5, occupations=["courier"])
     user, _p = claimer(org)  # not a courier: each attempt reaches the database

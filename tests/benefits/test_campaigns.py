@@ -92,7 +92,7 @@ def test_create_a_first_come_draft(org, staff):
         ({}, [], "rounds"),
         ({"title": " "}, None, "title"),
         ({"face_value": 0}, None, "face_value"),
-        ({"valid_until": timezone.now() - dt.timedelta(days=400)}, None, "valid_until"),
+        ({"valid_until": -dt.timedelta(days=400)}, None, "valid_until"),  # from now, when it runs
         ({"kind": "experience"}, None, "experience"),
         ({"occupations": ["astronaut"]}, None, "occupations"),
         ({"per_person": 0}, None, "per_person"),
@@ -102,6 +102,7 @@ def test_create_a_first_come_draft(org, staff):
     ],
 )
 def test_create_refuses_with_field_errors(org, staff, over, rounds, field):
+    over = {k: timezone.now() + v if isinstance(v, dt.timedelta) else v for k, v in over.items()}
     err = error(
         lambda: campaign_create(
             actor=staff, org=org, rounds=daily() if rounds is None else rounds, **fields(**over)

@@ -239,7 +239,7 @@ def test_the_blind_index_admits_one_person_per_id_number(org):
 
 
 @override_settings(BENEFITS_CLAIM_RATE=2)
-def test_claims_are_rate_limited_per_user(org):
+def test_claims_are_rate_limited_per_user(org, frozen_clock):
     camp = campaign(org, status=CampaignStatus.DRAFT)
     user, _p = claimer(org)
     other, _q = claimer(org)

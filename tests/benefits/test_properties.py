@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from tests.benefits.support import campaign, cashier, claimer, outlet_of
+from tests.hypothesis_profiles import examples
 from zhijia.benefits import cache
 from zhijia.benefits.enums import VoucherStatus
 from zhijia.benefits.models import Redemption, Round, Voucher
@@ -188,9 +189,8 @@ def test_voucher_state_machine(demo):
     run_state_machine_as_test(
         make_machine(demo),
         settings=settings(
-            max_examples=25,
+            max_examples=examples(25),
             stateful_step_count=30,
-            deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )

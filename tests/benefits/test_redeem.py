@@ -101,7 +101,7 @@ def test_tampered_or_guessed_codes_are_rejected(setup, mangle):
 
 
 @override_settings(BENEFITS_BAD_CODE_RATE=2)
-def test_guessing_is_rate_limited(setup):
+def test_guessing_is_rate_limited(setup, frozen_clock):
     for _ in range(2):
         assert error(lambda: redeem(setup, code="23456789ABCD")).code == "bad_code"
     assert error(lambda: redeem(setup, code="23456789ABCD")).code == "rate_limited"

@@ -447,7 +447,7 @@ class TestValidateApi:
         assert "id_number" in response.json()["fields"]
 
     @override_settings(IDENTITY_VALIDATE_PER_MINUTE=3)
-    def test_rate_limited_per_address(self, api_client):
+    def test_rate_limited_per_address(self, api_client, frozen_clock):
         payload = {"id_type": "passport", "id_number": "E12345678"}
         for _ in range(3):
             assert api_client.post(URL, payload).status_code == 200

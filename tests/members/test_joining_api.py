@@ -70,7 +70,7 @@ def test_routed_application_and_error_codes(demo, worker_api):
     assert JoinApplication.objects.count() == 1
 
 
-def test_apply_is_rate_limited_per_account(demo, worker_api, settings):
+def test_apply_is_rate_limited_per_account(demo, worker_api, settings, frozen_clock):
     settings.JOIN_APPLY_PER_MINUTE = 2
     api = worker_api()
     codes = [api.post(URL, body(demo.org("福田区总"), seq)).status_code for seq in range(3)]

@@ -10,6 +10,7 @@ from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_profiles import examples
 from zhijia.accounts.services import worker_for_phone
 from zhijia.core.errors import ApplicationError
 from zhijia.members.enums import ACTIVE_STATUSES, ApplicationStatus
@@ -67,7 +68,7 @@ def _invariants():
         assert app.membership is not None and app.membership.person_id == app.person_id
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS)
 def test_random_review_walks_keep_the_rules(demo, ops):
     with transaction.atomic():

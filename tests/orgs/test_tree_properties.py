@@ -6,6 +6,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_profiles import examples
 from zhijia.accounts.services import user_create
 from zhijia.core.errors import ApplicationError
 from zhijia.orgs.enums import OrgLevel
@@ -16,7 +17,7 @@ from zhijia.orgs.services import org_create, org_move, role_grant
 pytestmark = pytest.mark.django_db
 
 PROPERTY_SETTINGS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(30), suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
