@@ -150,6 +150,9 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-orders-tick": {"task": "zhijia.dispatch.tasks.orders_tick", "schedule": 300.0},
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
 }
+# Without a broker, `manage.py scheduler` (started by `make run`) runs every entry above inline
+# on its schedule; with one, `celery beat` does. A new periodic job is one entry here (statistics
+# freshness, `stats_fold`, goes here when it lands).
 
 # --- Service network ----------------------------------------------------------------------
 # Map tiles for the station finder and the console map (Leaflet). Empty: no tiles — markers on a
@@ -268,6 +271,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "zhijia" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Serve MEDIA_ROOT from the application (`make run` only; otherwise the web server does, see
+# deploy/nginx/zhijia.conf, and DEBUG's development server serves it).
+ZHIJIA_SERVE_MEDIA = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
