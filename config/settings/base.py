@@ -118,6 +118,27 @@ else:
         "options": f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT_MS', 3000)}",
     }
 DATABASES = {"default": _db}
+# A streaming replica (PostgreSQL): reads that may be a moment stale go there, scarce stock,
+# claims, sessions and anything inside a transaction never do (zhijia.core.dbrouter). A user
+# who wrote reads from the primary for DATABASE_REPLICA_PIN_SECONDS (read-your-writes).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    _replica["CONN_MAX_AGE"] = _db.get("CONN_MAX_AGE", 0)
+    _replica["OPTIONS"] = dict(_db.get("OPTIONS", {}))
+    if _replica["ENGINE"] != "django.db.backends.sqlite3":  # a misconfigured "replica" refuses writes
+        _replica["OPTIONS"]["options"] = (
+            _replica["OPTIONS"].get("options", "") + " -c default_transaction_read_only=on"
+        )
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["zhijia.core.dbrouter.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("zhijia.core.middleware.RequestContextMiddleware") + 1,
+        "zhijia.core.dbrouter.ReplicaPinMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, locks, rate limits --------------------------------------------------------------
