@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run dev scheduler topology backup-check setup test lint types layers pytest e2e messages clean seal
+.PHONY: run dev topology backup-check setup test lint types layers pytest e2e messages clean seal
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || pip install --quiet uv
@@ -30,6 +30,16 @@ dev: setup
 	@echo ""
 	@echo "Zhijia (development server) is at http://$(HOST):$(PORT)/  (console /console/, worker H5 /h5/, API docs /api/v1/docs)"
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The province topology on this machine (docs/deploy.md): PostgreSQL primary + streaming replica,
+# Redis, gunicorn, Celery worker and beat as separate processes. `deploy/topology.sh down` stops it.
+topology: setup
+	bash deploy/topology.sh up
+	bash deploy/topology.sh check
+
+# Dump the PostgreSQL database (DATABASE_URL), restore it into a fresh one, audit_verify the copy.
+backup-check: setup
+	bash deploy/backup.sh --check
 
 lint: setup
 	$(UV) run --frozen ruff check .

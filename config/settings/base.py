@@ -161,6 +161,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# Workers and beat log through LOGGING below (JSON lines, personal data masked), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seal the audit chain in the request after commit (the embedded default). Turn off to seal from
 # the beat entry or from cron (`manage.py audit_seal`) on busy servers.
 AUDIT_SEAL_INLINE = env_bool("AUDIT_SEAL_INLINE", CELERY_TASK_ALWAYS_EAGER)
