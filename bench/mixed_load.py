@@ -153,7 +153,6 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
     statuses: dict[str, Counter] = defaultdict(Counter)
     created: dict[str, list] = {"enrol": [], "claim": []}
     ryw_misses = []
-    stop_at = time.monotonic() + seconds
     activity_id, campaign_id = data["activity"].pk, data["campaign"].pk
     kinds = [k for k, w in MIX for _ in range(w)]
 
@@ -167,11 +166,15 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
         warm.call("GET", path)
     warm.conn.close()
 
+    stop_at = time.monotonic() + seconds
+    samples: dict[str, object] = {}
+
     def worker(n: int):
         rng = random.Random(n)
         client = Client(host, port)
         while time.monotonic() < stop_at:
             kind = rng.choice(kinds)
+            body: object = None
             if kind == "finder_page":
                 status, _ = client.call(
                     "GET", f"/h5/stations/?lat=22.{rng.randint(50, 56)}&lng=114.0{rng.randint(1, 9)}"
@@ -224,6 +227,8 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
             with lock:
                 counts[kind] += 1
                 statuses[kind][status] += 1
+                if status >= 400 and f"{kind} {status}" not in samples:
+                    samples[f"{kind} {status}"] = body if kind in {"enrol", "claim"} else status
         client.conn.close()
 
     started = time.monotonic()
@@ -241,6 +246,7 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
         "by_kind": {k: dict(statuses[k]) for k in counts},
         "created": created,
         "ryw_misses": ryw_misses,
+        "samples": samples,
         "errors_5xx": sum(
             n for k in statuses if k != "idle" for s, n in statuses[k].items() if s >= 500 or s == 0
         ),
@@ -350,6 +356,8 @@ def main() -> int:
             )
             for kind, statuses in sorted(run["by_kind"].items()):
                 print(f"   {kind:<12} {dict(sorted(statuses.items()))}")
+            for what, sample in sorted(run["samples"].items()):
+                print(f"   first {what}: {str(sample)[:160]}")
             for name, ok in checks.items():
                 print(f"   [{'ok' if ok else 'FAIL'}] {name}")
                 failed |= not ok

@@ -172,7 +172,7 @@ def test_a_database_from_before_keeps_the_development_keys(tmp_path):
 
 
 def test_tests_use_the_fixed_keys(settings):
-    assert settings.FIELD_ENCRYPTION_KEYS == DEV_KEYS["FIELD_ENCRYPTION_KEYS"]
+    assert DEV_KEYS["FIELD_ENCRYPTION_KEYS"] == settings.FIELD_ENCRYPTION_KEYS
 
 
 # --- logging -----------------------------------------------------------------------------------
