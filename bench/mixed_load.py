@@ -7,8 +7,8 @@ Redis), with the throughput ratio and the correctness checks.
     source $TOPO_DIR/env && .venv/bin/python bench/mixed_load.py [--seconds 12] [--clients 6]
 
 The mix, per client thread (keep-alive connection, bearer tokens): the public station finder
-page and its API, activity lists (page and API), a staff "dashboard" (the org tree and the audit
-list through the API), enrolments into one activity with few places, and first-come voucher
+page and its API, activity lists (page and API), a staff "dashboard" (the org tree through the API,
+with a bearer token), enrolments into one activity with few places, and first-come voucher
 claims against a small stock — each member tries once, so stock and places run out during the
 run and "sold out" / "full" answers are part of the mix. After each run it checks against the
 database (always the primary): no more vouchers than stock and the round's counter equal to the
@@ -171,7 +171,8 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
 
     def worker(n: int):
         rng = random.Random(n)
-        client = Client(host, port)
+        client = Client(host, port)  # a phone browsing (keeps its cookies)
+        staff = Client(host, port)  # an API client with a bearer token (no cookies)
         while time.monotonic() < stop_at:
             kind = rng.choice(kinds)
             body: object = None
@@ -185,9 +186,10 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
             elif kind == "lists":
                 status, _ = client.call("GET", rng.choice(["/h5/activities/", "/api/v1/activities"]))
             elif kind == "dashboard":
-                status, _ = client.call(
-                    "GET", rng.choice(["/api/v1/orgs", "/api/v1/audit?limit=20"]), data["staff"]
+                status, body = staff.call(
+                    "GET", rng.choice(["/api/v1/orgs", "/api/v1/orgs?q=%E6%B7%B1%E5%9C%B3"]), data["staff"]
                 )
+                staff.cookies.clear()
             else:
                 member = next_member()
                 if member is None:
@@ -228,8 +230,9 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
                 counts[kind] += 1
                 statuses[kind][status] += 1
                 if status >= 400 and f"{kind} {status}" not in samples:
-                    samples[f"{kind} {status}"] = body if kind in {"enrol", "claim"} else status
+                    samples[f"{kind} {status}"] = body if kind in {"enrol", "claim", "dashboard"} else status
         client.conn.close()
+        staff.conn.close()
 
     started = time.monotonic()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
