@@ -93,7 +93,7 @@ def _request(client, check, url, body, token=None):
         return (
             getattr(client, check.method)(url, body, content_type="application/json", headers=headers)
             if check.method != "get"
-            else client.get(url, headers=headers)
+            else client.get(url, body, headers=headers)  # a GET's body is its query string
         )
     return getattr(client, check.method)(url, body)  # for GET, the body is the query string
 

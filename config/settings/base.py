@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhijia.activities",
     "zhijia.dispatch",
     "zhijia.benefits",
+    "zhijia.stats",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",
@@ -172,6 +173,7 @@ CELERY_BEAT_SCHEDULE = {
     "activities-finish-due": {"task": "zhijia.activities.tasks.finish_due", "schedule": 3600.0},
     "dispatch-orders-tick": {"task": "zhijia.dispatch.tasks.orders_tick", "schedule": 300.0},
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
+    "stats-fold": {"task": "zhijia.stats.tasks.stats_fold", "schedule": 30.0},
 }
 # Without a broker, `manage.py scheduler` (started by `make run`) runs every entry above inline
 # on its schedule; with one, `celery beat` does. A new periodic job is one entry here (statistics
@@ -334,3 +336,5 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 ZHIJIA_DEMO = False
+# Days of generated service-ledger history the demo seeds (zhijia.demo.history).
+DEMO_HISTORY_DAYS = env_int("DEMO_HISTORY_DAYS", 365)

@@ -30,3 +30,4 @@ MIDDLEWARE = ["tests.support.ResponseScanMiddleware", *MIDDLEWARE]  # noqa: F405
 # Tests read English messages; the product default (zh-hans) is pinned by
 # tests/core/test_translations.py::test_the_product_speaks_simplified_chinese_by_default.
 LANGUAGE_CODE = "en"
+DEMO_HISTORY_DAYS = 20  # seed_demo in tests: a few weeks of generated ledger history is enough

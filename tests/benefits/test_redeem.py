@@ -203,7 +203,12 @@ def test_cashier_reverses_within_the_window(setup, demo):
     assert r.reversed_at and r.reversed_by == s["cashier"] and r.reverse_reason == "顾客退货"
     v = Voucher.objects.get(pk=s["voucher"].pk)
     assert v.status == VoucherStatus.CLAIMED and v.redeemed_at is None
-    assert not ServiceRecord.objects.filter(source=RecordSource.VOUCHER, source_id=r.pk).exists()
+    # the ledger keeps the redemption and cancels it with a reversal row (never a delete)
+    rows = ServiceRecord.objects.filter(source=RecordSource.VOUCHER, source_id=r.pk)
+    assert sorted((row.leg, row.qty, row.driven) for row in rows) == [
+        ("", 1, r.bill),
+        ("reversal", -1, -r.bill),
+    ]
     assert AuditEntry.objects.filter(action="voucher.reverse", object_id=str(r.pk)).exists()
     assert error(lambda: redemption_reverse(actor=s["cashier"], redemption=r)).code == "invalid_transition"
     # usable again

@@ -379,6 +379,7 @@ from . import (  # noqa: E402  (they import Check from here)
     table_dispatch_h5,
     table_enrolments,
     table_positions,
+    table_stats,
 )
 
 DOMAINS = [
@@ -394,6 +395,7 @@ DOMAINS = [
     table_benefits_api,
     table_benefits_console,
     table_benefits_h5,
+    table_stats,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

@@ -32,6 +32,7 @@ def _mount() -> None:
         orgs,
         positions,
         redemptions,
+        stats,
     )
 
     api.add_router("/auth", auth.router)
@@ -48,6 +49,7 @@ def _mount() -> None:
     api.add_router("", dispatch.router)  # /menus, /service-orders…
     api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
     api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
+    api.add_router("", stats.router)  # /stats/summary, /stats/breakdown, /stats/reports…
 
 
 _mount()

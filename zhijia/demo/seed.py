@@ -16,6 +16,7 @@ from .activities import seed_activities
 from .benefits import seed_benefits
 from .catalog import seed_catalog
 from .dispatch import seed_dispatch
+from .history import seed_history
 from .members import seed_generated, seed_members
 from .positions import seed_positions, seed_visits
 from .tree import TREE, demo_uscc
@@ -136,6 +137,7 @@ def seed(
         # The demo worker stays a non-member (the joining journey starts from scratch).
         created_services += seed_dispatch() + seed_benefits(worker=False)
         seed_visits()
+        created_services += seed_history()
     return SeedResult(
         password=password,
         created_orgs=created_orgs,

@@ -5,6 +5,8 @@ Identity numbers and phones are stored encrypted (core.fields.EncryptedTextField
 for the one-person-one-record rule. Writes go through members.services only.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -95,6 +97,31 @@ class Person(BaseModel):
         from zhijia.core.masking import mask_name
 
         return mask_name(self.name)
+
+    def ledger_facts(self, member_org_id: Any = None) -> dict[str, Any]:
+        """What the service ledger copies from this person at write time (records.services):
+        sex, birth date, worker type (新就业形态 / 农民工 / other), occupation and the union of
+        their active membership (one query, unless the caller names it)."""
+        from .enums import NEW_EMPLOYMENT_FORMS
+
+        if self.occupation in NEW_EMPLOYMENT_FORMS:
+            worker_type = "new_form"
+        elif self.migrant_worker:
+            worker_type = "migrant"
+        else:
+            worker_type = "other"
+        member_org_id = member_org_id or (
+            Membership.objects.filter(person_id=self.pk, status__in=ACTIVE_STATUSES)
+            .values_list("org_id", flat=True)
+            .first()
+        )
+        return {
+            "sex": self.gender or "",
+            "birth_date": self.birth_date,
+            "worker_type": worker_type,
+            "occupation": self.occupation or "",
+            "member_org_id": member_org_id,
+        }
 
 
 class FamilyMember(BaseModel):

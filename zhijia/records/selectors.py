@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
 
-from .enums import RecordSource
+from .enums import SERVICE_SOURCES, RecordSource
 from .models import ServiceRecord
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,11 +66,12 @@ def org_filter_q(scope: Scope, value: Any, field: str = "org") -> Q | None:
 
 
 def record_list(*, actor: Any, filters: dict[str, Any]) -> QuerySet[ServiceRecord]:
-    """Records of units where `actor` holds records.view, newest first, org fetched. Filters (all
+    """Service records (membership events aside; reversal rows included, with their negative
+    `qty`) of units where `actor` holds records.view, newest first, org fetched. Filters (all
     optional): org (its subtree; outside scope → empty), source, date_from, date_to, position_id,
     visitor_group. A malformed date is a 400 naming the field."""
     scope = scope_for(actor, Cap.RECORDS_VIEW)
-    qs = ServiceRecord.objects.filter(scope.q()).select_related("org")
+    qs = ServiceRecord.objects.filter(scope.q(), source__in=SERVICE_SOURCES).select_related("org")
     if filters.get("org"):
         cond = org_filter_q(scope, filters["org"])
         if cond is None:
@@ -92,27 +93,33 @@ def record_list(*, actor: Any, filters: dict[str, Any]) -> QuerySet[ServiceRecor
 
 
 def record_totals(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
-    """Totals over record_list(actor, filters), counting each row's `count`:
-    {"total": n (服务人次), "people": distinct named people (服务人数 — anonymous visitors cannot be
-    told apart, so they are not in it), "by_source": {source: n}, "by_day": [(date, n)…] oldest
-    first (Shanghai days), "by_group": {visitor_group: n} (rows without a group under "")}. Four
-    aggregate queries."""
+    """Totals over record_list(actor, filters), counting each row's `qty` (a reversal cancels its
+    service): {"total": n (服务人次), "people": distinct named people whose service was not
+    reversed (服务人数 — anonymous visitors cannot be told apart, so they are not in it),
+    "by_source": {source: n}, "by_day": [(date, n)…] oldest first (Shanghai days), "by_group":
+    {visitor_group: n} (rows without a group under "")}. Four aggregate queries. The dashboards
+    read the statistics rollups (zhijia.stats) instead; this serves the ledger page's filters."""
     qs = record_list(actor=actor, filters=filters).order_by()
-    sums = qs.aggregate(n=Sum("count"), people=Count("person", distinct=True))
+    reversed_ = ServiceRecord.objects.filter(
+        source=OuterRef("source"), source_id=OuterRef("source_id"), leg="reversal"
+    )
+    counted = Q(Q(leg="") & ~Q(person_key=""), ~Exists(reversed_))
+    people = Count("person_key", distinct=True, filter=counted)
+    sums = qs.aggregate(n=Sum("qty"), people=people)
     total = sums["n"] or 0
     by_source = {
-        row["source"]: row["n"] for row in qs.values("source").annotate(n=Sum("count")).order_by("source")
+        row["source"]: row["n"] for row in qs.values("source").annotate(n=Sum("qty")).order_by("source")
     }
     by_day = [
         (row["day"], row["n"])
         for row in qs.annotate(day=TruncDate("occurred_at", tzinfo=SHANGHAI))
         .values("day")
-        .annotate(n=Sum("count"))
+        .annotate(n=Sum("qty"))
         .order_by("day")
     ]
     by_group = {
         row["visitor_group"]: row["n"]
-        for row in qs.values("visitor_group").annotate(n=Sum("count")).order_by("-n")
+        for row in qs.values("visitor_group").annotate(n=Sum("qty")).order_by("-n")
     }
     return {
         "total": total,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("positions/", include("zhijia.staff.positions.urls")),
     path("catalog/", include("zhijia.staff.catalog.urls")),
     path("records/", include("zhijia.staff.records.urls")),
+    path("stats/", include("zhijia.staff.stats.urls")),
     path("activities/", include("zhijia.staff.activities.urls")),
     path("dispatch/", include("zhijia.staff.dispatch.urls")),
     path("benefits/", include("zhijia.staff.benefits.urls")),

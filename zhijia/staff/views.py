@@ -9,7 +9,11 @@ from .units import SESSION_KEY, granted_units
 
 @staff_required
 def home(request):
-    return render(request, "staff/home.html")
+    """The dashboard of the current unit when the user may read its figures (records.view),
+    else the list of what they can do."""
+    from .stats.views import figures_context
+
+    return render(request, "staff/home.html", {"dash": figures_context(request)})
 
 
 @staff_required

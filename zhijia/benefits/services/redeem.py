@@ -30,7 +30,7 @@ from zhijia.core.masking import mask_name
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.records.enums import RecordSource
-from zhijia.records.services import record_add, record_remove
+from zhijia.records.services import record_add, record_reverse
 
 from .. import cache, codes, error_codes
 from ..enums import VoucherStatus
@@ -185,6 +185,9 @@ def _redeem(actor: Any, outlet: Outlet, plain: str, amount: Decimal, key: str) -
                 occurred_at=now,
                 title=campaign.title,
                 person=voucher.person,
+                service_code=f"voucher:{campaign.kind}",
+                amount=voucher.face_value,
+                driven=amount,
             )
             audit_log(
                 actor=actor,
@@ -216,7 +219,7 @@ def reversal_minutes() -> int:
 @transaction.atomic
 def redemption_reverse(*, actor: Any, redemption: Redemption, reason: str = "") -> Redemption:
     """Undo a redemption: the voucher is claimed again (usable until it expires), the ledger's
-    record of it is removed. Who: the cashier of its outlet within settings.
+    record of it is cancelled by a reversal row. Who: the cashier of its outlet within settings.
     BENEFITS_REVERSAL_MINUTES (default 30) of redeeming, or staff with benefits.manage on the
     funding union any time before the voucher expires (409 reversal_window otherwise; 404/403
     for anyone else; 409 invalid_transition when already reversed). Locks the redemption, then
@@ -246,8 +249,8 @@ def redemption_reverse(*, actor: Any, redemption: Redemption, reason: str = "") 
     Voucher.objects.filter(pk=voucher.pk, status=VoucherStatus.REDEEMED).update(
         status=VoucherStatus.CLAIMED, redeemed_at=None, updated_at=now
     )
-    # The service was not given after all: its ledger row goes too.
-    record_remove(source=RecordSource.VOUCHER, source_id=redemption.pk)
+    # The service was not given after all: the ledger gets a reversal row (never a delete).
+    record_reverse(source=RecordSource.VOUCHER, source_id=redemption.pk)
     audit_log(
         actor=actor,
         action="voucher.reverse",

@@ -38,6 +38,7 @@ from zhijia.orgs.tree import subtree_q
 from .. import error_codes
 from ..enums import ACTIVE_STATUSES, MemberStatus
 from ..models import Membership, MembershipEvent, Person
+from ..services.events import events_create
 from ..validation import clean_person
 from .columns import parse_date_text, row_to_data
 
@@ -303,7 +304,7 @@ def _write(ctx: Context, plan: Plan) -> None:
         MembershipEvent(membership=m, kind=CORRECTED, to_org=m.org, actor=ctx.actor, note="joined_on")
         for m in plan.changed_memberships.values()
     ]
-    MembershipEvent.objects.bulk_create(events)
+    events_create(events)
 
 
 def _issue_numbers(ctx: Context, memberships: list[Membership]) -> None:

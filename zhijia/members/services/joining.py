@@ -31,8 +31,9 @@ from zhijia.orgs.models import Org
 
 from .. import error_codes
 from ..enums import ACTIVE_STATUSES, ApplicationSource, ApplicationStatus, ConsentPurpose, MemberStatus
-from ..models import Consent, JoinApplication, Membership, MembershipEvent, Person
+from ..models import Consent, JoinApplication, Membership, Person
 from ..validation import clean_person
+from .events import event_create
 from .people import lock_active_union, member_no_issue, person_upsert
 
 REVIEW_WORKING_DAYS = 15  # the receiving union decides within 15 working days
@@ -260,12 +261,8 @@ def application_approve(*, actor: Any, application: JoinApplication) -> JoinAppl
             )
     except IntegrityError as exc:
         raise Conflict(_("This person is already a union member."), code=error_codes.ALREADY_MEMBER) from exc
-    MembershipEvent.objects.create(
-        membership=membership,
-        kind="joined",
-        to_org=app.org,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note=f"join application {app.pk}",
+    event_create(
+        membership=membership, kind="joined", to_org=app.org, actor=actor, note=f"join application {app.pk}"
     )
     app.membership = membership
     _decide(app, actor, ApplicationStatus.APPROVED)

@@ -25,6 +25,7 @@ from .. import error_codes
 from ..enums import ACTIVE_STATUSES, IdType, MemberStatus, Relation
 from ..models import FamilyMember, Membership, MembershipEvent, Person
 from ..validation import clean_person, id_index
+from .events import event_create
 from .people import lock_active_union, member_no_issue, person_upsert
 
 # Codes this module adds (to be moved into members/error_codes.py).
@@ -40,10 +41,7 @@ _PERSON_EDITABLE = (
 
 
 def _event(membership: Membership, kind: str, actor: Any, note: str = "", **orgs: Any) -> MembershipEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return MembershipEvent.objects.create(
-        membership=membership, kind=kind, actor=user, note=note[:500], **orgs
-    )
+    return event_create(membership=membership, kind=kind, actor=actor, note=note, **orgs)
 
 
 def _already_member() -> Conflict:

@@ -19,6 +19,7 @@ from zhijia.core.validators.text import has_control_chars
 from .. import error_codes
 from ..enums import ACTIVE_STATUSES, ApplicationStatus, DataRequestKind, DataRequestStatus, MemberStatus
 from ..models import Consent, DataRequest, JoinApplication, Membership, MembershipEvent, Person
+from .events import event_create
 
 ANONYMISED_NAME = "已注销"
 DETAIL_MAX = 2000
@@ -184,7 +185,7 @@ def person_anonymise(*, actor: Any, person: Person) -> Person:
     today, user = timezone.localdate(), actor if getattr(actor, "is_authenticated", False) else None
     for membership in person.memberships.filter(status__in=ACTIVE_STATUSES):
         Membership.objects.filter(pk=membership.pk).update(status=MemberStatus.WITHDRAWN, ended_on=today)
-        MembershipEvent.objects.create(membership=membership, kind="withdrawn", actor=user, note="anonymised")
+        event_create(membership=membership, kind="withdrawn", actor=user, note="anonymised")
     JoinApplication.objects.filter(person=person, status=ApplicationStatus.SUBMITTED).update(
         status=ApplicationStatus.WITHDRAWN
     )

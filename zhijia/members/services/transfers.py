@@ -22,7 +22,8 @@ from zhijia.orgs.models import Org
 
 from .. import error_codes
 from ..enums import ACTIVE_STATUSES, MemberStatus, TransferStatus
-from ..models import Membership, MembershipEvent, Transfer
+from ..models import Membership, Transfer
+from .events import event_create
 from .joining import JOINABLE_LEVELS, clean_reason, notify_person
 from .people import lock_active_union, member_no_issue
 
@@ -117,7 +118,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer) -> Transfer:
     note_out = f"transferred to {tr.to_org.name}; new member number {new.member_no}"
     note_in = f"transferred from {tr.from_org.name}; previous member number {old.member_no or '-'}"
     for membership, kind, note in ((old, "transferred_out", note_out), (new, "transferred_in", note_in)):
-        MembershipEvent.objects.create(
+        event_create(
             membership=membership, kind=kind, from_org=tr.from_org, to_org=tr.to_org, actor=who, note=note
         )
     tr.new_membership = new

@@ -1,0 +1,52 @@
+"""Issue "Statistics" journeys: the province admin opens the dashboard, drills down 广东 → 深圳 →
+福田 → 福保 → an enterprise union, downloads the table behind a chart; the same on a phone."""
+
+from datetime import date
+
+from tests.e2e.conftest import shot
+from tests.e2e.test_foundation_journeys import _login
+from tests.stats.support import add
+from zhijia.stats.fold import fold_all
+
+
+def _ledger(demo):
+    for name, n in (
+        ("河套科创工会", 5),
+        ("福保精密工会", 3),
+        ("福保街道", 2),
+        ("宝安区总", 4),
+        ("深圳市总", 1),
+    ):
+        for i in range(n):
+            add(demo.org(name), date(2026, 1 + i, 3 + i))
+    fold_all()
+
+
+def test_province_admin_drills_down_and_downloads_a_table(demo, desktop):
+    _ledger(demo)
+    page = desktop
+    _login(page, "province_admin")
+    page.goto("/console/?period=year&on=2026-06-30")
+    assert page.inner_text("[data-testid=dash-title]") == "广东省总工会"
+    assert page.inner_text("[data-figure=service_visits]") == "15"
+    page.wait_for_selector("[data-chart=trend] canvas")
+    shot(page, "stats-dashboard-province")
+    for unit, visits in (("深圳市总", "15"), ("福田区总", "10"), ("福保街道", "10"), ("河套科创工会", "5")):
+        page.click(f"[data-testid=drill] >> text={unit}")
+        page.wait_for_selector(f"[data-testid=dash-crumbs] >> text={unit}")
+        assert page.inner_text("[data-figure=service_visits]") == visits
+    shot(page, "stats-dashboard-enterprise")
+    page.click("[data-testid=dash-crumbs] >> text=福田区总")
+    with page.expect_download() as download:
+        page.click("[data-testid=xlsx-child]")
+    assert download.value.suggested_filename == "stats-child.xlsx"
+
+
+def test_dashboard_on_a_phone(demo, phone):
+    _ledger(demo)
+    _login(phone, "futian_staff")
+    phone.goto("/console/?period=year&on=2026-06-30")
+    phone.wait_for_selector("[data-chart=trend] canvas")
+    assert phone.inner_text("[data-figure=service_visits]") == "10"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, "stats-dashboard-phone")

@@ -1,0 +1,39 @@
+"""Helpers for the statistics tests: write ledger rows, and count them by brute force."""
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from zhijia.records.enums import SERVICE_SOURCES
+from zhijia.records.models import ServiceRecord
+from zhijia.records.services import record_add
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), SHANGHAI)
+
+
+def add(org, day: date, *, person=None, source="visit", **kw):
+    sid = uuid.uuid4()
+    record_add(org=org, source=source, source_id=sid, occurred_at=at(day), title="t", person=person, **kw)
+    return sid
+
+
+def brute(org_path: str, first: date, last: date):
+    """(人次, 人数) of the service rows credited under `org_path` at service time in [first, last]:
+    人次 the net qty; 人数 the distinct people with a service that was not reversed."""
+    lo = datetime.combine(first, time.min, SHANGHAI)
+    hi = datetime.combine(last + timedelta(days=1), time.min, SHANGHAI)
+    rows = ServiceRecord.objects.filter(
+        org_path__startswith=org_path, occurred_at__gte=lo, occurred_at__lt=hi, source__in=SERVICE_SOURCES
+    )
+    visits = sum(r.qty for r in rows)
+    reversed_ = {(r.source, r.source_id) for r in rows if r.leg == "reversal"}
+    people = {
+        r.person_key
+        for r in rows
+        if r.leg == "" and r.person_key and (r.source, r.source_id) not in reversed_
+    }
+    return visits, len(people)

@@ -1,0 +1,137 @@
+"""The rollups equal a brute-force count of the ledger at every level and period: 人次 adds up the
+tree, 人数 is exact (never the sum of the children's), reversals cancel, folding in batches or
+all at once gives the same cells, a moved subtree keeps its history where it happened."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.activities.support import member
+from tests.stats.support import add, brute
+from zhijia.records.enums import RecordSource
+from zhijia.records.services import record_reverse
+from zhijia.stats.figures import breakdown, total
+from zhijia.stats.fold import fold_all, fold_pending
+from zhijia.stats.models import StatCell
+
+UNITS = ("广东省总", "深圳市总", "福田区总", "福保街道", "河套科创工会", "福保精密工会", "宝安区总")
+START = date(2026, 1, 25)
+
+
+def _units(demo):
+    return [demo.org(name) for name in UNITS]
+
+
+rows_strategy = st.lists(
+    st.tuples(
+        st.integers(0, len(UNITS) - 1),  # credited unit
+        st.integers(-1, 5),  # person (-1: anonymous)
+        st.integers(0, 70),  # day after START
+        st.sampled_from([RecordSource.VISIT, RecordSource.ACTIVITY, RecordSource.HARDSHIP]),
+        st.booleans(),  # reversed later
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=rows_strategy, batch=st.integers(1, 40), window=st.tuples(st.integers(0, 80), st.integers(0, 80)))
+def test_rollups_equal_brute_force(demo, rows, batch, window):
+    with transaction.atomic():
+        units = _units(demo)
+        people = [member(units[3]) for _ in range(6)]
+        written = []
+        for unit, person, day, source, undo in rows:
+            who = people[person] if person >= 0 else None
+            sid = add(units[unit], START + timedelta(days=day), person=who, source=source)
+            written.append((source, sid, undo))
+        fold_pending(limit=batch)  # some rows folded before the reversals arrive
+        for source, sid, undo in written:
+            if undo:
+                record_reverse(source=source, source_id=sid)
+        fold_all(limit=batch)
+        first = START + timedelta(days=min(window))
+        last = START + timedelta(days=max(window))
+        for org in [*units, demo.org("全总")]:
+            figures = total(org, first, last)
+            assert (figures["service_visits"], figures["people_served"]) == brute(org.path, first, last)
+            items = breakdown(org, first, last, "child", exact=True)
+            assert sum(i["service_visits"] for i in items) == figures["service_visits"]
+            months = breakdown(org, first, last, "month", exact=True)
+            assert sum(i["service_visits"] for i in months) == figures["service_visits"]
+        transaction.set_rollback(True)
+
+
+def test_people_are_exact_not_summed(demo):
+    """One worker served in two enterprise unions counts once for the street, once in each."""
+    street, a, b = demo.org("福保街道"), demo.org("河套科创工会"), demo.org("福保精密工会")
+    worker = member(a)
+    day = date(2026, 3, 2)
+    add(a, day, person=worker)
+    add(b, day, person=worker)
+    add(a, day + timedelta(days=40), person=worker)
+    fold_all()
+    span = (day, day + timedelta(days=60))
+    figures = total(street, *span)
+    assert (figures["service_visits"], figures["people_served"]) == (3, 1)
+    items = {i["key"]: i for i in breakdown(street, *span, "child", exact=True)}
+    assert items[str(a.pk)]["people_served"] == 1 and items[str(b.pk)]["people_served"] == 1
+    assert items[str(a.pk)]["service_visits"] == 2 and items["self"]["service_visits"] == 0
+
+
+def test_a_moved_subtree_keeps_its_history_where_it_happened(demo):
+    from zhijia.orgs.services import org_move
+
+    fubao, futian, baoan = demo.org("福保街道"), demo.org("福田区总"), demo.org("宝安区总")
+    day = date(2026, 4, 1)
+    add(fubao, day)
+    add(fubao, day)
+    fold_all()
+    org_move(actor=demo.user("province_admin"), org=fubao, new_parent=baoan)
+    fubao.refresh_from_db()
+    add(fubao, day + timedelta(days=1))
+    fold_all()
+    span = (day, day + timedelta(days=5))
+    assert total(futian, *span)["service_visits"] == 2  # history stays with 福田
+    assert total(baoan, *span)["service_visits"] == 1  # 宝安 counts what happened under it
+    assert total(fubao, *span)["service_visits"] == 3  # the unit itself keeps all of its own
+    for parent in (futian, baoan):
+        items = breakdown(parent, *span, "child", exact=True)
+        assert sum(i["service_visits"] for i in items) == total(parent, *span)["service_visits"]
+    moved_line = next(i for i in breakdown(futian, *span, "child", exact=True) if i["key"] == str(fubao.pk))
+    assert moved_line["service_visits"] == 2
+
+
+def test_folding_twice_counts_once_and_reversal_cancels(demo):
+    fubao = demo.org("福保街道")
+    worker = member(fubao)
+    day = date(2026, 5, 6)
+    sid = add(fubao, day, person=worker, source=RecordSource.VOUCHER, amount=50, driven=180)
+    fold_all()
+    fold_all()
+    assert total(fubao, day, day)["service_visits"] == 1
+    cells = StatCell.objects.filter(org_id=fubao.pk, dim="source", value="voucher", period="d")
+    assert [(c.visits, c.amount, c.driven) for c in cells] == [(1, 50, 180)]
+    record_reverse(source=RecordSource.VOUCHER, source_id=sid)
+    assert record_reverse(source=RecordSource.VOUCHER, source_id=sid) is False  # once only
+    fold_all()
+    figures = total(fubao, day, day)
+    assert (figures["service_visits"], figures["people_served"]) == (0, 0)
+    cells = StatCell.objects.filter(org_id=fubao.pk, dim="source", value="voucher", period="d")
+    assert [(c.visits, c.amount, c.driven) for c in cells] == [(0, 0, 0)]
+
+
+@pytest.mark.parametrize("by", ["source", "service", "worker_type", "sex", "age_band"])
+def test_slices_add_up_to_the_total(demo, by):
+    fubao = demo.org("福保街道")
+    day = date(2026, 6, 1)
+    for i in range(4):
+        add(fubao, day, person=member(fubao), source=[RecordSource.VISIT, RecordSource.ACTIVITY][i % 2])
+    add(fubao, day)
+    fold_all()
+    items = breakdown(fubao, day, day, by, exact=True)
+    assert sum(i["service_visits"] for i in items) == 5
+    assert all(i["label"] for i in items)

@@ -1,0 +1,160 @@
+"""The dashboard of the current unit (the console home) and the tables behind its charts.
+
+Every number comes from zhijia.stats.selectors (the entry point the API uses too): the same
+request answers the same in both. The unit shown is `?org=` (drill down) or the current unit;
+the period `?period=month|quarter|year|stat_year&on=YYYY-MM-DD` or `?from=&to=`."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from zhijia.core.errors import ApplicationError
+from zhijia.core.imports import Column, workbook_bytes
+from zhijia.orgs.access import scope_for
+from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.models import Org
+from zhijia.orgs.tree import ancestor_paths
+from zhijia.staff.decorators import staff_required
+from zhijia.staff.responses import xlsx_response
+from zhijia.staff.units import current_unit
+from zhijia.stats.periods import month_start, named_period
+from zhijia.stats.selectors import stats_breakdown, stats_summary
+
+PERIODS = ("month", "quarter", "year", "stat_year")
+
+
+def _period(request) -> tuple[str, date, date]:
+    """(kind, from, to) from the query: explicit from/to win; else a named period around `on`."""
+    get = request.GET
+    if get.get("from") or get.get("to"):
+        return "custom", get.get("from", ""), get.get("to", "")  # type: ignore[return-value]
+    kind = get.get("period") if get.get("period") in PERIODS else "year"
+    try:
+        on = date.fromisoformat(get.get("on", "")) if get.get("on") else timezone.localdate()
+    except ValueError:
+        on = timezone.localdate()
+    first, last = named_period(kind, on)
+    return kind, first, last
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _change(now: Any, before: Any) -> int | None:
+    if not isinstance(now, int | Decimal) or not isinstance(before, int | Decimal) or not before:
+        return None
+    return round(100 * (now - before) / before)
+
+
+def _crumbs(request, org: Org) -> list[Org]:
+    """The units from the highest the user can see down to `org`, for drilling back up."""
+    scope = scope_for(request.user, Cap.RECORDS_VIEW)
+    chain = list(Org.objects.filter(path__in=ancestor_paths(org.path)).order_by("path"))
+    return [unit for unit in chain if scope.contains(unit)]
+
+
+def figures_context(request) -> dict[str, Any] | None:
+    """What the dashboard shows, or None when the user may not read figures of the current unit
+    (the home page then shows the plain list of what they can do)."""
+    unit = current_unit(request)
+    if unit is None or not scope_for(request.user, Cap.RECORDS_VIEW).contains(unit):
+        return None
+    kind, first, last = _period(request)
+    org_id = request.GET.get("org") or str(unit.pk)
+    try:
+        summary = stats_summary(actor=request.user, org_id=org_id, first=first, last=last)
+    except ApplicationError as exc:
+        if exc.status != 400:
+            raise
+        kind, (first, last) = "year", named_period("year", timezone.localdate())
+        summary = stats_summary(actor=request.user, org_id=org_id, first=first, last=last)
+    org, first, last = summary["org"], summary["from"], summary["to"]
+    before = stats_summary(
+        actor=request.user, org_id=org.pk, first=_year_before(first), last=_year_before(last)
+    )
+    trend_from = month_start(month_start(last) - timedelta(days=330))
+    cards = [
+        (key, label, summary[key], _change(summary[key], before[key]))
+        for key, label in (
+            ("service_visits", _("Services given (人次)")),
+            ("people_served", _("People served (人数)")),
+            ("activities_held", _("Activities held")),
+            ("activity_participants", _("Activity participants")),
+            ("members_end", _("Members")),
+            ("members_joined", _("Members joined")),
+            ("vouchers_redeemed", _("Vouchers redeemed")),
+            ("consumption_driven", _("Consumption driven (yuan)")),
+            ("orders_delivered", _("Expert services delivered")),
+        )
+    ]
+    query = {"org": str(org.pk), "from": first.isoformat(), "to": last.isoformat()}
+    trend = stats_breakdown(
+        actor=request.user, org_id=org.pk, first=min(trend_from, first), last=last, by="month"
+    )
+    return {
+        "org": org,
+        "crumbs": _crumbs(request, org),
+        "period": kind,
+        "periods": [(p, label) for p, label in _period_labels()],
+        "first": first,
+        "last": last,
+        "as_of": summary["as_of"],
+        "cards": cards,
+        "query": query,
+        "trend": trend["items"],
+        "children": stats_breakdown(actor=request.user, org_id=org.pk, first=first, last=last, by="child")[
+            "items"
+        ],
+        "sources": stats_breakdown(actor=request.user, org_id=org.pk, first=first, last=last, by="source")[
+            "items"
+        ],
+        "worker_types": stats_breakdown(
+            actor=request.user, org_id=org.pk, first=first, last=last, by="worker_type"
+        )["items"],
+    }
+
+
+def _period_labels() -> list[tuple[str, str]]:
+    return [
+        ("month", _("This month")),
+        ("quarter", _("This quarter")),
+        ("year", _("This year")),
+        ("stat_year", _("Statistical year (Oct–Sep)")),
+    ]
+
+
+TABLE_BY = ("child", "month", "source", "service", "worker_type", "sex", "age_band", "position")
+
+
+@staff_required
+@require_GET
+def table_xlsx(request):
+    """The table behind a dashboard chart as xlsx: ?org=&from=&to=&by= (the API's breakdown)."""
+    data = stats_breakdown(
+        actor=request.user,
+        org_id=request.GET.get("org", ""),
+        first=request.GET.get("from", ""),
+        last=request.GET.get("to", ""),
+        by=request.GET.get("by", ""),
+    )
+    columns = [
+        Column("label", _("Item")),
+        Column("service_visits", _("Services given (人次)")),
+        Column("people_served", _("People served (人数)")),
+        Column("amount", _("Amount (yuan)")),
+        Column("driven", _("Consumption driven (yuan)")),
+    ]
+    rows = [
+        [i["label"], i["service_visits"], i["people_served"], i["amount"], i["driven"]] for i in data["items"]
+    ]
+    return xlsx_response(
+        workbook_bytes(title=_("Figures"), columns=columns, rows=rows), f"stats-{data['by']}.xlsx"
+    )

@@ -1,0 +1,174 @@
+"""Figures for a unit's subtree and a period, read from the rollup cells (stats.fold) — the one
+source of every number the dashboards, the API, the reports and the work-report paragraph show.
+
+Callers first resolve the unit with stats.access.access_stats_org (records.view; 404 outside
+scope). Counts of sensitive sources (hardship, legal, counselling) from 1 to 4 are shown as "<5"
+to anyone who does not hold a grant on the unit itself (ARCHITECTURE rule 15)."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from pyroaring import BitMap
+
+from zhijia.orgs.models import Org
+from zhijia.records.enums import SENSITIVE_SOURCES, RecordSource
+from zhijia.records.models import ServiceRecord
+
+from .models import Dim, FoldState, StatCell
+from .periods import cover, month_start, next_month
+
+SUPPRESSED = "<5"
+BREAKDOWNS = ("child", "month", "source", "service", "worker_type", "sex", "age_band", "position")
+
+
+def cells(org_ids: Any, first: date, last: date, dim: str = "") -> Any:
+    """The cells covering [first, last] for the units `org_ids` in slice `dim`."""
+    months, days = cover(first, last)
+    period_q = Q(period="m", start__in=months) | Q(period="d", start__in=days)
+    return StatCell.objects.filter(period_q, org_id__in=list(org_ids), dim=dim)
+
+
+def _zero() -> dict[str, Any]:
+    return {"service_visits": 0, "people_served": 0, "amount": Decimal(0), "driven": Decimal(0)}
+
+
+def grouped(org_ids: Any, first: date, last: date, dim: str, key: str = "value") -> dict[Any, dict[str, Any]]:
+    """{group: {"service_visits", "people_served", "amount", "driven"}} over the cells, grouped by
+    the cell's `value` (a slice) or `org_id` (a unit). 服务人数 is the size of the union of the
+    group's bitmaps: exact, never a sum."""
+    found: dict[Any, list[StatCell]] = defaultdict(list)
+    for cell in cells(org_ids, first, last, dim):
+        found[getattr(cell, key)].append(cell)
+    out = {}
+    for group, rows in found.items():
+        people = BitMap()
+        for row in rows:
+            if row.people:
+                people |= BitMap.deserialize(bytes(row.people))
+        out[group] = {
+            "service_visits": sum(c.visits for c in rows),
+            "people_served": len(people),
+            "amount": sum((c.amount for c in rows), Decimal(0)),
+            "driven": sum((c.driven for c in rows), Decimal(0)),
+        }
+    return out
+
+
+def total(org: Org, first: date, last: date) -> dict[str, Any]:
+    return grouped([org.pk], first, last, Dim.TOTAL).get("") or _zero()
+
+
+def members_at(org: Org, day: date) -> int:
+    """Members of the subtree at the end of `day`: the net of every membership row up to it."""
+    month = month_start(day)
+    mine = StatCell.objects.filter(org_id=org.pk, dim=Dim.MEMBERSHIP)
+    before = mine.filter(period="m", start__lt=month).aggregate(n=Sum("visits"))["n"] or 0
+    this_month = (
+        mine.filter(period="d", start__gte=month, start__lte=day).aggregate(n=Sum("visits"))["n"] or 0
+    )
+    return before + this_month
+
+
+def as_of() -> Any:
+    """The time up to which the figures are complete: now when nothing waits to be folded, else
+    the end of the last fold."""
+    if not ServiceRecord.objects.filter(folded=False).exists():
+        return timezone.now()
+    state = FoldState.objects.filter(pk=1).first()
+    return state.folded_at if state else None
+
+
+def summary(org: Org, first: date, last: date) -> dict[str, Any]:
+    """The key figures of `org`'s subtree for [first, last] (the API's /stats/summary)."""
+    from .domain import activities_held, orders_delivered
+
+    everything = total(org, first, last)
+    by_source = grouped([org.pk], first, last, Dim.SOURCE)
+    membership = grouped([org.pk], first, last, Dim.MEMBERSHIP)
+    voucher = by_source.get(RecordSource.VOUCHER) or _zero()
+    held = activities_held(org, first, last)
+    orders = orders_delivered(org, first, last)
+
+    def moved(kind: str) -> int:
+        return abs((membership.get(kind) or _zero())["service_visits"])
+
+    return {
+        "service_visits": everything["service_visits"],
+        "people_served": everything["people_served"],
+        "activities_held": held["activities"],
+        "trainings_held": held["trainings"],
+        "activity_participants": (by_source.get(RecordSource.ACTIVITY) or _zero())["service_visits"],
+        "members_end": members_at(org, last),
+        "members_joined": moved("join"),
+        "members_transferred_in": moved("transfer_in"),
+        "members_transferred_out": moved("transfer_out"),
+        "members_left": moved("leave"),
+        "vouchers_redeemed": voucher["service_visits"],
+        "consumption_driven": voucher["driven"],
+        "orders_delivered": orders["delivered"],
+        "budget_spent": orders["spent"],
+        "help_given": sum(((by_source.get(s) or _zero())["amount"] for s in SENSITIVE_SOURCES), Decimal(0)),
+    }
+
+
+def is_sensitive(code: Any) -> bool:
+    """A source or service code of a sensitive source ("hardship", "legal:mediation"…)."""
+    return str(code).split(":", 1)[0] in SENSITIVE_SOURCES
+
+
+def suppress(items: list[dict[str, Any]], exact: bool) -> list[dict[str, Any]]:
+    """Counts of 1–4 in sensitive items become "<5" unless `exact` (the viewer's own unit)."""
+    if not exact:
+        for item in items:
+            if is_sensitive(item["key"]):
+                for field in ("service_visits", "people_served"):
+                    if 0 < item[field] < 5:
+                        item[field] = SUPPRESSED
+    return items
+
+
+def _months(org: Org, first: date, last: date) -> list[dict[str, Any]]:
+    items = []
+    start = month_start(first)
+    while start <= last:
+        a, b = max(start, first), min(last, next_month(start) - timedelta(days=1))
+        items.append({"key": start.strftime("%Y-%m"), "label": start.strftime("%Y-%m"), **total(org, a, b)})
+        start = next_month(start)
+    return items
+
+
+def _children(org: Org, first: date, last: date) -> list[dict[str, Any]]:
+    """Each direct child with its subtree's figures as credited through it, then "self": what was
+    credited to the unit itself. A unit that has since moved away keeps its past line here
+    (history stays where it happened), so the items always add up to the summary."""
+    groups = grouped([org.pk], first, last, Dim.CHILD)
+    children = {str(c.pk): c for c in Org.objects.filter(parent=org).order_by("path")}
+    moved = set(groups) - set(children) - {"self"}
+    if moved:
+        children.update({str(c.pk): c for c in Org.objects.filter(pk__in=moved)})
+    items = [
+        {"key": key, "label": child.display_name, **(groups.get(key) or _zero())}
+        for key, child in children.items()
+    ]
+    items.append({"key": "self", "label": org.display_name, **(groups.get("self") or _zero())})
+    return items
+
+
+def breakdown(org: Org, first: date, last: date, by: str, *, exact: bool) -> list[dict[str, Any]]:
+    """Items of `by` (BREAKDOWNS) for `org`'s subtree and [first, last]; each {"key", "label",
+    "service_visits", "people_served", "amount", "driven"}. Slices are ordered by 人次."""
+    from .labels import labels
+
+    if by == "child":
+        return _children(org, first, last)
+    if by == "month":
+        return _months(org, first, last)
+    groups = grouped([org.pk], first, last, by)
+    names = labels(by, list(groups))
+    items = [{"key": key, "label": names[key], **figures} for key, figures in groups.items()]
+    items.sort(key=lambda item: (-item["service_visits"], str(item["key"])))
+    return suppress(items, exact)
