@@ -7,8 +7,8 @@ Redis), with the throughput ratio and the correctness checks.
     source $TOPO_DIR/env && .venv/bin/python bench/mixed_load.py [--seconds 12] [--clients 6]
 
 The mix, per client thread (keep-alive connection, bearer tokens): the public station finder
-page and its API, activity lists (page and API), a staff "dashboard" (the org tree through the API,
-with a bearer token), enrolments into one activity with few places, and first-come voucher
+page and its API, activity lists (page and API), a staff dashboard (the statistics summary and
+breakdown and the org tree through the API, with a bearer token), enrolments into one activity with few places, and first-come voucher
 claims against a small stock — each member tries once, so stock and places run out during the
 run and "sold out" / "full" answers are part of the mix. After each run it checks against the
 database (always the primary): no more vouchers than stock and the round's counter equal to the
@@ -48,6 +48,10 @@ MIX = [  # (kind, weight)
     ("enrol", 20),
     ("claim", 20),
 ]
+
+
+# What a staff member's console home asks for: the statistics (from the replica) and the tree.
+DASHBOARD = ["/api/v1/stats/summary", "/api/v1/stats/breakdown?by=child", "/api/v1/orgs"]
 
 
 def loopback_only(url: str) -> tuple[str, int]:
@@ -187,7 +191,7 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
                 status, _ = client.call("GET", rng.choice(["/h5/activities/", "/api/v1/activities"]))
             elif kind == "dashboard":
                 status, body = staff.call(
-                    "GET", rng.choice(["/api/v1/orgs", "/api/v1/orgs?q=%E6%B7%B1%E5%9C%B3"]), data["staff"]
+                    "GET", rng.choice(DASHBOARD), data["staff"]
                 )
                 staff.cookies.clear()
             else:

@@ -72,6 +72,7 @@ case "${1:-}" in
       "$PGBIN/psql" -q "$(server_url "$DATABASE_URL")" -c "DROP DATABASE IF EXISTS \"$src\"" >/dev/null 2>&1 || true
       rm -rf "$BACKUP_DIR"
     }
+    export DEMO_HISTORY_DAYS="${DEMO_HISTORY_DAYS:-30}"  # enough ledger rows to carry; bounded time
     say "source database $src: migrate, demo data, seal"
     "$PY" manage.py migrate --noinput -v 0
     "$PY" manage.py seed_demo >/dev/null

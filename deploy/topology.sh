@@ -179,6 +179,7 @@ down() {
 
 ci() {
   trap 'down --purge' EXIT
+  export DEMO_HISTORY_DAYS="${DEMO_HISTORY_DAYS:-30}"  # a month of ledger history: bounded time
   up
   check
   # shellcheck disable=SC1091

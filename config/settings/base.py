@@ -176,8 +176,7 @@ CELERY_BEAT_SCHEDULE = {
     "stats-fold": {"task": "zhijia.stats.tasks.stats_fold", "schedule": 30.0},
 }
 # Without a broker, `manage.py scheduler` (started by `make run`) runs every entry above inline
-# on its schedule; with one, `celery beat` does. A new periodic job is one entry here (statistics
-# freshness, `stats_fold`, goes here when it lands).
+# on its schedule; with one, `celery beat` does. A new periodic job is one entry here.
 
 # --- Service network ----------------------------------------------------------------------
 # Map tiles for the station finder and the console map (Leaflet). Empty: no tiles — markers on a
