@@ -8,8 +8,8 @@ Redis), with the throughput ratio and the correctness checks.
 
 The mix, per client thread (keep-alive connection, bearer tokens): the public station finder
 page and its API, activity lists (page and API), a staff dashboard (the statistics summary and
-breakdown and the org tree through the API, with a bearer token), enrolments into one activity with few places, and first-come voucher
-claims against a small stock — each member tries once, so stock and places run out during the
+breakdown and the org tree through the API, with a bearer token), enrolments into one activity
+with few places, and first-come voucher claims against a small stock — each member tries once, so stock and places run out during the
 run and "sold out" / "full" answers are part of the mix. After each run it checks against the
 database (always the primary): no more vouchers than stock and the round's counter equal to the
 rows, nobody holding two vouchers or two places, no more holders than places and the activity's
@@ -190,9 +190,7 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
             elif kind == "lists":
                 status, _ = client.call("GET", rng.choice(["/h5/activities/", "/api/v1/activities"]))
             elif kind == "dashboard":
-                status, body = staff.call(
-                    "GET", rng.choice(DASHBOARD), data["staff"]
-                )
+                status, body = staff.call("GET", rng.choice(DASHBOARD), data["staff"])
                 staff.cookies.clear()
             else:
                 member = next_member()
