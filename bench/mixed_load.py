@@ -9,12 +9,13 @@ Redis), with the throughput ratio and the correctness checks.
 The mix, per client thread (keep-alive connection, bearer tokens): the public station finder
 page and its API, activity lists (page and API), a staff dashboard (the statistics summary and
 breakdown and the org tree through the API, with a bearer token), enrolments into one activity
-with few places, and first-come voucher claims against a small stock — each member tries once,
-so stock and places can run out during the run and "sold out" / "full" answers join the mix. After each run it checks against the
-database (always the primary): no more vouchers than stock and the round's counter equal to the
-rows, nobody holding two vouchers or two places, no more holders than places and the activity's
-`taken` equal to them, every 201 answered backed by a row, and the read-your-writes path: a
-member who just enrolled sees the enrolment on their next read.
+with few places, and first-come voucher claims against a small stock; each member tries once,
+so stock and places can run out during the run and "sold out" / "full" answers join the mix.
+After each run it checks against the database (always the primary): no more vouchers than
+stock and the round's counter equal to the rows, nobody holding two vouchers or two places, no
+more holders than places and the activity's `taken` equal to them, every 201 answered backed
+by a row, and the read-your-writes path: a member who just enrolled sees the enrolment on their
+next read.
 
 Throughput figures from this machine are from a shared, busy 2-core box: compare the ratio, not
 the absolute numbers. Bounded: the seconds given per target, plus the setup (COPY of members).
