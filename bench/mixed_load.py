@@ -52,7 +52,8 @@ MIX = [  # (kind, weight)
 
 
 # What a staff member's console home asks for: the statistics (from the replica) and the tree.
-DASHBOARD = ["/api/v1/stats/summary", "/api/v1/stats/breakdown?by=child", "/api/v1/orgs"]
+_YEAR = f"from={dt.date.today().year}-01-01&to={dt.date.today().isoformat()}"
+DASHBOARD = [f"/api/v1/stats/summary?{_YEAR}", f"/api/v1/stats/breakdown?by=child&{_YEAR}", "/api/v1/orgs"]
 
 
 def loopback_only(url: str) -> tuple[str, int]:
