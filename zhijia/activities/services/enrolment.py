@@ -234,10 +234,10 @@ def _create(
     if taken is None:
         raise Conflict(_("Registration for this activity is not open."), code=error_codes.CLOSED)
     arrival, placed = taken
-    if session is not None and activity.per_session:
-        # The slot was the session's row: re-check the activity under the slot lock (see TAKE_PUBLISHED_SQL).
-        if not Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).exists():
-            raise Conflict(_("Registration for this activity is not open."), code=error_codes.CLOSED)
+    # A session's row was the slot: re-check the activity under the slot lock (TAKE_PUBLISHED_SQL).
+    per_session = session is not None and activity.per_session
+    if per_session and not Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).exists():
+        raise Conflict(_("Registration for this activity is not open."), code=error_codes.CLOSED)
     if placed:
         status = S.PENDING_APPROVAL if activity.requires_approval else S.CONFIRMED
     elif activity.waitlist_enabled:
