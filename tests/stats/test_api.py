@@ -130,3 +130,37 @@ def test_members_at_period_end_equal_the_registry(api_client, demo):
     active = Membership.objects.filter(subtree_q(futian.path, "org__path"), status__in=ACTIVE_STATUSES)
     assert body["members_end"] == active.count() == 2
     assert (body["members_joined"], body["members_left"]) == (3, 1)
+
+
+def test_report_api_flow(api_client, demo):
+    fubao = demo.org("福保街道")
+    add(fubao, date(2026, 3, 4))
+    fold_all()
+    clerk = api_client.login("fubao_staff")
+    opened = clerk.post(
+        "/api/v1/stats/reports", {"org": str(fubao.pk), "form": "monthly", "period": "2026-03"}
+    )
+    assert opened.status_code == 200, opened.content
+    rid = opened.json()["id"]
+    refused = clerk.post(f"/api/v1/stats/reports/{rid}/submit")
+    assert refused.status_code == 409 and refused.json()["code"] == "logic_check_failed"
+    assert "manual_filled" in refused.json()["fields"]
+    bad = clerk.post(f"/api/v1/stats/reports/{rid}/figures", {"values": {"volunteers": "1e99"}})
+    assert bad.status_code == 400 and "volunteers" in bad.json()["fields"]
+    assert (
+        clerk.post(f"/api/v1/stats/reports/{rid}/figures", {"values": {"volunteers": 3}}).status_code == 200
+    )
+    assert clerk.post(f"/api/v1/stats/reports/{rid}/submit").json()["status"] == "submitted"
+    district = api_client.login("futian_staff")
+    returned = district.post(f"/api/v1/stats/reports/{rid}/return", {"reason": "请补充说明"})
+    assert returned.json()["status"] == "returned" and returned.json()["return_reason"] == "请补充说明"
+    again = district.post(f"/api/v1/stats/reports/{rid}/approve")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    board = district.get(
+        "/api/v1/stats/reports", {"org": str(demo.org("福田区总").pk), "period": "2026-03"}
+    ).json()
+    line = next(i for i in board["items"] if i["org"]["id"] == str(fubao.pk))
+    assert line["report"]["status"] == "returned"
+    assert api_client.login("baoan_staff").get(f"/api/v1/stats/reports/{rid}").status_code == 404
+    assert district.get("/api/v1/stats/reports/not-an-id").status_code == 404
+    assert district.post(f"/api/v1/stats/reports/{rid}/explode").status_code == 404

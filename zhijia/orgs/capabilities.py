@@ -26,6 +26,8 @@ class Cap(models.TextChoices):
     ACTIVITIES_ENROL = "activities.enrol", _("Enrol workers and decide enrolments")
     ACTIVITIES_CHECKIN = "activities.checkin", _("Check attendees in")
     RECORDS_VIEW = "records.view", _("View the service ledger and its statistics")
+    STATS_REPORT = "stats.report", _("Fill in and submit the unit's statistical reports")
+    STATS_APPROVE = "stats.approve", _("Review, approve or return the reports of the units below")
     DISPATCH_ORDER = "dispatch.order", _("Order expert services from a menu, confirm and rate them")
     DISPATCH_MENUS = "dispatch.menus", _("Manage service menus, the expert pool and needs surveys")
     DISPATCH_ASSIGN = "dispatch.assign", _("Dispatch, cancel and settle expert orders")

@@ -11,11 +11,13 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 
 
-def access_stats_org(*, actor: Any, id: Any) -> Org:
+def access_stats_org(*, actor: Any, id: Any, cap: str = Cap.RECORDS_VIEW) -> Org:
+    """The unit `id` if `actor` holds `cap` (records.view for figures, stats.report for
+    reports) on it; 404 for a missing or malformed id or outside every grant, 403 inside."""
     org = Org.objects.filter(pk=id).first() if parse_uuid(id) else None
     if org is None:
         raise NotFound(code="not_found")
-    check(actor, Cap.RECORDS_VIEW, org)
+    check(actor, cap, org)
     return org
 
 

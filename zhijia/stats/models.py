@@ -6,7 +6,11 @@ of people served as a roaring bitmap of `StatPerson` numbers — so 服务人数
 period is the size of a union of a few bitmaps, exact at every level, never the sum of the
 children's. Figures read cells only, never raw ledger rows of a large subtree."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhijia.core.models import BaseModel
 
 
 class Dim(models.TextChoices):
@@ -69,3 +73,55 @@ class FoldState(models.Model):
 
     def __str__(self) -> str:
         return f"folded {self.rows} rows, last at {self.folded_at}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    EXEMPT = "exempt", _("Exempt")
+
+
+class Report(BaseModel):
+    """One unit's statistical report (逐级上报) for one form and period, in versions: an approved
+    version is an immutable snapshot; a correction is a new version that supersedes it once
+    approved. `figures` holds every value (generated from the ledger, or typed in for what Zhijia
+    cannot know, with `notes`); `checks` the last logic-check results. Changed only by
+    stats.reports.services."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="stat_reports")
+    form = models.CharField(max_length=16)
+    period = models.CharField(max_length=7)  # "2026-11" (monthly) or "2026" (yearly)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    figures = models.JSONField(default=dict)
+    notes = models.JSONField(default=dict)
+    checks = models.JSONField(default=list)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    NOT_PERSONAL = ("figures", "notes", "checks", "return_reason")
+
+    class Meta:
+        ordering = ["org__path", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "form", "period", "version"], name="report_version_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["form", "period", "status"], name="report_period")]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.form} {self.period} v{self.version}"
