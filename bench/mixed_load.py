@@ -53,7 +53,11 @@ MIX = [  # (kind, weight)
 
 # What a staff member's console home asks for: the statistics (from the replica) and the tree.
 _YEAR = f"from={dt.date.today().year}-01-01&to={dt.date.today().isoformat()}"
-DASHBOARD = [f"/api/v1/stats/summary?{_YEAR}", f"/api/v1/stats/breakdown?by=child&{_YEAR}", "/api/v1/orgs"]
+DASHBOARD = [
+    "/api/v1/stats/summary?org={org}&" + _YEAR,
+    "/api/v1/stats/breakdown?by=child&org={org}&" + _YEAR,
+    "/api/v1/orgs",
+]
 
 
 def loopback_only(url: str) -> tuple[str, int]:
@@ -147,6 +151,7 @@ def setup_target(label: str, members_count: int, places: int, stock: int):
         "campaign": campaign,
         "round": rnd,
         "staff": staff_token,
+        "stats_org": admin.org_id,
     }
 
 
@@ -192,7 +197,9 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
             elif kind == "lists":
                 status, _ = client.call("GET", rng.choice(["/h5/activities/", "/api/v1/activities"]))
             elif kind == "dashboard":
-                status, body = staff.call("GET", rng.choice(DASHBOARD), data["staff"])
+                status, body = staff.call(
+                    "GET", rng.choice(DASHBOARD).format(org=data["stats_org"]), data["staff"]
+                )
                 staff.cookies.clear()
             else:
                 member = next_member()
