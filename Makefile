@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test lint types layers pytest e2e messages clean seal
+.PHONY: run dev topology backup-check setup test lint types layers pytest e2e messages clean seal
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || pip install --quiet uv
@@ -18,12 +18,28 @@ $(UV):
 setup: .venv/.synced
 	@mkdir -p var
 
+# The production stack on SQLite: gunicorn + the periodic-job scheduler, DEBUG off, compressed
+# static files, demo data once; Ctrl-C stops everything (scripts/run.py).
 run: setup
+	$(PY) scripts/run.py --host $(HOST) --port $(PORT)
+
+# For contributors: Django's auto-reloading development server (DEBUG on, tasks inline).
+dev: setup
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput
 	@if [ ! -f var/.demo-seeded ]; then DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py seed_demo | tee var/demo-logins.txt && touch var/.demo-seeded; else cat var/demo-logins.txt; fi
 	@echo ""
-	@echo "Zhijia is at http://$(HOST):$(PORT)/  (console /console/, worker H5 /h5/, API docs /api/v1/docs)"
+	@echo "Zhijia (development server) is at http://$(HOST):$(PORT)/  (console /console/, worker H5 /h5/, API docs /api/v1/docs)"
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The province topology on this machine (docs/deploy.md): PostgreSQL primary + streaming replica,
+# Redis, gunicorn, Celery worker and beat as separate processes. `deploy/topology.sh down` stops it.
+topology: setup
+	bash deploy/topology.sh up
+	bash deploy/topology.sh check
+
+# Dump the PostgreSQL database (DATABASE_URL), restore it into a fresh one, audit_verify the copy.
+backup-check: setup
+	bash deploy/backup.sh --check
 
 lint: setup
 	$(UV) run --frozen ruff check .

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (language chosen by cookie, not URL)
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from zhijia.api.urls import api
-from zhijia.core.views import healthz, root_redirect
+from zhijia.core.views import healthz, media_serve, root_redirect
 
 urlpatterns = [
     path("", root_redirect, name="root"),
@@ -17,5 +17,9 @@ urlpatterns = [
 ]
 
 # Uploaded files (station photos) in development; in production the web server serves MEDIA_ROOT
-# at MEDIA_URL (docs/configuration.md). `static()` adds nothing unless DEBUG is on.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# at MEDIA_URL (docs/deploy.md). `static()` adds nothing unless DEBUG is on; `make run` serves
+# them through media_serve (nosniff, attachment, no private exports).
+if settings.ZHIJIA_SERVE_MEDIA:
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", media_serve, name="media")]
+else:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

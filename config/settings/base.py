@@ -119,6 +119,27 @@ else:
         "options": f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT_MS', 3000)}",
     }
 DATABASES = {"default": _db}
+# A streaming replica (PostgreSQL): reads that may be a moment stale go there, scarce stock,
+# claims, sessions and anything inside a transaction never do (zhijia.core.dbrouter). A user
+# who wrote reads from the primary for DATABASE_REPLICA_PIN_SECONDS (read-your-writes).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL)
+    _replica["CONN_MAX_AGE"] = _db.get("CONN_MAX_AGE", 0)
+    _replica["OPTIONS"] = dict(_db.get("OPTIONS", {}))
+    if _replica["ENGINE"] != "django.db.backends.sqlite3":  # a misconfigured "replica" refuses writes
+        _replica["OPTIONS"]["options"] = (
+            _replica["OPTIONS"].get("options", "") + " -c default_transaction_read_only=on"
+        )
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["zhijia.core.dbrouter.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("zhijia.core.middleware.RequestContextMiddleware") + 1,
+        "zhijia.core.dbrouter.ReplicaPinMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, locks, rate limits --------------------------------------------------------------
@@ -141,6 +162,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# Workers and beat log through LOGGING below (JSON lines, personal data masked), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seal the audit chain in the request after commit (the embedded default). Turn off to seal from
 # the beat entry or from cron (`manage.py audit_seal`) on busy servers.
 AUDIT_SEAL_INLINE = env_bool("AUDIT_SEAL_INLINE", CELERY_TASK_ALWAYS_EAGER)
@@ -152,6 +175,8 @@ CELERY_BEAT_SCHEDULE = {
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
     "stats-fold": {"task": "zhijia.stats.tasks.stats_fold", "schedule": 30.0},
 }
+# Without a broker, `manage.py scheduler` (started by `make run`) runs every entry above inline
+# on its schedule; with one, `celery beat` does. A new periodic job is one entry here.
 
 # --- Service network ----------------------------------------------------------------------
 # Map tiles for the station finder and the console map (Leaflet). Empty: no tiles — markers on a
@@ -270,6 +295,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "zhijia" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Serve MEDIA_ROOT from the application (`make run` only; otherwise the web server does, see
+# deploy/nginx/zhijia.conf, and DEBUG's development server serves it).
+ZHIJIA_SERVE_MEDIA = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)

@@ -1,13 +1,18 @@
-"""Local development and the demo (`make run`): SQLite, tasks inline, console SMS."""
+"""Local development (`make dev`): SQLite, tasks inline, console SMS, DEBUG on.
+
+Keys: the environment, else var/secrets.json when `make run` has written it (the two share the
+database under var/), else the fixed development keys (never used in production: production.py
+requires real ones from the environment)."""
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
+from .var_secrets import DEV_KEYS, var_secrets
 
 DEBUG = True
 ZHIJIA_DEMO = True
-# Dev-only keys, never used in production (production.py requires real ones from the env).
-SECRET_KEY = env("SECRET_KEY", "dev-insecure-zhijia-secret-key-change-me-0123456789")
-FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", "dev:ZGV2LWtleS0wMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc=")
-BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "dev-blind-index-key")
-AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", "dev-audit-hmac-key")
+_keys = var_secrets(VAR_DIR, create=False) or DEV_KEYS
+SECRET_KEY = env("SECRET_KEY", _keys["SECRET_KEY"])
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", _keys["FIELD_ENCRYPTION_KEYS"])
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", _keys["BLIND_INDEX_KEY"])
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", _keys["AUDIT_HMAC_KEY"])
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,14 @@
 """Tests: the same stack as dev, faster hashing, local SMS outbox, fixed keys."""
 
+from .base import env
 from .dev import *  # noqa: F403
+from .var_secrets import DEV_KEYS
+
+# Fixed keys, whatever `make run` generated under var/.
+SECRET_KEY = env("SECRET_KEY", DEV_KEYS["SECRET_KEY"])
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", DEV_KEYS["FIELD_ENCRYPTION_KEYS"])
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", DEV_KEYS["BLIND_INDEX_KEY"])
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", DEV_KEYS["AUDIT_HMAC_KEY"])
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "zhijia.accounts.sms.LocmemBackend"

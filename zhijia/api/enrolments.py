@@ -87,7 +87,7 @@ def _who(request: HttpRequest, activity_id: UUID, person_id: UUID | None) -> tup
     or for staff the named person with activities.enrol on the organiser."""
     user = request.user
     if is_worker(user):
-        activity = Activity.objects.select_related("org").filter(pk=activity_id).first()
+        activity = Activity.objects.select_related("org", "eligible_org").filter(pk=activity_id).first()
         if activity is None or activity.status == ActivityStatus.DRAFT:
             raise NotFound(code="not_found")
         own = person_of(user)
@@ -131,6 +131,7 @@ def enrol(request: HttpRequest, activity_id: UUID, payload: EnrolIn):
         session=session,
         channel="self" if is_worker(request.user) else "staff",
         idempotency_key=request.headers.get("Idempotency-Key", ""),
+        fresh=is_worker(request.user),  # _who read it just now, with org and eligible_org
     )
     return Status(
         201,

@@ -4,14 +4,16 @@ from .masking import mask_text
 
 
 class MaskPersonalDataFilter(logging.Filter):
-    """Masks ID numbers and phone numbers in every log message before it is written."""
+    """Masks ID numbers and phone numbers in every log message before it is written.
+
+    The message is formatted first and masked whole, so values inside non-string arguments (a
+    dict of SMS parameters, gunicorn's access-log atoms) are masked too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = mask_text(record.msg)
-        if record.args:
-            if isinstance(record.args, dict):
-                record.args = {k: mask_text(v) if isinstance(v, str) else v for k, v in record.args.items()}
-            else:
-                record.args = tuple(mask_text(a) if isinstance(a, str) else a for a in record.args)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: mask what is there, let logging report it
+            message = str(record.msg)
+        record.msg = mask_text(message)
+        record.args = None
         return True

@@ -72,13 +72,23 @@ TAKE_SQL = (
     " last_placed = CASE WHEN taken < capacity THEN arrivals + 1 ELSE last_placed END"
     " WHERE {id} = %s RETURNING arrivals, last_placed"
 )
+# An activity's own slot also re-checks, under its row lock, that the activity is still
+# published: activity_cancel takes the same lock before it collects the enrolments to cancel, so
+# either it sees this one or this sees the cancellation (PostgreSQL re-evaluates the WHERE on the
+# row version it waited for).
+TAKE_PUBLISHED_SQL = TAKE_SQL.replace("WHERE {id} = %s", "WHERE status = %s AND {id} = %s")
 
 
-def _take(slot: Activity | Session) -> tuple[int, bool]:
-    """The guarded statement: the next arrival number and whether it got a place. Locks the
-    slot row until the transaction ends."""
-    row = _slot_sql(type(slot), TAKE_SQL, slot.pk)
-    assert row is not None
+def _take(slot: Activity | Session) -> tuple[int, bool] | None:
+    """The guarded statement: the next arrival number and whether it got a place; None when the
+    slot is an activity no longer published. Locks the slot row until the transaction ends."""
+    if isinstance(slot, Activity):
+        row = _slot_sql(Activity, TAKE_PUBLISHED_SQL, slot.pk, ActivityStatus.PUBLISHED.value)
+        if row is None:
+            return None
+    else:
+        row = _slot_sql(type(slot), TAKE_SQL, slot.pk)
+        assert row is not None
     return int(row[0]), row[0] == row[1]
 
 
@@ -195,27 +205,46 @@ def _check_open(activity: Activity, session: Session | None, now: datetime) -> S
     return session
 
 
+def _already_enrolled() -> Conflict:
+    return Conflict(_("Already enrolled in this activity."), code=error_codes.ALREADY_ENROLLED)
+
+
 def _create(
-    actor: Any, activity: Activity, person: Person, child: Any, session: Any, channel: str, key: str
+    actor: Any,
+    activity: Activity,
+    person: Person,
+    child: Any,
+    session: Any,
+    channel: str,
+    key: str,
+    fresh: bool = False,
 ) -> Enrolment:
     now = timezone.now()
-    activity = Activity.objects.select_related("org", "eligible_org").get(pk=activity.pk)
+    if not fresh:
+        activity = Activity.objects.select_related("org", "eligible_org").get(pk=activity.pk)
     session = _check_open(activity, session, now)
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)  # lock 1
     eligibility_check(activity=activity, person=person, child=child, at=now)
     holder = holder_key(person.pk, child.pk if child else None, session.pk if session else None)
-    if Enrolment.objects.filter(activity=activity, holder=holder, status__in=ACTIVE).exists():
-        raise Conflict(_("Already enrolled in this activity."), code=error_codes.ALREADY_ENROLLED)
-    arrival, placed = _take(slot_of(activity, session))  # lock 2: the guarded statement
-    # Re-read under the slot lock: activity_cancel takes the same lock before it collects the
-    # enrolments to cancel, so either it sees this one or this sees the cancellation.
-    if not Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).exists():
+    # A second active enrolment of the same holder is refused by the one_active_enrolment
+    # constraint at the INSERT below (IntegrityError: everything here rolls back, counters too,
+    # and enrolment_create answers already_enrolled); it is only looked up first where the answer
+    # would otherwise be "full", which must not hide "already enrolled".
+    taken = _take(slot_of(activity, session))  # lock 2: the guarded statement
+    if taken is None:
+        raise Conflict(_("Registration for this activity is not open."), code=error_codes.CLOSED)
+    arrival, placed = taken
+    # A session's row was the slot: re-check the activity under the slot lock (TAKE_PUBLISHED_SQL).
+    per_session = session is not None and activity.per_session
+    if per_session and not Activity.objects.filter(pk=activity.pk, status=ActivityStatus.PUBLISHED).exists():
         raise Conflict(_("Registration for this activity is not open."), code=error_codes.CLOSED)
     if placed:
         status = S.PENDING_APPROVAL if activity.requires_approval else S.CONFIRMED
     elif activity.waitlist_enabled:
         status = S.WAITLISTED
     else:
+        if Enrolment.objects.filter(activity=activity, holder=holder, status__in=ACTIVE).exists():
+            raise _already_enrolled()
         raise Conflict(_("This activity is full."), code=error_codes.FULL)  # rolls the counters back
     creator = actor if getattr(actor, "is_authenticated", False) else None
     enrolment = Enrolment.objects.create(  # a duplicate fails here: the counters roll back too
@@ -246,13 +275,18 @@ def enrolment_create(
     session: Session | None = None,
     channel: str = EnrolmentChannel.SELF,
     idempotency_key: str = "",
+    fresh: bool = False,
 ) -> Enrolment:
     """Enrol `person` (or their `child`; `session` for a drop-in course). The caller checked that
     `actor` may act for the person. A replay (same activity, actor and idempotency key) returns
     the first enrolment unchanged. Refusals in order: Conflict `closed`, field error
     `session_required`, not_eligible (403/422), Conflict `already_enrolled`, Conflict `full`
     (waiting list off). Otherwise confirmed / pending_approval (placed) or waitlisted. Locks the
-    person, then the slot (one guarded UPDATE); audited `enrolment.create`."""
+    person, then the slot (one guarded UPDATE); audited `enrolment.create`.
+
+    `fresh`: the caller read `activity` in this request with `org` and `eligible_org` (the API's
+    one-request path): it is used as it is instead of being read again; whether it is still
+    published is re-checked under the slot lock either way."""
     key = (idempotency_key or "").strip()[:100]
     creator = actor if getattr(actor, "is_authenticated", False) else None
     key = key if creator is not None else ""
@@ -260,11 +294,11 @@ def enrolment_create(
         return found
     try:
         with transaction.atomic():
-            return _create(actor, activity, person, child, session, channel, key)
+            return _create(actor, activity, person, child, session, channel, key, fresh)
     except IntegrityError as exc:
         if found := _replay(activity, creator, key):
             return found
-        raise Conflict(_("Already enrolled in this activity."), code=error_codes.ALREADY_ENROLLED) from exc
+        raise _already_enrolled() from exc
 
 
 def _invalid() -> Conflict:
