@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "zhijia.activities",
     "zhijia.dispatch",
     "zhijia.benefits",
+    "zhijia.elections",
+    "zhijia.voice",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",
