@@ -22,7 +22,9 @@ def congress_with(org: Org, *, delegates: int, present: int, title: str = "第�
     """A congress of `org` in session with `delegates` delegates (members of `org`), the first
     `present` of them signed in."""
     people = members(org, delegates, "代表")
-    congress = csvc.congress_create(actor=None, org=org, title=title, held_on=date(2026, 12, 1), seats=max(3, delegates))
+    congress = csvc.congress_create(
+        actor=None, org=org, title=title, held_on=date(2026, 12, 1), seats=max(3, delegates)
+    )
     csvc.congress_allot(actor=None, congress=congress)
     seated = [csvc.delegate_add(actor=None, congress=congress, unit=org, person=p) for p in people]
     for d in seated[:present]:
@@ -34,5 +36,11 @@ def congress_with(org: Org, *, delegates: int, present: int, title: str = "第�
 def election_of(congress, *, seats: int, candidates: int, margin: str = "0.05"):
     people = members(congress.org, candidates, "候选")
     return esvc.election_create(
-        actor=None, congress=congress, kind="committee", title="委员会委员选举", seats=seats, people=people, margin=margin
+        actor=None,
+        congress=congress,
+        kind="committee",
+        title="委员会委员选举",
+        seats=seats,
+        people=people,
+        margin=margin,
     )

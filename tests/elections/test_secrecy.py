@@ -32,7 +32,10 @@ def test_every_table_holding_ballots_is_checked():
 
 
 def test_ballot_schema_has_no_link_to_a_voter():
-    columns = {c.name: c for c in connection.introspection.get_table_description(connection.cursor(), "elections_ballot")}
+    columns = {
+        c.name: c
+        for c in connection.introspection.get_table_description(connection.cursor(), "elections_ballot")
+    }
     assert set(columns) == {"id", "election_id", "choices", "valid", "channel"}
     for field in Ballot._meta.get_fields():
         assert not isinstance(field, models.DateTimeField | models.DateField | models.TimeField)
@@ -45,7 +48,7 @@ def test_ballot_schema_has_no_link_to_a_voter():
 
 def _rows(table):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed table names)
+        cursor.execute(f"SELECT * FROM {table}")  # fixed table names
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -67,7 +70,12 @@ def test_no_column_links_a_ballot_to_its_voter(demo):
     keys = [str(c.pk) for c in Candidate.objects.filter(election=election)]
     election = esvc.election_open(actor=None, election=election)
     for i, d in enumerate(seated[:4]):
-        bsvc.ballot_cast(actor=demo.user("enterprise_staff"), election=election, delegate=d, choices=keys[i % 3 : i % 3 + 1])
+        bsvc.ballot_cast(
+            actor=demo.user("enterprise_staff"),
+            election=election,
+            delegate=d,
+            choices=keys[i % 3 : i % 3 + 1],
+        )
     for d in seated[4:]:
         bsvc.paper_issue(actor=None, election=election, delegate=d)
     paper = [[keys[0], keys[1]], [keys[2]]]
@@ -78,7 +86,10 @@ def test_no_column_links_a_ballot_to_its_voter(demo):
     # everything that identifies a voter or their act of voting
     voter_values: set[str] = set()
     for mark in _rows("elections_votemark"):
-        voter_values |= {str(mark["id"]).replace("-", "").lower(), str(mark["delegate_id"]).replace("-", "").lower()}
+        voter_values |= {
+            str(mark["id"]).replace("-", "").lower(),
+            str(mark["delegate_id"]).replace("-", "").lower(),
+        }
     for d in Delegate.objects.filter(congress=congress).select_related("person"):
         voter_values |= {d.pk.hex, d.person_id.hex}
         if d.person.user_id:

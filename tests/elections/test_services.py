@@ -28,7 +28,13 @@ def test_a_list_without_enough_margin_is_refused(demo):
     congress, _ = congress_with(demo.org("河套科创工会"), delegates=3, present=3)
     people = members(congress.org, 5)
     code = _code(
-        esvc.election_create, actor=None, congress=congress, kind="committee", title="x", seats=5, people=people
+        esvc.election_create,
+        actor=None,
+        congress=congress,
+        kind="committee",
+        title="x",
+        seats=5,
+        people=people,
     )
     assert code == "margin_too_small"
     code = _code(
@@ -54,20 +60,31 @@ def test_phone_and_paper_ballots_count_and_the_result_goes_up(demo):
     election = esvc.election_open(actor=None, election=election)
     for d in seated[:5]:
         bsvc.ballot_cast(actor=None, election=election, delegate=d, choices=[a, b])
-    assert _code(bsvc.ballot_cast, actor=None, election=election, delegate=seated[0], choices=[a]) == "already_voted"
-    assert _code(bsvc.ballot_cast, actor=None, election=election, delegate=seated[9], choices=[a]) == "not_present"
+    assert (
+        _code(bsvc.ballot_cast, actor=None, election=election, delegate=seated[0], choices=[a])
+        == "already_voted"
+    )
+    assert (
+        _code(bsvc.ballot_cast, actor=None, election=election, delegate=seated[9], choices=[a])
+        == "not_present"
+    )
     assert (
         _code(bsvc.ballot_cast, actor=None, election=election, delegate=seated[5], choices=[a, b, c])
         == "invalid_ballot"
     )
     for d in seated[5:8]:
         bsvc.paper_issue(actor=None, election=election, delegate=d)
-    assert _code(bsvc.ballot_cast, actor=None, election=election, delegate=seated[5], choices=[a]) == "already_voted"
+    assert (
+        _code(bsvc.ballot_cast, actor=None, election=election, delegate=seated[5], choices=[a])
+        == "already_voted"
+    )
     t1, t2 = demo.user("enterprise_staff"), demo.user("fubao_staff")
     paper = [[a, c], [a], [a, b, c]]  # the last is spoilt (three names for two seats)
     assert bsvc.teller_enter(actor=t1, election=election, ballots=paper)["status"] == "waiting"
     assert _code(bsvc.teller_enter, actor=t2, election=election, ballots=[[a], [a], [c]]) == "teller_mismatch"
-    assert bsvc.teller_enter(actor=t2, election=election, ballots=list(reversed(paper)))["status"] == "accepted"
+    assert (
+        bsvc.teller_enter(actor=t2, election=election, ballots=list(reversed(paper)))["status"] == "accepted"
+    )
     election = esvc.election_close(actor=None, election=election)
     result = election_result(election)
     assert (result["delegates"], result["present"], result["cast"], result["valid"]) == (10, 8, 8, 7)

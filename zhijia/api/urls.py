@@ -25,6 +25,7 @@ def _mount() -> None:
         benefits,
         catalog,
         dispatch,
+        elections,
         enrolments,
         identity,
         join,
@@ -48,6 +49,7 @@ def _mount() -> None:
     api.add_router("", dispatch.router)  # /menus, /service-orders…
     api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
     api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
+    api.add_router("", elections.router)  # /elections…, /me/elections
 
 
 _mount()

@@ -41,7 +41,9 @@ class Committee(BaseModel):
 
     class Meta:
         ordering = ["ends_on"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="term_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="term_range")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -50,7 +52,9 @@ class Committee(BaseModel):
 class CommitteeMember(BaseModel):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")
-    election = models.ForeignKey("Election", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    election = models.ForeignKey(
+        "Election", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     PERSONAL_DATA = {"person": Category.MEMBERSHIP}
 
@@ -160,6 +164,9 @@ class VoteMark(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["election", "delegate"], name="one_vote_per_delegate")]
 
+    def __str__(self) -> str:
+        return str(self.pk)
+
 
 class Ballot(models.Model):
     """What one ballot says. No voter, no time, random id (see the module's docstring)."""
@@ -169,6 +176,9 @@ class Ballot(models.Model):
     choices = models.JSONField(default=list)  # sorted candidate ids (strings)
     valid = models.BooleanField(default=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class TellerEntry(BaseModel):

@@ -27,10 +27,13 @@ def result_pdf(*, result: dict[str, Any], union: str, congress: str) -> bytes:
     body = ParagraphStyle("b", fontName=FONT, fontSize=10.5, leading=16)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, title=result["title"])
-    facts = _(
-        "Delegates %(delegates)d, present %(present)d; ballots cast %(cast)d, valid %(valid)d; "
-        "seats %(seats)d; votes needed to be elected (more than half of all delegates) %(needed)d."
-    ) % result
+    facts = (
+        _(
+            "Delegates %(delegates)d, present %(present)d; ballots cast %(cast)d, valid %(valid)d; "
+            "seats %(seats)d; votes needed to be elected (more than half of all delegates) %(needed)d."
+        )
+        % result
+    )
     rows = [[_("Candidate"), _("Votes"), _("Outcome")]]
     for c in result["candidates"]:
         outcome = _("Elected") if c["elected"] else (_("To a run-off") if c["runoff"] else _("Not elected"))
@@ -55,7 +58,10 @@ def result_pdf(*, result: dict[str, Any], union: str, congress: str) -> bytes:
         table,
     ]
     if result["vacant"]:
-        story += [Spacer(1, 4 * mm), Paragraph(_("Seats left vacant: %(n)d.") % {"n": result["vacant"]}, body)]
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph(_("Seats left vacant: %(n)d.") % {"n": result["vacant"]}, body),
+        ]
     if result["runoff_seats"]:
         story += [
             Spacer(1, 4 * mm),

@@ -64,3 +64,10 @@ def delegate_of(*, user: Any, election: Election) -> Delegate:
     if delegate is None:
         raise NotFound(code="not_a_delegate")
     return delegate
+
+
+def delegate_election(*, user: Any, id: Any) -> tuple[Election, Delegate]:
+    """An election and the caller's delegate seat at its congress; 404 for anyone without one
+    (the election's existence does not leak)."""
+    election = _get(Election.objects.select_related("congress"), id)
+    return election, delegate_of(user=user, election=election)

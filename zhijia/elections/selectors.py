@@ -100,3 +100,19 @@ def election_result(election: Election) -> dict[str, Any]:
         "runoff_seats": result["runoff_seats"],
         "candidates": rows,
     }
+
+
+def people_within(org: Any, ids: list[Any]) -> list[Any]:
+    """The members (Person) among `ids` with an active membership in `org`'s subtree, in the
+    order given; anything else is left out (the caller compares the counts)."""
+    from zhijia.members.enums import ACTIVE_STATUSES
+    from zhijia.members.models import Person
+    from zhijia.orgs.tree import subtree_q
+
+    found = {
+        p.pk: p
+        for p in Person.objects.filter(
+            subtree_q(org.path, "memberships__org__path"), memberships__status__in=ACTIVE_STATUSES, pk__in=ids
+        ).distinct()
+    }
+    return [found[i] for i in ids if i in found]

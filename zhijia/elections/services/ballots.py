@@ -39,7 +39,9 @@ def _candidate_keys(election: Election) -> list[str]:
 
 def _clean(choices: Any, keys: list[str]) -> list[str]:
     if not isinstance(choices, list | tuple) or len(choices) > 1000:
-        raise ValidationFailed(fields={"choices": [_("A list of candidates is expected.")]}, code="invalid_ballot")
+        raise ValidationFailed(
+            fields={"choices": [_("A list of candidates is expected.")]}, code="invalid_ballot"
+        )
     return sorted(str(c).strip().lower() for c in choices)
 
 
@@ -66,7 +68,12 @@ def ballot_cast(*, actor: Any, election: Election, delegate: Delegate, choices: 
         raise ValidationFailed(
             _("Choose at most %(seats)d candidates from the list, each once.") % {"seats": election.seats},
             code="invalid_ballot",
-            fields={"choices": [_("Choose at most %(seats)d candidates from the list, each once.") % {"seats": election.seats}]},
+            fields={
+                "choices": [
+                    _("Choose at most %(seats)d candidates from the list, each once.")
+                    % {"seats": election.seats}
+                ]
+            },
         )
     _mark(election, delegate, Channel.PHONE)
     Ballot.objects.create(election=election, choices=chosen, valid=True, channel=Channel.PHONE)
@@ -145,7 +152,11 @@ def teller_enter(*, actor: Any, election: Election, ballots: Any) -> dict[str, A
     _shuffle(rows)
     Ballot.objects.bulk_create(rows)
     audit_log(
-        actor=actor, action="elections.paper_accept", obj=election, org=election.congress.org, data={"ballots": len(rows)}
+        actor=actor,
+        action="elections.paper_accept",
+        obj=election,
+        org=election.congress.org,
+        data={"ballots": len(rows)},
     )
     return {"status": "accepted", "ballots": len(rows)}
 

@@ -145,7 +145,9 @@ def congress_allot(*, actor: Any, congress: Congress) -> list[Allotment]:
     require(actor, Cap.ELECTIONS_MANAGE, congress.org)
     congress = Congress.objects.select_for_update().select_related("org").get(pk=congress.pk)
     if congress.status != CongressStatus.PREPARING:
-        raise Conflict(_("Seats are allotted only while the congress is being prepared."), code="invalid_transition")
+        raise Conflict(
+            _("Seats are allotted only while the congress is being prepared."), code="invalid_transition"
+        )
     org = congress.org
     children = list(Org.objects.filter(parent=org).order_by("path"))
     sizes: dict[Any, int] = {org: _active_members(Q(org=org))}

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, field_error
-from zhijia.members.models import Person
+from zhijia.members.enums import ACTIVE_STATUSES
+from zhijia.members.models import Membership, Person
 from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.tree import subtree_q
 
 from .. import rules
 from ..enums import TRANSITIONS, CommitteeKind, CongressStatus, ElectionStatus
@@ -44,7 +46,9 @@ def _check_list(*, seats: int, margin: Decimal, people: list[Person]) -> None:
         )
 
 
-def _create(*, congress: Congress, kind: str, title: str, seats: int, margin: Decimal, people, runoff_of=None):
+def _create(
+    *, congress: Congress, kind: str, title: str, seats: int, margin: Decimal, people, runoff_of=None
+):
     election = Election.objects.create(
         congress=congress, kind=kind, title=title, seats=seats, margin=margin, runoff_of=runoff_of
     )
@@ -84,6 +88,13 @@ def election_create(
         raise field_error("title", _("This field is required."), "required")
     margin = _margin(margin)
     _check_list(seats=seats, margin=margin, people=people)
+    members = Membership.objects.filter(
+        subtree_q(congress.org.path, "org__path"), person__in=people, status__in=ACTIVE_STATUSES
+    )
+    if members.values("person").distinct().count() != len(people):
+        raise field_error(
+            "candidates", _("Every candidate must be an active member of this union."), "not_in_unit"
+        )
     election = _create(congress=congress, kind=kind, title=title, seats=seats, margin=margin, people=people)
     audit_log(
         actor=actor,
@@ -156,7 +167,10 @@ def require_quorum(election: Election) -> None:
     """409 quorum_not_met unless more than two thirds of all delegates were present."""
     if not rules.quorum_met(present=election.present, delegates=election.delegates):
         raise Conflict(
-            _("The meeting is not valid: %(present)d of %(delegates)d delegates present, more than two thirds are needed.")
+            _(
+                "The meeting is not valid: %(present)d of %(delegates)d delegates present; "
+                "more than two thirds are needed."
+            )
             % {"present": election.present, "delegates": election.delegates},
             code="quorum_not_met",
         )
