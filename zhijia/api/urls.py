@@ -33,6 +33,7 @@ def _mount() -> None:
         orgs,
         positions,
         redemptions,
+        voice,
     )
 
     api.add_router("/auth", auth.router)
@@ -50,6 +51,7 @@ def _mount() -> None:
     api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
     api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
     api.add_router("", elections.router)  # /elections…, /me/elections
+    api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
 
 
 _mount()

@@ -143,7 +143,7 @@ def congress_allot(*, actor: Any, congress: Congress) -> list[Allotment]:
     below it (their subtrees' members), by active members. Replaces an earlier allotment while
     the congress is preparing."""
     require(actor, Cap.ELECTIONS_MANAGE, congress.org)
-    congress = Congress.objects.select_for_update().select_related("org").get(pk=congress.pk)
+    congress = Congress.objects.select_for_update(of=("self",)).select_related("org").get(pk=congress.pk)
     if congress.status != CongressStatus.PREPARING:
         raise Conflict(
             _("Seats are allotted only while the congress is being prepared."), code="invalid_transition"
@@ -167,7 +167,7 @@ def delegate_add(*, actor: Any, congress: Congress, unit: Org, person: Person) -
     """A delegate elected in `unit` (an active member of it or of its subtree; the congress's
     own union counts its direct members), within the unit's allotted seats."""
     require(actor, Cap.ELECTIONS_MANAGE, congress.org)
-    congress = Congress.objects.select_for_update().select_related("org").get(pk=congress.pk)
+    congress = Congress.objects.select_for_update(of=("self",)).select_related("org").get(pk=congress.pk)
     if congress.status == CongressStatus.CLOSED:
         raise Conflict(_("The congress is closed."), code="invalid_transition")
     allotment = Allotment.objects.filter(congress=congress, unit=unit).first()
@@ -205,7 +205,7 @@ def delegate_presence(*, actor: Any, delegate: Delegate, present: bool) -> Deleg
 @transaction.atomic
 def congress_advance(*, actor: Any, congress: Congress, to: str) -> Congress:
     require(actor, Cap.ELECTIONS_MANAGE, congress.org)
-    congress = Congress.objects.select_for_update().select_related("org").get(pk=congress.pk)
+    congress = Congress.objects.select_for_update(of=("self",)).select_related("org").get(pk=congress.pk)
     if to not in CongressStatus.values:
         raise ValidationFailed(fields={"status": [_("Choose a valid status.")]})
     move(congress, to, CONGRESS_TRANSITIONS)
