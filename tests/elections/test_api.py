@@ -1,14 +1,11 @@
 """The elections API end to end: a congress in session, a 差额 list, a delegate's phone ballot,
 paper ballots by two tellers, the count, 409 quorum_not_met, 报批 upward, the PDF; and bad input."""
 
-from datetime import date
-
 import pytest
 
 from tests.conftest import ApiClient
 from tests.matrix.world import member_of
 from zhijia.accounts.models import User, UserKind
-from zhijia.elections.models import Delegate
 
 from .support import members
 
@@ -139,7 +136,7 @@ def test_congress_elects_a_committee_and_the_result_is_approved_upward(demo, api
 
 
 def test_result_below_two_thirds_present_is_quorum_not_met(demo, api_client):
-    api, org, cid, delegate_ids, worker = _setup(demo, api_client, delegates=6, present=4)  # 4 of 6
+    api, org, cid, _ids, _worker = _setup(demo, api_client, delegates=6, present=4)  # 4 of 6
     candidates = members(org, 2, "候选")
     eid = _ok(
         api.post(
@@ -163,7 +160,7 @@ def test_result_below_two_thirds_present_is_quorum_not_met(demo, api_client):
 
 
 def test_strangers_get_404_and_bad_input_400(demo, api_client, client):
-    api, org, cid, delegate_ids, worker = _setup(demo, api_client)
+    api, org, cid, _ids, worker = _setup(demo, api_client)
     other = ApiClient().login("baoan_staff")
     assert other.get(f"/api/v1/elections/congresses/{cid}").status_code == 404
     viewer = ApiClient().login("auditor")
@@ -230,4 +227,3 @@ def test_strangers_get_404_and_bad_input_400(demo, api_client, client):
     assert client.post(
         f"/api/v1/elections/{cid}/ballots", {"choices": "x"}, content_type="application/json"
     ).status_code in (400, 404)
-    _ = date

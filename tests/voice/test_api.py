@@ -25,7 +25,6 @@ def _ok(response, status=200):
 
 
 def _consultation(demo):
-    api = ApiClient().login("enterprise_staff")
     org = demo.org("河套联合工会")
     api = ApiClient().login("fubao_staff")
     body = {
@@ -83,7 +82,7 @@ def test_a_worker_comments_and_later_sees_partly_adopted_with_its_reason(
     assert any(o["author"] == "李*华" for o in inside)
     _ok(
         api.post(
-            f"/opinions/x/tags".replace("/opinions", "/api/v1/opinions").replace("x", mine["id"]),
+            f"/api/v1/opinions/{mine['id']}/tags",
             {"tags": ["算法", "平台"]},
         )
     )

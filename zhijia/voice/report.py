@@ -24,7 +24,7 @@ def report_xlsx(consultation: Consultation) -> bytes:
     index = {o.pk: i + 1 for i, o in enumerate(items)}
     rows = [
         [
-            o.article.number if o.article_id else _("The whole draft"),
+            o.article.number if o.article else _("The whole draft"),
             str(o.get_source_display()),
             author_label(o),
             o.text,

@@ -43,16 +43,16 @@ def opinions(consultation: Consultation, *, article: Any = None) -> QuerySet[Opi
 def public_opinions(consultation: Consultation) -> list[dict]:
     """What other workers see: the text, the article, the outcome — never who wrote it."""
     return [
-        {"article": o.article.number if o.article_id else "", "text": o.text, "outcome": o.outcome}
+        {"article": o.article.number if o.article else "", "text": o.text, "outcome": o.outcome}
         for o in Opinion.objects.filter(consultation=consultation).select_related("article")
     ]
 
 
 def author_label(opinion: Opinion) -> str:
     """Inside (staff): the real name, masked; a union's opinion names the union."""
-    if opinion.union_id:
+    if opinion.union:
         return opinion.union.name
-    if opinion.person_id:
+    if opinion.person:
         return mask_name(opinion.person.name)
     return mask_name(getattr(opinion.author, "display_name", "") or "") or "—"
 

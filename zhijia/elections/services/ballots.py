@@ -27,7 +27,9 @@ MAX_PAPER = 5000
 
 
 def _open(election: Election) -> Election:
-    election = Election.objects.select_for_update(of=("self",)).select_related("congress__org").get(pk=election.pk)
+    election = (
+        Election.objects.select_for_update(of=("self",)).select_related("congress__org").get(pk=election.pk)
+    )
     if election.status != ElectionStatus.OPEN:
         raise Conflict(_("The vote is not open."), code="invalid_transition")
     return election

@@ -107,7 +107,11 @@ def election_create(
 
 
 def _lock(election: Election) -> Election:
-    return Election.objects.select_for_update(of=("self",)).select_related("congress__org__parent").get(pk=election.pk)
+    return (
+        Election.objects.select_for_update(of=("self",))
+        .select_related("congress__org__parent")
+        .get(pk=election.pk)
+    )
 
 
 @transaction.atomic
