@@ -377,8 +377,11 @@ from . import (  # noqa: E402  (they import Check from here)
     table_dispatch_api,
     table_dispatch_console,
     table_dispatch_h5,
+    table_elections,
     table_enrolments,
+    table_participation_pages,
     table_positions,
+    table_voice,
 )
 
 DOMAINS = [
@@ -394,6 +397,9 @@ DOMAINS = [
     table_benefits_api,
     table_benefits_console,
     table_benefits_h5,
+    table_elections,
+    table_voice,
+    table_participation_pages,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

@@ -116,3 +116,18 @@ def people_within(org: Any, ids: list[Any]) -> list[Any]:
         ).distinct()
     }
     return [found[i] for i in ids if i in found]
+
+
+def members_for(org: Any, limit: int = 300) -> list[Any]:
+    """Active members of `org`'s subtree (people to seat as delegates or list as candidates)."""
+    from zhijia.members.enums import ACTIVE_STATUSES
+    from zhijia.members.models import Person
+    from zhijia.orgs.tree import subtree_q
+
+    return list(
+        Person.objects.filter(
+            subtree_q(org.path, "memberships__org__path"), memberships__status__in=ACTIVE_STATUSES
+        )
+        .distinct()
+        .order_by("name_initials", "pk")[:limit]
+    )
