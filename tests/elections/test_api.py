@@ -227,3 +227,21 @@ def test_strangers_get_404_and_bad_input_400(demo, api_client, client):
     assert client.post(
         f"/api/v1/elections/{cid}/ballots", {"choices": "x"}, content_type="application/json"
     ).status_code in (400, 404)
+
+
+def test_openapi_lists_the_routes_with_their_errors(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    paths = doc["paths"]
+    for path in (
+        "/api/v1/elections",
+        "/api/v1/elections/{election_id}/ballots",
+        "/api/v1/elections/{election_id}/result",
+        "/api/v1/consultations",
+        "/api/v1/consultations/{consultation_id}/opinions",
+        "/api/v1/opinions/{opinion_id}/outcome",
+        "/api/v1/opinions/box",
+    ):
+        assert path in paths, path
+    result = paths["/api/v1/elections/{election_id}/result"]["get"]
+    assert {"404", "409"} <= set(result["responses"]) and "quorum_not_met" in result["description"]
+    assert "409" in paths["/api/v1/elections/{election_id}/ballots"]["post"]["responses"]
