@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhijia.benefits",
     "zhijia.elections",
     "zhijia.voice",
+    "zhijia.contests",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",

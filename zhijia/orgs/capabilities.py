@@ -40,3 +40,5 @@ class Cap(models.TextChoices):
     VOICE_MANAGE = "voice.manage", _("Run consultations on draft laws, compile and answer opinions")
     VOICE_OPINE = "voice.opine", _("Submit a union's own opinions on a consultation")
     OPINIONS_REPLY = "opinions.reply", _("Answer the opinion box of a unit")
+    CONTESTS_MANAGE = "contests.manage", _("Organise contests: events, marking sheets, judges, confirmations")
+    CONTESTS_REGISTER = "contests.register", _("Register a union's contestants for contests")
