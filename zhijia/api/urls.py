@@ -24,6 +24,7 @@ def _mount() -> None:
         auth,
         benefits,
         catalog,
+        contests,
         dispatch,
         elections,
         enrolments,
@@ -51,6 +52,7 @@ def _mount() -> None:
     api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
     api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
     api.add_router("", elections.router)  # /elections…, /me/elections
+    api.add_router("", contests.router)  # /contests…, /me/certificates
     api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
 
 
