@@ -26,7 +26,13 @@ from . import scoring
 from .enums import AspectKind, ContestStatus, EntryStatus
 from .models import Aspect, Contest, Entry, Event, Judge, Score
 
-LEVELS = [SkillLevel.LEVEL5, SkillLevel.LEVEL4, SkillLevel.LEVEL3, SkillLevel.LEVEL2, SkillLevel.LEVEL1]
+LEVELS: list[str] = [
+    SkillLevel.LEVEL5,
+    SkillLevel.LEVEL4,
+    SkillLevel.LEVEL3,
+    SkillLevel.LEVEL2,
+    SkillLevel.LEVEL1,
+]
 
 
 def _require(actor: Any, cap: str, org: Any) -> None:
