@@ -85,3 +85,19 @@ def my_box_messages(*, user: Any) -> QuerySet[BoxMessage]:
     if not getattr(user, "is_authenticated", False):
         return BoxMessage.objects.none()
     return BoxMessage.objects.filter(author=user).select_related("org")
+
+
+def box_membership(*, user: Any) -> Any:
+    """The worker's active membership (its union is the box they write to), or None."""
+    from zhijia.members.enums import ACTIVE_STATUSES
+    from zhijia.members.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(
+            person__user=user, person__anonymised_at__isnull=True, status__in=ACTIVE_STATUSES
+        )
+        .select_related("org")
+        .first()
+    )

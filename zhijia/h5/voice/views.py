@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.ids import parse_uuid
-from zhijia.members.services.card import person_of
 from zhijia.orgs.selectors import org_by_id
 from zhijia.voice import selectors as sel
 from zhijia.voice.enums import ConsultationStatus
@@ -79,12 +78,7 @@ def my_opinions(request):
 @require_http_methods(["GET", "POST"])
 def box(request):
     """Write to the box of the worker's union (their active membership's union)."""
-    person = person_of(request.user)
-    membership = (
-        person.memberships.filter(status__in=("member", "retained")).select_related("org").first()
-        if person
-        else None
-    )
+    membership = sel.box_membership(user=request.user)
     error = ""
     if request.method == "POST" and membership is not None:
         try:
