@@ -26,7 +26,7 @@ def main(files: list[str]) -> int:
     po = polib.pofile(str(path))
     missing = []
     for entry in po:
-        if entry.obsolete or (entry.msgstr or entry.msgstr_plural.get(0)) and not entry.fuzzy:
+        if entry.obsolete or ((entry.msgstr or entry.msgstr_plural.get(0)) and not entry.fuzzy):
             continue
         value = table.get((entry.msgctxt, entry.msgid))
         if value is None:

@@ -374,12 +374,16 @@ from . import (  # noqa: E402  (they import Check from here)
     table_benefits_console,
     table_benefits_h5,
     table_catalog,
+    table_contests,
     table_dispatch_api,
     table_dispatch_console,
     table_dispatch_h5,
+    table_elections,
     table_enrolments,
+    table_participation_pages,
     table_positions,
     table_stats,
+    table_voice,
 )
 
 DOMAINS = [
@@ -396,6 +400,10 @@ DOMAINS = [
     table_benefits_console,
     table_benefits_h5,
     table_stats,
+    table_elections,
+    table_voice,
+    table_participation_pages,
+    table_contests,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

@@ -24,7 +24,9 @@ def _mount() -> None:
         auth,
         benefits,
         catalog,
+        contests,
         dispatch,
+        elections,
         enrolments,
         identity,
         join,
@@ -33,6 +35,7 @@ def _mount() -> None:
         positions,
         redemptions,
         stats,
+        voice,
     )
 
     api.add_router("/auth", auth.router)
@@ -50,6 +53,9 @@ def _mount() -> None:
     api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
     api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
     api.add_router("", stats.router)  # /stats/summary, /stats/breakdown, /stats/reports…
+    api.add_router("", elections.router)  # /elections…, /me/elections
+    api.add_router("", contests.router)  # /contests…, /me/certificates
+    api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
 
 
 _mount()

@@ -18,6 +18,7 @@ from .catalog import seed_catalog
 from .dispatch import seed_dispatch
 from .history import seed_history
 from .members import seed_generated, seed_members
+from .participation import seed_participation
 from .positions import seed_positions, seed_visits
 from .tree import TREE, demo_uscc
 
@@ -136,6 +137,7 @@ def seed(
         created_services = seed_positions() + seed_catalog() + seed_activities()
         # The demo worker stays a non-member (the joining journey starts from scratch).
         created_services += seed_dispatch() + seed_benefits(worker=False)
+        created_services += seed_participation(password)
         seed_visits()
         created_services += seed_history()
     return SeedResult(

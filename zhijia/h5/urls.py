@@ -13,4 +13,6 @@ urlpatterns = [
     path("expert/", include("zhijia.h5.expert.urls")),
     path("vouchers/", include("zhijia.h5.benefits.urls")),
     path("merchant/", include("zhijia.h5.merchant.urls")),
+    path("elections/", include("zhijia.h5.elections.urls")),
+    path("voice/", include("zhijia.h5.voice.urls")),
 ]

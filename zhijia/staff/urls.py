@@ -19,4 +19,6 @@ urlpatterns = [
     path("activities/", include("zhijia.staff.activities.urls")),
     path("dispatch/", include("zhijia.staff.dispatch.urls")),
     path("benefits/", include("zhijia.staff.benefits.urls")),
+    path("elections/", include("zhijia.staff.elections.urls")),
+    path("voice/", include("zhijia.staff.voice.urls")),
 ]
