@@ -34,3 +34,6 @@ class Cap(models.TextChoices):
     BENEFITS_MANAGE = "benefits.manage", _("Run voucher campaigns and lotteries, manage merchants")
     BENEFITS_VIEW = "benefits.view", _("View voucher dashboards and reconciliations")
     BENEFITS_REDEEM = "benefits.redeem", _("Redeem vouchers at the till")
+    LABOUR_VIEW = "labour.view", _("View the labour registry and its ledgers (masked)")
+    LABOUR_MANAGE = "labour.manage", _("Manage the labour registry, jobs, referrals and service teams")
+    LABOUR_SURVEY = "labour.survey", _("Survey households door to door for the labour registry")
