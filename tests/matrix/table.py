@@ -378,6 +378,7 @@ from . import (  # noqa: E402  (they import Check from here)
     table_dispatch_console,
     table_dispatch_h5,
     table_enrolments,
+    table_labour,
     table_positions,
 )
 
@@ -394,6 +395,7 @@ DOMAINS = [
     table_benefits_api,
     table_benefits_console,
     table_benefits_h5,
+    table_labour,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

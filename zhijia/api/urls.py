@@ -28,6 +28,7 @@ def _mount() -> None:
         enrolments,
         identity,
         join,
+        labour,
         members,
         orgs,
         positions,
@@ -48,6 +49,7 @@ def _mount() -> None:
     api.add_router("", dispatch.router)  # /menus, /service-orders…
     api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
     api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
+    api.add_router("", labour.router)  # /labour/people, /labour/ledgers…, /labour/jobs…, /labour/referrals…
 
 
 _mount()

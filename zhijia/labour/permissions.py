@@ -87,3 +87,16 @@ def access_assignment(*, actor: Any, id: Any, cap: str = Cap.LABOUR_MANAGE) -> A
     assignment = _found(Assignment.objects.select_related("team__org", "client").filter(pk=_pk(id)).first())
     check(actor, cap, assignment.team.org)
     return assignment
+
+
+def access_unit(*, actor: Any, id: Any, cap: str = Cap.LABOUR_VIEW) -> Org:
+    """A unit named in a request (a village, an employer, a county) on which the actor holds `cap`."""
+    org = _found(Org.objects.filter(pk=_pk(id)).first())
+    check(actor, cap, org)
+    return org
+
+
+def access_unit_any(*, actor: Any, id: Any, caps: Iterable[str]) -> Org:
+    org = _found(Org.objects.filter(pk=_pk(id)).first())
+    check_any(actor, caps, org)
+    return org

@@ -150,7 +150,7 @@ def referral_create(
             _("This person has not consented to job matching or does not meet the job's requirements."),
             code=error_codes.NOT_ELIGIBLE,
         )
-    when = day(on, "on", required=False) or timezone.localdate()
+    when = day(on, "on", required=False, future_days=0) or timezone.localdate()
     try:
         with transaction.atomic():
             referral = Referral.objects.create(
