@@ -41,8 +41,14 @@ def person_body(u, n, **extra):
 
 def test_create_is_idempotent_and_masked(world):
     u, api, _clerk = world
-    body = person_body(u, 41, phone="13700137000", status="unemployed", job_matching_consent=True,
-                       skills=[{"occupation": "4-10", "title": "家政服务员"}])  # fmt: skip
+    body = person_body(
+        u,
+        41,
+        phone="13700137000",
+        status="unemployed",
+        job_matching_consent=True,
+        skills=[{"occupation": "4-10", "title": "家政服务员"}],
+    )
     first = api.post("/api/v1/labour/people", body, **{"Idempotency-Key": "survey-1"})
     assert first.status_code == 201, first.content
     again = api.post("/api/v1/labour/people", body, **{"Idempotency-Key": "survey-1"})
@@ -80,7 +86,7 @@ def test_patch_and_ledgers(world):
 
 
 def test_surveyor_scope(world, client):
-    u, api, _clerk = world
+    u, _api, _clerk = world
     other = register(u["三坪村"], 44)
     surveyor = Api(client, login(u["塘坊村"], role="village_surveyor"))
     assert surveyor.get(f"/api/v1/labour/people/{other.pk}").status_code == 404
@@ -92,22 +98,44 @@ def test_surveyor_scope(world, client):
     )
     assert surveyor.post("/api/v1/labour/people", person_body(u, 45)).status_code == 201
     assert surveyor.get("/api/v1/labour/people").json()["count"] == 1
-    assert surveyor.post("/api/v1/labour/jobs", {"org_id": str(u["塘坊村"].pk), "title": "x", "occupation": "6-29",
-                                                  "starts_on": "2026-01-01"}).status_code == 403  # fmt: skip
+    assert (
+        surveyor.post(
+            "/api/v1/labour/jobs",
+            {"org_id": str(u["塘坊村"].pk), "title": "x", "occupation": "6-29", "starts_on": "2026-01-01"},
+        ).status_code
+        == 403
+    )
 
 
 def test_job_matches_referral_funnel_and_placement(world):
-    u, api, clerk = world
+    u, api, _clerk = world
     start = timezone.localdate() - dt.timedelta(days=100)
-    job = api.post("/api/v1/labour/jobs", {
-        "org_id": str(u["广佛乡建公司工会"].pk), "title": "砌筑工", "occupation": "6-29", "place": "广佛镇",
-        "place_org_id": str(u["广佛镇"].pk), "wage_min": 4000, "wage_max": 6000, "headcount": 3,
-        "starts_on": start.isoformat(), "min_age": 18, "max_age": 60,
-    })  # fmt: skip
+    job = api.post(
+        "/api/v1/labour/jobs",
+        {
+            "org_id": str(u["广佛乡建公司工会"].pk),
+            "title": "砌筑工",
+            "occupation": "6-29",
+            "place": "广佛镇",
+            "place_org_id": str(u["广佛镇"].pk),
+            "wage_min": 4000,
+            "wage_max": 6000,
+            "headcount": 3,
+            "starts_on": start.isoformat(),
+            "min_age": 18,
+            "max_age": 60,
+        },
+    )
     assert job.status_code == 201, job.content
     jid = job.json()["id"]
-    good = register(u["塘坊村"], 51, job_matching_consent=True, status="unemployed",
-                    status_since=(start - dt.timedelta(days=200)).isoformat(), skills=[{"occupation": "6-29", "title": "砌筑工"}])  # fmt: skip
+    good = register(
+        u["塘坊村"],
+        51,
+        job_matching_consent=True,
+        status="unemployed",
+        status_since=(start - dt.timedelta(days=200)).isoformat(),
+        skills=[{"occupation": "6-29", "title": "砌筑工"}],
+    )
     register(u["塘坊村"], 52, job_matching_consent=False, skills=[{"occupation": "6-29"}])  # no consent
     register(u["塘坊村"], 53, born=dt.date(1950, 1, 1), job_matching_consent=True)  # too old
     near = register(u["三坪村"], 54, job_matching_consent=True, skills=[{"occupation": "6-30"}])
@@ -142,8 +170,10 @@ FUZZ_VALUES = ["2026-02-30", "9999-99-99", 2**63, -1, "x" * 5000, None, [], {"a"
 def test_fuzz_every_route(world):
     u, api, _clerk = world
     entry = register(u["塘坊村"], 61, job_matching_consent=True)
-    job = api.post("/api/v1/labour/jobs", {"org_id": str(u["塘坊村"].pk), "title": "x", "occupation": "4-10",
-                                           "starts_on": "2026-01-01"}).json()  # fmt: skip
+    job = api.post(
+        "/api/v1/labour/jobs",
+        {"org_id": str(u["塘坊村"].pk), "title": "x", "occupation": "4-10", "starts_on": "2026-01-01"},
+    ).json()
     ref = api.post("/api/v1/labour/referrals", {"job_id": job["id"], "person_id": str(entry.pk)}).json()
     posts = {
         "/api/v1/labour/people": person_body(u, 62),

@@ -36,12 +36,32 @@ def run(user, unit, content):
 
 
 GOOD = [
-    {"village": "塘坊村", "group": "一组", "household_number": "001", "name": "张大山", "id_number": cn_id(21),
-     "status": "转移外出就业", "status_since": "2025年3月1日", "destination": "广东东莞", "skill_code": "6-29",
-     "skill_title": "砌筑工", "skill_level": "四级/中级工", "assistance": "脱贫户", "consent": "是"},
-    {"village": "三坪村", "name": "李小花", "id_number": cn_id(22), "status": "未就业", "status_since": "2025-06-01",
-     "wanted_occupation": "4-10", "wanted_range": "本镇", "training_needs": "育婴员"},
-]  # fmt: skip
+    {
+        "village": "塘坊村",
+        "group": "一组",
+        "household_number": "001",
+        "name": "张大山",
+        "id_number": cn_id(21),
+        "status": "转移外出就业",
+        "status_since": "2025年3月1日",
+        "destination": "广东东莞",
+        "skill_code": "6-29",
+        "skill_title": "砌筑工",
+        "skill_level": "四级/中级工",
+        "assistance": "脱贫户",
+        "consent": "是",
+    },
+    {
+        "village": "三坪村",
+        "name": "李小花",
+        "id_number": cn_id(22),
+        "status": "未就业",
+        "status_since": "2025-06-01",
+        "wanted_occupation": "4-10",
+        "wanted_range": "本镇",
+        "training_needs": "育婴员",
+    },
+]
 BAD = [
     {"name": "坏行", "id_number": "123"},
     {

@@ -274,7 +274,7 @@ def ledger_rows(
             e.group,
             e.household.number if e.household else "",
             p.name,
-            GENDER_LABELS.get(p.gender, ""),
+            LABELS["gender"].get(p.gender, ""),
             _age(p.birth_date, on),
             mask_identity(p.id_type, p.id_number),
         ]
@@ -286,7 +286,7 @@ def ledger_rows(
             place = (period.destination if period else "") or (e.org.short_name or e.org.name)
             yield [
                 *base,
-                EDUCATION_LABELS.get(p.education, ""),
+                LABELS["education"].get(p.education, ""),
                 status,
                 place,
                 period.employer if period else "",
@@ -297,10 +297,10 @@ def ledger_rows(
         elif ledger == Ledger.UNEMPLOYED:
             yield [
                 *base,
-                EDUCATION_LABELS.get(p.education, ""),
+                LABELS["education"].get(p.education, ""),
                 period.starts_on.isoformat() if period else "",
                 e.wanted_job,
-                RANGE_LABELS.get(e.wanted_range, ""),
+                LABELS["wanted_range"].get(e.wanted_range, ""),
                 e.wanted_wage or "",
                 e.training_needs,
                 phone,

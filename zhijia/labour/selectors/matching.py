@@ -176,10 +176,10 @@ def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySe
 
 def job_matches(*, actor: Any, job: Job, limit: int = 50, today: dt.date | None = None) -> list[Match]:
     """The best `limit` eligible people for `job`, highest score first, with the reasons."""
-    rows = list(
+    rows: list[Any] = list(
         candidates(actor=actor, job=job, today=today)
         .select_related("person", "org")
-        .order_by("-score", "person__name_pinyin", "pk")[:limit]
+        .order_by("-score", "person__name_pinyin", "pk")[:limit]  # type: ignore[misc]
     )
     return [Match(entry=r, score=int(r.score), reasons=reasons(r, job)) for r in rows]
 

@@ -240,11 +240,11 @@ def _register(
         raise ValidationFailed(_("Some fields are not valid."), fields=errors)
     person, _created = person_upsert(actor=actor, data=person_data)
     entry = RegistryPerson.objects.select_for_update().filter(person=person).first()
-    moving = entry is not None and entry.org_id != org.pk
+    home = entry.org if entry is not None and entry.org_id != org.pk else None
     if (
-        moving
+        home is not None
         and actor is not None
-        and not any(scope_for(actor, c).contains(entry.org) for c in WRITE_PEOPLE)
+        and not any(scope_for(actor, c).contains(home) for c in WRITE_PEOPLE)
     ):
         raise Conflict(
             _("This person is registered in another village; ask its staff to move them."),
@@ -276,7 +276,7 @@ def person_update(*, actor: Any, entry: RegistryPerson, data: dict[str, Any]) ->
     period on `status_since` (default today)."""
     entry = RegistryPerson.objects.select_for_update().select_related("person", "org").get(pk=entry.pk)
     check_any(actor, WRITE_PEOPLE, entry.org)
-    person_data = {k: data[k] for k in ("phone", "education") if k in data}
+    person_data: dict[str, Any] = {k: data[k] for k in ("phone", "education") if k in data}
     fields = clean_registry(data)
     if person_data:
         cleaned = clean_person({"name": entry.person.name, "id_type": entry.person.id_type,
