@@ -7,8 +7,9 @@ the unit. Reads need labour.view there, writes labour.manage (registering or cha
 labour.manage or labour.survey): 404 outside scope, 403 inside without the capability."""
 
 from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.models import RoleGrant
 
-from .reference import has, scoped
+from .reference import first, has, scoped
 from .table import Check
 
 VIEW, MANAGE, SURVEY = Cap.LABOUR_VIEW, Cap.LABOUR_MANAGE, Cap.LABOUR_SURVEY
@@ -42,8 +43,58 @@ def _job_body(org, objs):
     return {"org_id": str(org.pk), "title": "矩阵岗位", "occupation": "4-10", "starts_on": "2026-01-05"}
 
 
-def _console(cap, method="get", **kw):
-    return Check("rule", method, rule=lambda u, org, o: scoped(u, cap, org), **kw)
+def _console(cap, target, method="get", **kw):
+    return Check("rule", method, target=target, rule=lambda u, org, o: scoped(u, cap, org), **kw)
+
+
+def home(cap):
+    """Console pages of the current unit: the user's first granted unit (by tree position)."""
+
+    def rule(u, org, o):
+        grant = RoleGrant.objects.filter(user=u, org__status="active").order_by("org__path").first()
+        return 404 if grant is None else scoped(u, cap, grant.org)
+
+    return rule
+
+
+def _home(cap, method="get"):
+    return Check("rule", method, rule=home(cap))
+
+
+C = "/console/labour/"
+CONSOLE: dict = {
+    C: [_home(VIEW)],
+    C + "people/<uuid:pk>/": [_console(VIEW, "labour_entry")],
+    C + "ledgers/": [_home(VIEW)],
+    C + "ledgers/export.xlsx": [_home(VIEW)],
+    C + "import/": [_home(MANAGE), _home(MANAGE, "post")],
+    C + "import/template.xlsx": [Check("staff")],
+    C + "import/<uuid:pk>/": [_console(MANAGE, "labour_import")],
+    C + "import/<uuid:pk>/errors.xlsx": [_console(MANAGE, "labour_import")],
+    C + "jobs/": [
+        _home(VIEW),
+        Check("rule", "post", rule=lambda u, org, o: first(home(VIEW)(u, org, o), home(MANAGE)(u, org, o))),
+    ],
+    C + "jobs/<uuid:pk>/": [_console(VIEW, "labour_job")],
+    C + "jobs/<uuid:pk>/refer/": [_console(VIEW, "labour_job", "post")],
+    C + "referrals/<uuid:pk>/<slug:step>/": [_console(MANAGE, "labour_referral", "post")],
+    C + "teams/": [
+        _home(VIEW),
+        Check("rule", "post", rule=lambda u, org, o: first(home(VIEW)(u, org, o), home(MANAGE)(u, org, o))),
+    ],
+    C + "teams/<uuid:pk>/": [
+        _console(VIEW, "labour_team"),
+        Check(
+            "rule",
+            "post",
+            target="labour_team",
+            rule=lambda u, org, o: first(scoped(u, VIEW, org), scoped(u, MANAGE, org)),
+        ),
+    ],
+    C + "teams/<uuid:pk>/assignments/": [_console(MANAGE, "labour_team", "post")],
+    C + "assignments/<uuid:pk>/attendance/": [_console(MANAGE, "labour_assignment", "post")],
+    "/h5/labour/survey/": [Check("own")],
+}
 
 
 ROUTES: dict = {
@@ -80,13 +131,16 @@ ROUTES: dict = {
         )
     ],
     P + "/referrals/<referral_id>/<step>": [_on(MANAGE, "post", body=lambda org, o: {})],
+    **CONSOLE,
 }
 
 
 def extend(unit: dict, demo) -> None:
     from tests.labour.support import cn_id
+    from zhijia.core.models import ImportJob
     from zhijia.labour.services.jobs import job_create, referral_create
     from zhijia.labour.services.registry import person_register
+    from zhijia.labour.services.teams import assignment_create, team_create
 
     org = unit["org"]
     n = next(_ids)
@@ -103,13 +157,31 @@ def extend(unit: dict, demo) -> None:
     job = job_create(actor=None, org=org, data=_job_body(org, {}))
     referral = referral_create(actor=None, job=job, entry=entry)
     unit["labour_entry"], unit["labour_other"], unit["labour_job"] = entry, other, job
+    unit["labour_referral"] = referral
+    team = team_create(actor=None, org=org, kind="domestic", name="矩阵家政服务队")
+    unit["labour_team"] = team
+    unit["labour_assignment"] = assignment_create(
+        actor=None, team=team, title="矩阵保洁", starts_on="2026-01-01", ends_on="2026-01-05"
+    )
+    unit["labour_import"] = ImportJob.objects.create(
+        kind="labour", org=org, created_by=unit["user"], filename="l.xlsx", source=b""
+    )
     unit["url_values"].update(
         entry_id=entry.pk, job_id=job.pk, referral_id=referral.pk, step="interview", ledger="transfer"
     )
 
 
 def snapshot() -> list:
-    from zhijia.labour.models import Job, Referral, RegistryPerson, StatusPeriod
+    from zhijia.labour.models import (
+        Assignment,
+        Attendance,
+        Job,
+        Referral,
+        RegistryPerson,
+        StatusPeriod,
+        Team,
+        TeamMember,
+    )
     from zhijia.members.models import Consent
 
     return [
@@ -120,4 +192,8 @@ def snapshot() -> list:
         list(Job.objects.order_by("pk").values_list("pk", "status")),
         list(Referral.objects.order_by("pk").values_list("pk", "step")),
         Consent.objects.count(),
+        Team.objects.count(),
+        TeamMember.objects.count(),
+        Assignment.objects.count(),
+        Attendance.objects.count(),
     ]

@@ -16,6 +16,7 @@ from .activities import seed_activities
 from .benefits import seed_benefits
 from .catalog import seed_catalog
 from .dispatch import seed_dispatch
+from .labour import seed_labour
 from .members import seed_generated, seed_members
 from .positions import seed_positions, seed_visits
 from .tree import TREE, demo_uscc
@@ -135,6 +136,7 @@ def seed(
         created_services = seed_positions() + seed_catalog() + seed_activities()
         # The demo worker stays a non-member (the joining journey starts from scratch).
         created_services += seed_dispatch() + seed_benefits(worker=False)
+        created_services += seed_labour(password)
         seed_visits()
     return SeedResult(
         password=password,

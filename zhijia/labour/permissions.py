@@ -100,3 +100,13 @@ def access_unit_any(*, actor: Any, id: Any, caps: Iterable[str]) -> Org:
     org = _found(Org.objects.filter(pk=_pk(id)).first())
     check_any(actor, caps, org)
     return org
+
+
+def access_labour_import(*, actor: Any, id: Any) -> Any:
+    """A registry import job, for holders of labour.manage on the unit it was started in (its
+    errors quote the file); 404 for other kinds of job and outside scope."""
+    from zhijia.core.models import ImportJob
+
+    job = _found(ImportJob.objects.filter(pk=_pk(id), kind="labour").select_related("org").first())
+    check(actor, Cap.LABOUR_MANAGE, job.org)
+    return job

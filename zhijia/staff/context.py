@@ -33,6 +33,11 @@ NAV = [
     ("staff:benefits_campaigns", _("Voucher campaigns"), "ticket-perforated", Cap.BENEFITS_VIEW),
     ("staff:benefits_vouchers", _("Find a voucher"), "search", Cap.BENEFITS_MANAGE),
     ("staff:benefits_merchants", _("Merchants"), "shop", Cap.BENEFITS_VIEW),
+    ("staff:labour_people", _("Labour registry"), "people-fill", Cap.LABOUR_VIEW),
+    ("staff:labour_ledgers", _("Labour ledgers"), "journal-bookmark", Cap.LABOUR_VIEW),
+    ("staff:labour_jobs", _("Jobs and referrals"), "briefcase", Cap.LABOUR_VIEW),
+    ("staff:labour_teams", _("Service teams"), "people", Cap.LABOUR_VIEW),
+    ("h5:labour_survey", _("Door-to-door survey"), "clipboard-plus", Cap.LABOUR_SURVEY),
     ("h5:expert_orders", _("My expert orders"), "person-workspace", Cap.EXPERT_WORK),
     ("h5:merchant_home", _("Merchant till"), "upc-scan", Cap.BENEFITS_REDEEM),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
@@ -49,6 +54,7 @@ EXACT = {
     "staff:service_list_list",
     "staff:dispatch_board",
     "staff:benefits_campaigns",
+    "staff:labour_people",
 }
 
 
