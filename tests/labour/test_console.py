@@ -1,7 +1,9 @@
+import datetime as dt
 import itertools
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.conftest import DEMO_PASSWORD
 from zhijia.accounts.models import User
@@ -76,3 +78,23 @@ def test_surveyor_sees_only_their_village(seeded):
     assert surveyor.get(f"/console/labour/people/{other.pk}/").status_code == 404
     assert surveyor.get("/h5/labour/survey/").status_code == 200
     assert surveyor.get("/console/labour/import/").status_code == 403
+
+
+def test_crosscheck_lists(seeded):
+    from zhijia.labour.selectors.crosscheck import disagreements, stale
+    from zhijia.members.models import Membership
+
+    county = User.objects.get(username="pingli_staff")
+    unit = RegistryPerson.objects.first().org.parent.parent
+    entry = RegistryPerson.objects.filter(status="unemployed").first()
+    Membership.objects.create(person=entry.person, org=entry.org, status="member")
+    found = disagreements(actor=county, unit=unit)
+    assert entry.pk in {d.entry.pk for d in found}
+    cutoff = timezone.localdate() - dt.timedelta(days=30)
+    expected = {
+        e.pk
+        for e in RegistryPerson.objects.all()
+        if max(e.status_since or dt.date.min, e.surveyed_on or dt.date.min) < cutoff
+    }
+    assert set(stale(actor=county, unit=unit, days=30).values_list("pk", flat=True)) == expected
+    assert login("pingli_staff").get("/console/labour/crosscheck/?days=x").status_code == 200

@@ -67,6 +67,7 @@ CONSOLE: dict = {
     C + "people/<uuid:pk>/": [_console(VIEW, "labour_entry")],
     C + "ledgers/": [_home(VIEW)],
     C + "ledgers/export.xlsx": [_home(VIEW)],
+    C + "crosscheck/": [_home(VIEW)],
     C + "import/": [_home(MANAGE), _home(MANAGE, "post")],
     C + "import/template.xlsx": [Check("staff")],
     C + "import/<uuid:pk>/": [_console(MANAGE, "labour_import")],

@@ -103,7 +103,7 @@ def bulk_people(
     """Insert `count` generated people of `village` (households of ~3), numbered from `start`
     (ID numbers are unique per number). Returns how many were created (0 if they exist)."""
     today = today or timezone.localdate()
-    rng = random.Random(f"{seed}-{village.pk}-{start}")
+    rng = random.Random(f"{seed}-{village.name}-{start}")
     people, entries, periods, skills, flags, consents, households = [], [], [], [], [], [], {}
     now = timezone.now()
     for i in range(start, start + count):

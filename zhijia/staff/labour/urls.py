@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.labour_people, name="labour_people"),
     path("people/<uuid:pk>/", views.labour_person, name="labour_person"),
     path("ledgers/", views.labour_ledgers, name="labour_ledgers"),
+    path("crosscheck/", views.labour_crosscheck, name="labour_crosscheck"),
     path("ledgers/export.xlsx", views.labour_ledger_export, name="labour_ledger_export"),
     path("import/", views.labour_import, name="labour_import"),
     path("import/template.xlsx", views.labour_template, name="labour_template"),

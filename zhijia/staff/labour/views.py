@@ -137,6 +137,27 @@ def labour_ledgers(request):
 
 @staff_required
 @require_GET
+def labour_crosscheck(request):
+    """The quarterly cross-check lists of the current unit's subtree."""
+    from zhijia.labour.selectors.crosscheck import disagreements, stale
+
+    unit = _unit(request)
+    try:
+        days = min(max(int(request.GET.get("days", "90")), 1), 3650)
+    except ValueError:
+        days = 90
+    old = stale(actor=request.user, unit=unit, days=days)
+    page = Paginator(old, PAGE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        _show(entry)
+    found = disagreements(actor=request.user, unit=unit)
+    for d in found:
+        _show(d.entry)
+    return render(request, T + "crosscheck.html", {"unit": unit, "days": days, "page": page, "found": found})
+
+
+@staff_required
+@require_GET
 def labour_ledger_export(request):
     unit = _unit(request)
     form = LedgerForm(request.GET or None)
