@@ -108,7 +108,7 @@ def bulk_people(
     now = timezone.now()
     for i in range(start, start + count):
         born = dt.date(1966, 1, 1) + dt.timedelta(days=rng.randrange(40 * 365))
-        number = cn_id("610926", born, i)
+        number = cn_id(f"61{(i // 1000) % 10000:04d}", born, i)  # unique per i, whatever the birth date
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         person = Person(
             name=name,

@@ -128,7 +128,8 @@ class Skill(BaseModel):
 
     class Meta:
         ordering = ["occupation"]
-        indexes = [models.Index(fields=["occupation"])]
+        # (entry, occupation) first: "does this person have skill X" is the matching's hot probe
+        indexes = [models.Index(fields=["entry", "occupation"]), models.Index(fields=["occupation"])]
 
 
 class Certificate(BaseModel):
@@ -206,7 +207,7 @@ class Assistance(BaseModel):
 
     class Meta:
         ordering = ["entry", "starts_on"]
-        indexes = [models.Index(fields=["starts_on", "ends_on"])]
+        indexes = [models.Index(fields=["entry", "starts_on"])]
 
 
 class Job(BaseModel):

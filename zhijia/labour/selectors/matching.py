@@ -17,8 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import SEGMENT_WIDTH
 
-from ..enums import PLACE_RANK, EmploymentStatus
+from ..enums import PLACE_RANK, EmploymentStatus, PlaceRange
 from ..models import Assistance, Certificate, Job, Referral, RegistryPerson, Skill
 from ..occupations import major_of, occupation_name
 from .ledgers import in_effect
@@ -87,29 +86,19 @@ def hard_q(job: Job, today: dt.date | None = None) -> Q:
     return cond
 
 
-def _distance(job: Job) -> Case | Value:
-    """Levels up from the person's village to an area containing the job's place (0–3)."""
-    place = job.place_org or job.org
-    path = place.path
-    whens = []
-    for levels in range(3):
-        prefix = path[: max(len(path) - levels * SEGMENT, SEGMENT_WIDTH)]
-        whens.append(When(org__path__startswith=prefix, then=Value(levels)))
-    return Case(*whens, default=Value(3), output_field=IntegerField())
-
-
-def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySet[RegistryPerson]:
-    """Eligible people (consent, hard requirements, not referred yet) with their score parts."""
-    today = today or timezone.localdate()
+def _parts(job: Job, today: dt.date) -> dict[str, Any]:
+    """The score's parts as expressions on RegistryPerson (none refers to another, so the SQL
+    computes each once)."""
     major = major_of(job.occupation)
     others = [c for c in job.skills if c != job.occupation]
-    qs = (
-        RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
-        .filter(hard_q(job, today))
-        .exclude(Exists(Referral.objects.filter(job=job, entry=OuterRef("pk"))))
-    )
-    qs = qs.annotate(
-        s_occ=Case(
+    place = (job.place_org or job.org).path
+    prefixes = [place[: max(len(place) - k * SEGMENT, SEGMENT_WIDTH)] for k in range(3)]
+    inside = [
+        Q(org__path__startswith=p) for p in prefixes
+    ]  # the job's area contains the village, +1, +2 levels up
+    number = IntegerField()
+    return {
+        "s_occ": Case(
             When(
                 Exists(Skill.objects.filter(entry=OuterRef("pk"), occupation=job.occupation)), then=Value(40)
             ),
@@ -118,70 +107,103 @@ def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySe
                 then=Value(15),
             ),
             default=Value(0),
+            output_field=number,
         ),
-        s_more=Case(
+        "s_more": Case(
             When(Exists(Skill.objects.filter(entry=OuterRef("pk"), occupation__in=others)), then=Value(10)),
             default=Value(0),
+            output_field=number,
         )
         if others
-        else Value(0),
-        s_wish=Case(When(wanted_occupation=job.occupation, then=Value(10)), default=Value(0)),
-        levels=_distance(job),
-        s_avail=Case(
+        else Value(0, output_field=number),
+        "s_wish": Case(
+            When(wanted_occupation=job.occupation, then=Value(10)), default=Value(0), output_field=number
+        ),
+        "s_dist": Case(
+            When(inside[0], then=Value(20)),
+            When(inside[1], then=Value(14)),
+            When(inside[2], then=Value(8)),
+            default=Value(2),
+            output_field=number,
+        )
+        - Case(  # farther than they wish to go
+            When(~inside[0] & Q(wanted_range=PlaceRange.VILLAGE), then=Value(10)),
+            When(~inside[1] & Q(wanted_range=PlaceRange.TOWN), then=Value(10)),
+            When(~inside[2] & Q(wanted_range=PlaceRange.COUNTY), then=Value(10)),
+            default=Value(0),
+            output_field=number,
+        ),
+        "s_avail": Case(
             When(Q(available_from__isnull=True) | Q(available_from__lte=job.starts_on), then=Value(10)),
             When(available_from__lte=job.starts_on + dt.timedelta(days=30), then=Value(5)),
             default=Value(0),
+            output_field=number,
         ),
-        s_wage=Case(
+        "s_wage": Case(
             When(Q(wanted_wage__isnull=True) | Q(wanted_wage__lte=job.wage_max or 10**9), then=Value(5)),
             default=Value(0),
+            output_field=number,
         ),
-        s_need=Case(When(status=EmploymentStatus.UNEMPLOYED, then=Value(5)), default=Value(0)),
-        s_flag=Case(
+        "s_need": Case(
+            When(status=EmploymentStatus.UNEMPLOYED, then=Value(5)), default=Value(0), output_field=number
+        ),
+        "s_flag": Case(
             When(Exists(Assistance.objects.filter(in_effect(today), entry=OuterRef("pk"))), then=Value(5)),
             default=Value(0),
+            output_field=number,
         ),
-        range_rank=Case(
+        "levels": Case(
+            When(inside[0], then=Value(0)),
+            When(inside[1], then=Value(1)),
+            When(inside[2], then=Value(2)),
+            default=Value(3),
+            output_field=number,
+        ),
+        "range_rank": Case(
             *[When(wanted_range=code, then=Value(rank)) for code, rank in PLACE_RANK.items()],
             default=Value(9),
-            output_field=IntegerField(),
+            output_field=number,
         ),
-    )
-    qs = qs.annotate(
-        s_dist=Case(
-            When(levels=0, then=Value(20)),
-            When(levels=1, then=Value(14)),
-            When(levels=2, then=Value(8)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-        - Case(
-            When(levels__gt=F("range_rank"), then=Value(10)), default=Value(0), output_field=IntegerField()
-        ),
-    )
-    return qs.annotate(
-        score=Coalesce(
-            F("s_occ")
-            + F("s_more")
-            + F("s_wish")
-            + F("s_dist")
-            + F("s_avail")
-            + F("s_wage")
-            + F("s_need")
-            + F("s_flag"),
-            0,
-        )
+    }
+
+
+SCORED = ("s_occ", "s_more", "s_wish", "s_dist", "s_avail", "s_wage", "s_need", "s_flag")
+
+
+def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySet[RegistryPerson]:
+    """Eligible people (consent, hard requirements, not referred yet), annotated with `score`
+    only (one expression: the parts are not selected, so each is computed once per row)."""
+    today = today or timezone.localdate()
+    parts = _parts(job, today)
+    total = parts[SCORED[0]]
+    for name in SCORED[1:]:
+        total = total + parts[name]
+    return (
+        RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+        .filter(hard_q(job, today))
+        .exclude(Exists(Referral.objects.filter(job=job, entry=OuterRef("pk"))))
+        .annotate(score=total)
     )
 
 
 def job_matches(*, actor: Any, job: Job, limit: int = 50, today: dt.date | None = None) -> list[Match]:
-    """The best `limit` eligible people for `job`, highest score first, with the reasons."""
-    rows: list[Any] = list(
+    """The best `limit` eligible people for `job`, highest score first, with the reasons (the
+    parts are computed again for those rows only)."""
+    today = today or timezone.localdate()
+    ranked: list[Any] = list(
         candidates(actor=actor, job=job, today=today)
-        .select_related("person", "org")
-        .order_by("-score", "person__name_pinyin", "pk")[:limit]  # type: ignore[misc]
+        .order_by("-score", "person__name_pinyin", "pk")  # type: ignore[misc]
+        .values_list("pk", "score")[:limit]
     )
-    return [Match(entry=r, score=int(r.score), reasons=reasons(r, job)) for r in rows]
+    if not ranked:
+        return []
+    rows = {
+        r.pk: r
+        for r in RegistryPerson.objects.filter(pk__in=[pk for pk, _s in ranked])
+        .select_related("person", "org")
+        .annotate(**_parts(job, today))
+    }
+    return [Match(entry=rows[pk], score=int(score), reasons=reasons(rows[pk], job)) for pk, score in ranked]
 
 
 def reasons(row: Any, job: Job) -> list[str]:
