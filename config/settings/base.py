@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhijia.elections",
     "zhijia.voice",
     "zhijia.contests",
+    "zhijia.labour",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",

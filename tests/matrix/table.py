@@ -380,6 +380,7 @@ from . import (  # noqa: E402  (they import Check from here)
     table_dispatch_h5,
     table_elections,
     table_enrolments,
+    table_labour,
     table_participation_pages,
     table_positions,
     table_stats,
@@ -404,6 +405,7 @@ DOMAINS = [
     table_voice,
     table_participation_pages,
     table_contests,
+    table_labour,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

@@ -30,6 +30,7 @@ def _mount() -> None:
         enrolments,
         identity,
         join,
+        labour,
         members,
         orgs,
         positions,
@@ -56,6 +57,7 @@ def _mount() -> None:
     api.add_router("", elections.router)  # /elections…, /me/elections
     api.add_router("", contests.router)  # /contests…, /me/certificates
     api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
+    api.add_router("", labour.router)  # /labour/people, /labour/ledgers…, /labour/jobs…, /labour/referrals…
 
 
 _mount()

@@ -17,6 +17,7 @@ from .benefits import seed_benefits
 from .catalog import seed_catalog
 from .dispatch import seed_dispatch
 from .history import seed_history
+from .labour import seed_labour
 from .members import seed_generated, seed_members
 from .participation import seed_participation
 from .positions import seed_positions, seed_visits
@@ -138,6 +139,7 @@ def seed(
         # The demo worker stays a non-member (the joining journey starts from scratch).
         created_services += seed_dispatch() + seed_benefits(worker=False)
         created_services += seed_participation(password)
+        created_services += seed_labour(password)
         seed_visits()
         created_services += seed_history()
     return SeedResult(

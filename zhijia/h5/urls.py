@@ -15,4 +15,5 @@ urlpatterns = [
     path("merchant/", include("zhijia.h5.merchant.urls")),
     path("elections/", include("zhijia.h5.elections.urls")),
     path("voice/", include("zhijia.h5.voice.urls")),
+    path("labour/", include("zhijia.h5.labour.urls")),
 ]

@@ -120,6 +120,7 @@ class Relation(models.TextChoices):
 class ConsentPurpose(models.TextChoices):
     SENSITIVE = "sensitive", _("Processing of sensitive personal information for union membership")
     MINOR = "minor", _("Processing of my children's information")
+    JOB_MATCHING = "job_matching", _("Use of my labour registry record to match me with jobs")
 
 
 class DataRequestKind(models.TextChoices):

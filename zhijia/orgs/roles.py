@@ -37,6 +37,9 @@ SERVICE_WORK = [
     Cap.OPINIONS_REPLY,
     Cap.CONTESTS_MANAGE,
     Cap.CONTESTS_REGISTER,
+    Cap.LABOUR_VIEW,
+    Cap.LABOUR_MANAGE,
+    Cap.LABOUR_SURVEY,
 ]
 
 BUILTIN_ROLES = {
@@ -57,7 +60,11 @@ BUILTIN_ROLES = {
         ],
     ),
     "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK, *SERVICE_WORK]),
-    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW]),
+    "viewer": (
+        _("Read-only"),
+        "",
+        [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW, Cap.LABOUR_VIEW],
+    ),
     "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS, Cap.ACTIVITIES_CHECKIN]),
     "security_admin": (
         _("Security administrator"),
@@ -67,6 +74,8 @@ BUILTIN_ROLES = {
     "auditor": (_("Auditor"), Separation.AUDIT, [Cap.ORGS_VIEW, Cap.AUDIT_READ]),
     "expert": (_("Expert"), "", [Cap.EXPERT_WORK]),
     "merchant_cashier": (_("Merchant cashier"), "", [Cap.BENEFITS_REDEEM]),
+    # 村级调查员: granted on one village, sees and surveys only that village's registry.
+    "village_surveyor": (_("Village surveyor"), "", [Cap.LABOUR_VIEW, Cap.LABOUR_SURVEY]),
 }
 
 

@@ -37,6 +37,11 @@ NAV = [
     ("staff:elections_home", _("Congresses and elections"), "person-raised-hand", Cap.ELECTIONS_MANAGE),
     ("staff:voice_home", _("Consultations on draft laws"), "megaphone", Cap.VOICE_MANAGE),
     ("staff:voice_box", _("Opinion box"), "mailbox", Cap.OPINIONS_REPLY),
+    ("staff:labour_people", _("Labour registry"), "people-fill", Cap.LABOUR_VIEW),
+    ("staff:labour_ledgers", _("Labour ledgers"), "journal-bookmark", Cap.LABOUR_VIEW),
+    ("staff:labour_jobs", _("Jobs and referrals"), "briefcase", Cap.LABOUR_VIEW),
+    ("staff:labour_teams", _("Service teams"), "people", Cap.LABOUR_VIEW),
+    ("h5:labour_survey", _("Door-to-door survey"), "clipboard-plus", Cap.LABOUR_SURVEY),
     ("h5:expert_orders", _("My expert orders"), "person-workspace", Cap.EXPERT_WORK),
     ("h5:merchant_home", _("Merchant till"), "upc-scan", Cap.BENEFITS_REDEEM),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
@@ -53,6 +58,7 @@ EXACT = {
     "staff:service_list_list",
     "staff:dispatch_board",
     "staff:benefits_campaigns",
+    "staff:labour_people",
 }
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("benefits/", include("zhijia.staff.benefits.urls")),
     path("elections/", include("zhijia.staff.elections.urls")),
     path("voice/", include("zhijia.staff.voice.urls")),
+    path("labour/", include("zhijia.staff.labour.urls")),
 ]

@@ -50,3 +50,7 @@ class Command(BaseCommand):
             "Expert workspace /h5/expert/ (log in as expert_demo); merchant till /h5/merchant/ "
             "(merchant_demo); 新丰 dispatches as xinfeng_staff, its factory union orders as factory_staff"
         )
+        self.stdout.write(
+            "Labour registry /console/labour/: pingli_staff (平利县), tangfang_surveyor (the survey form "
+            "/h5/labour/survey/), xiangjian_staff (乡建公司); same password"
+        )

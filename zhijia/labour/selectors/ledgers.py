@@ -1,0 +1,145 @@
+"""The three ledgers (三台账) as dated views over the registry's history.
+
+- transfer (农村劳动力转移就业台账): the status in effect on the date is local, migrant or
+  flexible employment;
+- unemployed (未就业人员台账): the status in effect is "not employed";
+- assistance (重点对象帮扶台账): an assistance flag is in effect on the date.
+
+"In effect on d" is starts_on <= d < ends_on (ends_on None: open). Each ledger on a date is one
+query with an EXISTS over the periods (index on status, starts_on, ends_on). Entries and exits
+in a period compare each boundary's before and after, with the reason (the status or flag)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from zhijia.orgs.access import scope_for
+from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.models import Org
+from zhijia.orgs.tree import subtree_q
+
+from ..enums import LEDGER_STATUSES, AssistanceKind, EmploymentStatus, Ledger
+from ..models import Assistance, RegistryPerson, StatusPeriod
+
+
+def in_effect(on: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_on__lte": on}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": on})
+    )
+
+
+def ledger_q(ledger: str, on: dt.date) -> Q:
+    """A Q on RegistryPerson: in `ledger` on `on`."""
+    if ledger == Ledger.ASSISTANCE:
+        return Q(Exists(Assistance.objects.filter(in_effect(on), entry=OuterRef("pk"))))
+    statuses = LEDGER_STATUSES[Ledger(ledger)]
+    return Q(Exists(StatusPeriod.objects.filter(in_effect(on), entry=OuterRef("pk"), status__in=statuses)))
+
+
+def ledger_on(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> QuerySet[RegistryPerson]:
+    """Who was in `ledger` on `on`, among the records in the actor's labour.view scope (and
+    `unit`'s subtree), in ledger order (village, group, household, pinyin)."""
+    qs = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "org__path"))
+    return (
+        qs.filter(ledger_q(ledger, on))
+        .select_related("person", "org", "household")
+        .order_by("org__path", "group", "household__number", "person__name_pinyin", "pk")
+    )
+
+
+def ledger_period_status(entries: QuerySet[RegistryPerson], on: dt.date) -> dict[Any, StatusPeriod]:
+    """The period in effect on `on` for each of `entries` (for the ledger's columns)."""
+    periods = StatusPeriod.objects.filter(in_effect(on), entry__in=entries.values("pk"))
+    return {p.entry_id: p for p in periods}
+
+
+@dataclass
+class Change:
+    entry_id: Any
+    on: dt.date
+    entered: bool
+    reason: str
+
+
+def _status_member(ledger: str, status: str) -> bool:
+    return status in LEDGER_STATUSES[Ledger(ledger)]
+
+
+def ledger_changes(
+    *, actor: Any, ledger: str, start: dt.date, end: dt.date, unit: Org | None = None
+) -> list[Change]:
+    """Who entered and who left `ledger` between `start` and `end` (both included), and why:
+    the status or flag that brought them in or took them out. Ordered by date."""
+    scope = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+    if unit is not None:
+        scope = scope.filter(subtree_q(unit.path, "org__path"))
+    if ledger == Ledger.ASSISTANCE:
+        return _assistance_changes(scope, start, end)
+    starting = list(
+        StatusPeriod.objects.filter(entry__in=scope.values("pk"), starts_on__gte=start, starts_on__lte=end)
+        .order_by("starts_on")
+        .values_list("entry_id", "starts_on", "status")
+    )
+    previous = {
+        (e, d): s
+        for e, d, s in StatusPeriod.objects.filter(
+            entry_id__in={e for e, _d, _s in starting}, ends_on__gte=start, ends_on__lte=end
+        ).values_list("entry_id", "ends_on", "status")
+    }
+    labels = dict(EmploymentStatus.choices)
+    out = []
+    for entry_id, on, status in starting:
+        before = previous.get((entry_id, on), "")
+        was, now = bool(before) and _status_member(ledger, before), _status_member(ledger, status)
+        if was != now:
+            out.append(Change(entry_id, on, now, str(labels[status])))
+    return out
+
+
+def _assistance_changes(scope: QuerySet[RegistryPerson], start: dt.date, end: dt.date) -> list[Change]:
+    flags = list(
+        Assistance.objects.filter(entry__in=scope.values("pk"))
+        .filter(Q(starts_on__gte=start, starts_on__lte=end) | Q(ends_on__gte=start, ends_on__lte=end))
+        .values_list("entry_id", flat=True)
+    )
+    rows: dict[Any, list[tuple[dt.date, dt.date | None, str]]] = {}
+    for e, s, t, k in Assistance.objects.filter(entry_id__in=set(flags)).values_list(
+        "entry_id", "starts_on", "ends_on", "kind"
+    ):
+        rows.setdefault(e, []).append((s, t, k))
+    labels = dict(AssistanceKind.choices)
+    out = []
+    for entry_id, spans in rows.items():
+        days = sorted({d for s, t, _k in spans for d in (s, t) if d is not None and start <= d <= end})
+        for d in days:
+            before, after = _active(spans, d - dt.timedelta(days=1)), _active(spans, d)
+            if bool(before) != bool(after):
+                kinds = after if after else before
+                out.append(Change(entry_id, d, bool(after), "、".join(str(labels[k]) for k in kinds)))
+    return sorted(out, key=lambda c: (c.on, str(c.entry_id)))
+
+
+def _active(spans: list[tuple[dt.date, dt.date | None, str]], on: dt.date) -> list[str]:
+    return [k for s, t, k in spans if s <= on and (t is None or t > on)]
+
+
+def brute_force_ledger(ledger: str, on: dt.date) -> set:
+    """Reference for tests and the benchmark's naive way: every record's whole history in Python."""
+    found = set()
+    if ledger == Ledger.ASSISTANCE:
+        for e, s, t in Assistance.objects.values_list("entry_id", "starts_on", "ends_on"):
+            if s <= on and (t is None or t > on):
+                found.add(e)
+        return found
+    history: dict[Any, list[tuple[dt.date, str]]] = {}
+    for e, s, status in StatusPeriod.objects.values_list("entry_id", "starts_on", "status"):
+        history.setdefault(e, []).append((s, status))
+    for e, spans in history.items():
+        current = [status for s, status in sorted(spans) if s <= on]
+        if current and _status_member(ledger, current[-1]):
+            found.add(e)
+    return found
