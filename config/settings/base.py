@@ -302,6 +302,7 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
 }
 
+NINJA_PAGINATION_CLASS = "zhijia.api.pagination.Pagination"  # a bounded offset (a 400, never a 500)
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 ZHIJIA_DEMO = False

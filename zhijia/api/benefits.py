@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
+from zhijia.api.pagination import Pagination
 from zhijia.benefits import cache as gatekeeper
 from zhijia.benefits import codes
 from zhijia.benefits.enums import Allocation, CampaignStatus, VoucherStatus
@@ -167,7 +168,7 @@ def _item(campaign: Campaign, state: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/voucher-campaigns", response=list[CampaignItemOut], auth=None)
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_campaigns(request: HttpRequest):
     """Campaigns workers can see, running first: `{"items": [...], "count": n}`."""
     return _Items(sel.campaign_public_list())

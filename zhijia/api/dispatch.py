@@ -25,8 +25,9 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zhijia.api.pagination import Pagination
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhijia.core.masking import mask_name, mask_phone
 from zhijia.dispatch.enums import OrderStatus
@@ -267,7 +268,7 @@ def create_order(request: HttpRequest, payload: OrderIn):
 
 
 @router.get("/service-orders", response=list[OrderOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_orders(
     request: HttpRequest,
     status: OrderStatus | None = None,

@@ -16,6 +16,7 @@ our own exports re-import unchanged.
 
 import io
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +118,21 @@ def cell_text(value: Any) -> str:
     return text
 
 
+SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]\x00-\x1f\x7f]")
+SHEET_MAX = 31  # Excel's limit on sheet names
+
+
+def sheet_title(text: Any, fallback: str = "Sheet") -> str:
+    """A sheet name Excel accepts, from any text (an activity's or a unit's name): without
+    / \\ * ? : [ ] and control characters, not starting or ending with an apostrophe, not the
+    reserved "History", at most 31 characters; `fallback` when nothing is left."""
+    title = SHEET_FORBIDDEN.sub(" ", str(text or ""))
+    title = " ".join(title.split())[:SHEET_MAX].strip().strip("'").strip()
+    if not title or title.lower() == "history":
+        return fallback
+    return title
+
+
 def workbook_bytes(
     *, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], hint_row: bool = False
 ) -> bytes:
@@ -124,7 +140,7 @@ def workbook_bytes(
     drop-down list on every column that has choices."""
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]  # Excel's limit on sheet names
+    ws.title = sheet_title(title)
     ws.append([c.header for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)

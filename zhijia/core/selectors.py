@@ -10,11 +10,10 @@ Scope rule (三员分立: only audit.read holders read the trail):
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from zhijia.orgs.access import Scope, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.tree import subtree_q
 
+from . import dates
 from .errors import NotFound, ValidationFailed
 from .models import AuditEntry, AuditOutcome
 
@@ -62,21 +62,25 @@ def parse_audit_filters(params: Any) -> AuditFilters:
 
 
 def _when(raw: str, name: str, errors: dict[str, list[str]], end: bool = False) -> datetime | None:
+    """A date (the whole local day; `end`: up to the next midnight) or a datetime (`end`: that
+    instant included), through the one date parser; a bad value is recorded in `errors`."""
     if not raw:
         return None
     try:
-        moment = parse_datetime(raw)
-        day = None if moment else parse_date(raw)
-    except ValueError:
-        moment = day = None
-    if day is not None:
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-    elif moment is not None and end:
-        moment += timedelta(microseconds=1)  # an explicit instant is included
-    if moment is None:
-        errors[name] = [_("Enter a date (YYYY-MM-DD) or a date and time.")]
+        moment = dates.parse_moment(raw, name, allow_date=True, end=end)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
         return None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    if moment is not None and end and parse_date_only(raw) is None:
+        moment += timedelta(microseconds=1)  # an explicit instant is included
+    return moment
+
+
+def parse_date_only(raw: str) -> Any:
+    try:
+        return parse_date(raw) if parse_datetime(raw) is None else None
+    except ValueError:
+        return None
 
 
 def audit_scope_q(actor: Any) -> Q:

@@ -28,6 +28,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from zhijia.core.errors import ValidationFailed
+
 EARTH_RADIUS_M = 6371008.8
 DEFAULT_RADIUS_M = 3000.0
 MAX_RADIUS_M = 50000.0
@@ -52,19 +54,39 @@ class Datum(StrEnum):
     BD09 = "bd09"
 
 
-class GeoError(ValueError):
+# The codes clients see (positions.error_codes): both coordinate errors are `bad_coordinates`.
+PUBLIC_CODES = {
+    "bad_latitude": "bad_coordinates",
+    "bad_longitude": "bad_coordinates",
+    "bad_radius": "bad_radius",
+    "bad_datum": "bad_datum",
+}
+
+
+class GeoError(ValidationFailed, ValueError):
     """Refused input: `code` is a key of MESSAGES (stable, clients match on it), `field` the request
-    parameter it concerns (`lat`, `lng`, `radius_m`, `datum`). The API maps it to a 400 with
-    `fields={field: [message]}`."""
+    parameter it concerns (`lat`, `lng`, `radius_m`, `datum`). It is an ApplicationError, so one
+    that no caller maps still answers 400 with `fields={field: [message]}` (never a 500)."""
 
     def __init__(self, code: str, field: str, *, maximum: float | None = None):
         self.code = code
         self.field = field
         self.maximum = maximum
-        super().__init__(code)
+        Exception.__init__(self, code)  # `message` is the property below, translated when read
 
     @property
-    def message(self) -> str:
+    def fields(self) -> dict[str, list[str]]:  # type: ignore[override]
+        return {self.field: [self.message]}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": PUBLIC_CODES[self.code],
+            "message": self.message,
+            "fields": {self.field: [self.message]},
+        }
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
         text = MESSAGES[self.code]
         if self.code == "bad_radius":
             return str(text) % {"maximum": f"{self.maximum or MAX_RADIUS_M:g}"}
