@@ -1,4 +1,5 @@
-"""Test-only middleware: scans every response the suite produces for unmasked personal data.
+"""Test-only middleware: scans every response the suite produces for unmasked personal data,
+and checks that every response to a logged-in request is `Cache-Control: no-store`.
 
 SECURITY.md: "A regex scan of every response in the test suite finds no full ID number."
 A response may carry personal data in clear only when a view marks it as an audited reveal
@@ -28,12 +29,29 @@ class PersonalDataLeak(AssertionError):
     pass
 
 
+class CacheableUserResponse(AssertionError):
+    pass
+
+
+def check_no_store(request, response) -> None:
+    """Issue 16 §6: a response to a logged-in request (session or bearer token) may not be
+    cached, unless its view opted out with core.middleware.allow_cache."""
+    user = getattr(request, "user", None)
+    logged_in = (user is not None and user.is_authenticated) or getattr(request, "auth", None) is not None
+    settled = getattr(response, "allow_cache", False) or "no-store" in response.get("Cache-Control", "")
+    if logged_in and not settled:
+        raise CacheableUserResponse(
+            f"{request.method} {request.path}: logged in, but no Cache-Control: no-store"
+        )
+
+
 class ResponseScanMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        check_no_store(request, response)
         content_type = response.get("Content-Type", "")
         if (
             getattr(response, "streaming", False)

@@ -45,3 +45,30 @@ class ApplicationErrorMiddleware:
             audit_denial(request, exception)
         context = {"status": exception.status, "message": exception.message, "code": exception.code}
         return render(request, "error.html", context, status=exception.status)
+
+
+class NoStoreMiddleware:
+    """Every response to a logged-in request (a console or phone-page session, or an API bearer
+    token) is `Cache-Control: no-store`: such pages carry personal data (members, enrolments,
+    vouchers…) that must stay out of browser and proxy caches. A view that serves something
+    public to a logged-in user may opt out with `allow_cache(response)`. Anonymous responses are
+    left to their views (public pages may be cached)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(response, "allow_cache", False):
+            return response
+        if (user is not None and user.is_authenticated) or getattr(request, "auth", None) is not None:
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"  # HTTP/1.0 proxies
+        return response
+
+
+def allow_cache(response):
+    """Let NoStoreMiddleware leave this response's caching to the view (public content only)."""
+    response.allow_cache = True
+    return response
