@@ -17,13 +17,15 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from zhijia.orgs.access import Scope, scope_for
+from zhijia.orgs.access import Scope, check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.tree import subtree_q
 
 from . import dates
 from .errors import NotFound, ValidationFailed
+from .ids import opaque_number
 from .models import AuditEntry, AuditOutcome
+from .models.audit import AUDIT_KEY_PURPOSE
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,15 @@ def audit_list(*, actor: Any, filters: AuditFilters | None = None) -> QuerySet[A
     return qs.select_related("actor", "org", "seal").order_by("-id")
 
 
-def audit_get(*, actor: Any, id: int) -> AuditEntry:
-    """One entry; NotFound when missing or outside the actor's audit scope."""
-    entry = audit_list(actor=actor).filter(pk=id).first()
-    if entry is None:
-        raise NotFound(code="not_found")
-    return entry
+def audit_get(*, actor: Any, key: str) -> AuditEntry:
+    """One entry by its opaque key (AuditEntry.key). Like every object: 404 when missing or
+    outside every grant of the actor, 403 when inside a grant without Cap.AUDIT_READ, 404 when
+    the entry is outside the actor's audit scope."""
+    number = opaque_number(key, AUDIT_KEY_PURPOSE)
+    entry = audit_list(actor=actor).filter(pk=number).first() if number is not None else None
+    if entry is not None:
+        return entry
+    raw = AuditEntry.objects.select_related("org").filter(pk=number).first() if number is not None else None
+    if raw is not None and raw.org is not None:
+        check(actor, Cap.AUDIT_READ, raw.org)  # 404 outside every grant, 403 inside without the capability
+    raise NotFound(code="not_found")
