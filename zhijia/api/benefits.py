@@ -43,6 +43,7 @@ from zhijia.benefits.selectors import campaigns as sel
 from zhijia.benefits.selectors.vouchers import my_vouchers
 from zhijia.benefits.services.claim import voucher_claim
 from zhijia.benefits.services.lottery import ALGORITHM, entry_register
+from zhijia.core import idempotency
 from zhijia.core.errors import NotAuthenticated, NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
@@ -319,7 +320,7 @@ def claim(request: HttpRequest, campaign_id: str):
     pk = parse_uuid(campaign_id)
     if pk is None:
         raise NotFound(code="not_found")
-    key = request.headers.get("Idempotency-Key", "").strip()[:100]
+    key = idempotency.key_from(request.headers)
     shed = gatekeeper.gate(pk, idempotency_key=key)
     if shed is not None:
         return _shed(shed)
