@@ -21,6 +21,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
 
 
+@pytest.fixture(autouse=True)
+def _log_scan():
+    """Issue 16 §10: fail a test whose code wrote a full ID number or phone to a log."""
+    from tests.support import LOG_LEAKS
+
+    LOG_LEAKS.clear()
+    yield
+    found, LOG_LEAKS[:] = list(LOG_LEAKS), []
+    assert not found, f"personal data reached the log: {found[:3]}"
+
+
 @pytest.fixture
 def demo(db):
     """The demo tree and cast. Returns a namespace: demo.org("福田区总"), demo.user("futian_staff")."""

@@ -6,6 +6,7 @@ A response may carry personal data in clear only when a view marks it as an audi
 with the `X-Zhijia-Reveal` header.
 """
 
+import logging
 import re
 
 ID_RE = re.compile(r"(?<![0-9A-Za-z-])(\d{17}[\dXx])(?![0-9A-Za-z-])")
@@ -65,3 +66,21 @@ class ResponseScanMiddleware:
                 f"{request.method} {request.path} shows personal data unmasked: {found[:3]}"
             )
         return response
+
+
+# --- logs -------------------------------------------------------------------------------------
+
+LOG_LEAKS: list[str] = []
+
+
+class LogScanHandler(logging.Handler):
+    """Test settings install this on the root logger and on the loggers with their own handlers,
+    behind the same `mask_pii` filter and the JSON formatter production uses: every record the
+    suite produces is rendered with ALL its fields (extras such as `request` included) and
+    scanned like a response. A leak is collected; tests/conftest.py fails the test that made it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = self.format(record)
+        found = leaks(line)
+        if found:
+            LOG_LEAKS.append(f"{record.name}: {found[:3]} in {line[:300]}")

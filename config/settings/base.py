@@ -300,7 +300,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+        # Loggers Django or the server would otherwise give their own, unmasked handlers: runserver's
+        # request lines, gunicorn's access and error logs (when gunicorn runs with an access log).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_CLASS = "zhijia.api.pagination.Pagination"  # a bounded offset (a 400, never a 500)
