@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from zhijia.api.urls import api
+from zhijia.core.uploads import serve_user_file
 from zhijia.core.views import healthz, root_redirect
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("h5/", include("zhijia.h5.urls")),
 ]
 
-# Uploaded files (station photos) in development; in production the web server serves MEDIA_ROOT
-# at MEDIA_URL (docs/configuration.md). `static()` adds nothing unless DEBUG is on.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (station photos) in development, as attachments with nosniff and a sandbox CSP
+# (core.uploads.serve_user_file); in production the web server serves MEDIA_ROOT at MEDIA_URL
+# with the same headers (docs/security.md). `static()` adds nothing unless DEBUG is on.
+urlpatterns += static(settings.MEDIA_URL, view=serve_user_file, document_root=settings.MEDIA_ROOT)

@@ -17,6 +17,7 @@ our own exports re-import unchanged.
 import io
 import logging
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -164,7 +165,48 @@ def workbook_bytes(
     return out.getvalue()
 
 
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # default of settings.IMPORT_MAX_UNPACKED_BYTES
+MAX_ARCHIVE_MEMBERS = 2_000
+_CHUNK = 1024 * 1024
+
+
+def check_archive(source: bytes, max_unpacked: int | None = None) -> None:
+    """Refuse an xlsx whose archive would unpack to more than `max_unpacked` bytes (settings
+    IMPORT_MAX_UNPACKED_BYTES), before anything decompresses it into memory: the declared sizes
+    first, then each member streamed through in 1 MB chunks, so a forged size fails its CRC."""
+    from django.conf import settings
+
+    cap = max_unpacked or getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
+    too_big = ImportFileError(_("The file unpacks to more than %(mb)d MB; split it.") % {"mb": cap // 2**20})
+    try:
+        with zipfile.ZipFile(io.BytesIO(source)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ARCHIVE_MEMBERS:
+                raise ImportFileError(_("The file is not a readable xlsx workbook."))
+            if sum(m.file_size for m in members) > cap:
+                raise too_big
+            total = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        total += len(chunk)
+                        if total > cap:
+                            raise too_big
+    except ImportFileError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
+        raise ImportFileError(_("The file is not a readable xlsx workbook.")) from exc
+
+
 def _open_sheet(source: bytes) -> CalamineSheet:
+    check_archive(source)  # the one door to calamine: a zip bomb stops here
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(source)).get_sheet_by_index(0)
     except (CalamineError, ValueError, IndexError) as exc:
