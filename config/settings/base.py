@@ -253,6 +253,9 @@ FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
 AUDIT_RETENTION_DAYS = max(183, env_int("AUDIT_RETENTION_DAYS", 183))
+# Each seal run appends the signed chain head here (append-only; ship it off the box, see
+# docs/security.md); audit_verify checks the database chain against the last head. "" turns it off.
+AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -34,3 +34,6 @@ MIDDLEWARE = ["tests.support.ResponseScanMiddleware", *MIDDLEWARE]  # noqa: F405
 # Tests read English messages; the product default (zh-hans) is pinned by
 # tests/core/test_translations.py::test_the_product_speaks_simplified_chinese_by_default.
 LANGUAGE_CODE = "en"
+
+# No anchor file by default (tests/core/test_audit_anchor.py turns it on in a temporary directory).
+AUDIT_ANCHOR_FILE = ""
