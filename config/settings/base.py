@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhijia.core.middleware.SafeErrorPagesMiddleware",  # no debug page to a non-local client, ever
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhijia.core.middleware.RequestContextMiddleware",

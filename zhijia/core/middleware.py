@@ -72,3 +72,58 @@ def allow_cache(response):
     """Let NoStoreMiddleware leave this response's caching to the view (public content only)."""
     response.allow_cache = True
     return response
+
+
+LOCAL_ADDRESSES = {"127.0.0.1", "::1"}
+TECHNICAL_MARKER = b'<meta name="robots" content="NONE,NOARCHIVE">'  # Django's debug pages
+
+
+def is_local_development(request) -> bool:
+    """DEBUG on and the client on this machine (or in INTERNAL_IPS): the only case in which a
+    Django debug page (traceback, URL list) may reach a browser."""
+    from django.conf import settings
+
+    address = request.META.get("REMOTE_ADDR", "")
+    return bool(settings.DEBUG) and (address in LOCAL_ADDRESSES or address in settings.INTERNAL_IPS)
+
+
+class SafeErrorPagesMiddleware:
+    """Outermost: whatever the settings, a client outside local development never gets Django's
+    debug pages — a traceback on a 500, the URL list on a 404 — but the plain error page (JSON under
+    /api/). With DEBUG off Django never makes them; this holds when a demo runs with DEBUG on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and not getattr(response, "streaming", False)
+            and TECHNICAL_MARKER in response.content
+            and not is_local_development(request)
+        ):
+            return plain_error(request, response.status_code)
+        return response
+
+
+def plain_error(request, status: int):
+    """The error answer without details: JSON under /api/, the error page elsewhere."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    message = (
+        _("Not found.") if status == 404 else _("Something went wrong on our side. Please try again later.")
+    )
+    code = "not_found" if status == 404 else "server_error"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+    try:
+        return render(
+            request, "error.html", {"status": status, "message": message, "code": code}, status=status
+        )
+    except Exception:  # the page itself failed: plain text, still without details
+        from django.http import HttpResponse
+
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
