@@ -46,6 +46,31 @@ def check_no_store(request, response) -> None:
         )
 
 
+INLINE_SCRIPT_RE = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>\s*\S", re.IGNORECASE
+)
+HANDLER_ATTR_RE = re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=|javascript:", re.IGNORECASE)
+CSP_EXEMPT = ("/api/v1/docs",)
+
+
+class InlineScript(AssertionError):
+    pass
+
+
+def check_csp(request, response, body: str) -> None:
+    """Issue 16 §5: every HTML page carries the Content-Security-Policy and has no inline script
+    and no event-handler attribute (which the policy would block in the browser)."""
+    if not response.get("Content-Type", "").startswith("text/html") or request.path.startswith(CSP_EXEMPT):
+        return
+    if "script-src 'self'" not in response.get("Content-Security-Policy", "") and response.status_code < 500:
+        raise InlineScript(f"{request.method} {request.path}: no Content-Security-Policy")
+    found = INLINE_SCRIPT_RE.search(body) or HANDLER_ATTR_RE.search(body)
+    if found:
+        raise InlineScript(
+            f"{request.method} {request.path}: inline script the CSP blocks: {found.group(0)[:80]}"
+        )
+
+
 class ResponseScanMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,7 +85,9 @@ class ResponseScanMiddleware:
             or not content_type.startswith(TEXT_TYPES)
         ):
             return response
-        found = leaks(response.content.decode(response.charset or "utf-8", errors="replace"))
+        body = response.content.decode(response.charset or "utf-8", errors="replace")
+        check_csp(request, response, body)
+        found = leaks(body)
         if found:
             raise PersonalDataLeak(
                 f"{request.method} {request.path} shows personal data unmasked: {found[:3]}"

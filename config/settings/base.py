@@ -64,8 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "zhijia.core.middleware.SafeErrorPagesMiddleware",  # no debug page to a non-local client, ever
     "django.middleware.security.SecurityMiddleware",
+    "zhijia.core.middleware.ContentSecurityPolicyMiddleware",
+    "zhijia.core.middleware.SafeErrorPagesMiddleware",  # no debug page to a non-local client, ever
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhijia.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,6 +162,8 @@ CELERY_BEAT_SCHEDULE = {
 POSITIONS_TILE_URL = env("POSITIONS_TILE_URL")
 POSITIONS_TILE_DATUM = env("POSITIONS_TILE_DATUM", "wgs84")
 POSITIONS_TILE_ATTRIBUTION = env("POSITIONS_TILE_ATTRIBUTION")
+# More image sources for the Content-Security-Policy (e.g. a second tile host), comma-separated.
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
 # "lat,lng" (WGS-84) the finder offers as "the city centre" when the phone gives no location.
 POSITIONS_DEFAULT_CENTER = tuple(
     float(v) for v in env("POSITIONS_DEFAULT_CENTER", "22.5412,114.0537").split(",")

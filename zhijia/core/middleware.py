@@ -127,3 +127,59 @@ def plain_error(request, status: int):
         from django.http import HttpResponse
 
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _tile_source(url: str) -> str:
+    """The CSP source of a tile URL template: https://webrd0{s}.is.autonavi.com/… → https://*.is.autonavi.com."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "x"))
+    host = parts.netloc
+    if "{s}" in url.split("//", 1)[-1].split("/", 1)[0]:
+        host = "*." + host.split(".", 1)[1] if "." in host else host
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+def content_security_policy() -> str:
+    """The one policy of every page: scripts only from our own static files (no inline script,
+    no event-handler attributes, no eval), nothing may frame us, forms post only to us. Styles
+    allow inline `style` attributes (layout widths in templates; Leaflet and htmx set styles),
+    which cannot run code. Map tiles come from POSITIONS_TILE_URL's host when one is set."""
+    from django.conf import settings
+
+    images = ["'self'", "data:", "blob:", _tile_source(getattr(settings, "POSITIONS_TILE_URL", ""))]
+    images += list(getattr(settings, "CSP_EXTRA_IMG_SRC", []))
+    directives = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": " ".join(s for s in images if s),
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "media-src": "'self' blob:",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Content-Security-Policy on every response (a view that sets its own, like user files with
+    their sandbox, keeps it). The interactive API docs (Swagger UI) are left out: they load their
+    own inline script."""
+
+    EXEMPT_PREFIXES = ("/api/v1/docs",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = content_security_policy()
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response and not request.path.startswith(self.EXEMPT_PREFIXES):
+            response["Content-Security-Policy"] = self.policy
+        return response
