@@ -176,7 +176,7 @@ def check_archive(source: bytes, max_unpacked: int | None = None) -> None:
     first, then each member streamed through in 1 MB chunks, so a forged size fails its CRC."""
     from django.conf import settings
 
-    cap = max_unpacked or getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
+    cap: int = max_unpacked or int(getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES))
     too_big = ImportFileError(_("The file unpacks to more than %(mb)d MB; split it.") % {"mb": cap // 2**20})
     try:
         with zipfile.ZipFile(io.BytesIO(source)) as archive:

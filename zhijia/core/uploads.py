@@ -18,7 +18,8 @@ import mimetypes
 import warnings
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.static import serve
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -101,7 +102,7 @@ USER_FILE_HEADERS = {
 SAFE_INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
-def user_file_headers(response: HttpResponse, path: str) -> HttpResponse:
+def user_file_headers(response: HttpResponseBase, path: str) -> HttpResponseBase:
     """The headers every user file is served with (also what the front web server must send)."""
     for name, value in USER_FILE_HEADERS.items():
         response[name] = value
@@ -114,7 +115,7 @@ def user_file_headers(response: HttpResponse, path: str) -> HttpResponse:
     return response
 
 
-def serve_user_file(request: HttpRequest, path: str, document_root: Any = None) -> HttpResponse:
+def serve_user_file(request: HttpRequest, path: str, document_root: Any = None) -> HttpResponseBase:
     """django.views.static.serve for MEDIA_ROOT, with USER_FILE_HEADERS and an attachment
     disposition (an <img> still shows it; a browser never renders it as a page)."""
     response = serve(request, path, document_root=document_root)
