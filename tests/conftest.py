@@ -81,6 +81,40 @@ def _pinned_clock(request):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_flush_past_audit_triggers():
+    """Transactional tests end with Django's flush (DELETE FROM every table): on SQLite the
+    append-only audit triggers (core migration 0004) are dropped for that statement and put back."""
+    import importlib
+
+    from django.db.backends.sqlite3.base import DatabaseOperations  # (importing operations first is circular)
+
+    triggers = importlib.import_module("zhijia.core.migrations.0004_audit_append_only_sqlite")
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if not set(triggers.TABLES) & set(tables):
+            return sql
+        drops = [q for table in triggers.TABLES for q in triggers.drop_sql(table)]
+        creates = [q for table in triggers.TABLES for q in triggers.create_sql(table)]
+        return [*drops, *sql, *creates]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
+def _log_scan():
+    """Issue 16 §10: fail a test whose code wrote a full ID number or phone to a log."""
+    from tests.support import LOG_LEAKS
+
+    LOG_LEAKS.clear()
+    yield
+    found, LOG_LEAKS[:] = list(LOG_LEAKS), []
+    assert not found, f"personal data reached the log: {found[:3]}"
+
+
 @pytest.fixture
 def frozen_clock():
     """The clock stands still for the test (it yields time_machine's traveller: .shift(),

@@ -72,6 +72,8 @@ def _url(pattern: str, unit: dict, check, world) -> str:
         "org_id": unit["org"].pk,
         "pk": target.pk,
         "entry_id": unit["audit"].pk,
+        "entry_key": unit["audit"].key,
+        "key": unit["audit"].key,
         "grant_id": unit["grant"].pk,
         "membership_id": unit["membership"].pk,
         "app_id": unit["application"].pk,

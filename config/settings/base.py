@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhijia.core.middleware.ContentSecurityPolicyMiddleware",
+    "zhijia.core.middleware.SafeErrorPagesMiddleware",  # no debug page to a non-local client, ever
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhijia.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "zhijia.core.middleware.NoStoreMiddleware",
     "zhijia.accounts.middleware.SecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -190,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
 POSITIONS_TILE_URL = env("POSITIONS_TILE_URL")
 POSITIONS_TILE_DATUM = env("POSITIONS_TILE_DATUM", "wgs84")
 POSITIONS_TILE_ATTRIBUTION = env("POSITIONS_TILE_ATTRIBUTION")
+# More image sources for the Content-Security-Policy (e.g. a second tile host), comma-separated.
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
 # "lat,lng" (WGS-84) the finder offers as "the city centre" when the phone gives no location.
 POSITIONS_DEFAULT_CENTER = tuple(
     float(v) for v in env("POSITIONS_DEFAULT_CENTER", "22.5412,114.0537").split(",")
@@ -283,6 +288,9 @@ FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
 AUDIT_RETENTION_DAYS = max(183, env_int("AUDIT_RETENTION_DAYS", 183))
+# Each seal run appends the signed chain head here (append-only; ship it off the box, see
+# docs/security.md); audit_verify checks the database chain against the last head. "" turns it off.
+AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -305,6 +313,8 @@ ZHIJIA_SERVE_MEDIA = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# An xlsx whose archive unpacks to more than this is refused before calamine reads it (zip bombs).
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 300 * 1024 * 1024)
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -333,9 +343,18 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+        # Loggers Django or the server would otherwise give their own, unmasked handlers: runserver's
+        # request lines, gunicorn's access and error logs (when gunicorn runs with an access log).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
+NINJA_PAGINATION_CLASS = "zhijia.api.pagination.Pagination"  # a bounded offset (a 400, never a 500)
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200
 ZHIJIA_DEMO = False

@@ -2,6 +2,7 @@
 DATABASE_URL points at it), the audit_verify/audit_seal commands, and on PostgreSQL the
 append-only trigger and concurrent writers."""
 
+import importlib
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from zhijia.core.audit_chain import canonical, seal_pending, verify
 from zhijia.core.models import AuditEntry, AuditSeal
 
 AUDIT_TABLES = ("core_auditentry", "core_auditseal")
+SQLITE_TRIGGERS = importlib.import_module("zhijia.core.migrations.0004_audit_append_only_sqlite")
 pytestmark = pytest.mark.django_db
 
 
@@ -34,6 +36,10 @@ def attacker():
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending FK checks
             for table in AUDIT_TABLES:
                 cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        else:
+            for table in AUDIT_TABLES:
+                for sql in SQLITE_TRIGGERS.drop_sql(table):
+                    cur.execute(sql)
         try:
             yield cur
         finally:
@@ -41,6 +47,10 @@ def attacker():
                 for table in AUDIT_TABLES:
                     cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
                 cur.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                for table in AUDIT_TABLES:
+                    for sql in SQLITE_TRIGGERS.create_sql(table):
+                        cur.execute(sql)
 
 
 def raw_insert_entry(cur, *, at: datetime) -> int:
@@ -224,7 +234,7 @@ def test_chain_depends_on_the_key(settings):
     assert len(verify().problems) == 2
 
 
-# --- PostgreSQL: the append-only trigger ------------------------------------------------------
+# --- the append-only trigger (PostgreSQL and, since issue 16, SQLite) ---------------------------
 
 
 def _refused(fn) -> None:
@@ -232,7 +242,6 @@ def _refused(fn) -> None:
         fn()
 
 
-@pytest.mark.postgres
 def test_trigger_refuses_update_and_delete_through_the_orm():
     entry = write_entries(1)[0]
     _refused(lambda: AuditEntry.objects.filter(pk=entry.pk).update(action="x.changed"))
@@ -244,7 +253,6 @@ def test_trigger_refuses_update_and_delete_through_the_orm():
     assert verify().ok
 
 
-@pytest.mark.postgres
 def test_trigger_refuses_raw_sql():
     entry = write_entries(1)[0]
     seal_pending()

@@ -102,17 +102,17 @@ def test_console_pages_newest_first(demo, staff_client):
 def test_console_detail_shows_seal_status(demo, staff_client):
     entry = audit_log(actor=demo.user("futian_staff"), action="test.detail")
     client = staff_client("auditor")
-    response = client.get(reverse("staff:audit_detail", args=[entry.pk]))
+    response = client.get(reverse("staff:audit_detail", args=[entry.key]))
     assert response.status_code == 200 and 'data-seq=""' in response.content.decode()
     seal_pending()
     seq = AuditEntry.objects.get(pk=entry.pk).seal_seq
-    assert f'data-seq="{seq}"' in client.get(reverse("staff:audit_detail", args=[entry.pk])).content.decode()
+    assert f'data-seq="{seq}"' in client.get(reverse("staff:audit_detail", args=[entry.key])).content.decode()
 
 
 def test_console_detail_outside_scope_is_404(demo, staff_client):
     outside = AuditEntry.objects.filter(org=demo.org("全总")).first()
     before = AuditEntry.objects.count()
-    response = staff_client("auditor").get(reverse("staff:audit_detail", args=[outside.pk]))
+    response = staff_client("auditor").get(reverse("staff:audit_detail", args=[outside.key]))
     assert response.status_code == 404
     assert AuditEntry.objects.count() == before + 1
     assert AuditEntry.objects.order_by("-id").first().action == "access.denied"
@@ -128,10 +128,17 @@ def test_console_verify_button(demo, staff_client):
     assert check.actor == demo.user("auditor") and check.outcome == "success"
 
 
-@pytest.mark.parametrize("name,args", [("staff:audit_list", []), ("staff:audit_detail", [1])])
-def test_console_refuses_the_system_admin(demo, staff_client, name, args):
-    response = staff_client("province_admin").get(reverse(name, args=args))
-    assert response.status_code == 403
+def test_console_refuses_the_system_admin(demo, staff_client):
+    client = staff_client("province_admin")
+    assert client.get(reverse("staff:audit_list")).status_code == 403
+    # issue 16 §7: an entry inside the admin's grants is 403, one outside them 404, a made-up key 404
+    inside = AuditEntry.objects.filter(org=demo.org("福田区总")).first() or audit_log(
+        actor=None, action="test.inside", org=demo.org("福田区总")
+    )
+    outside = AuditEntry.objects.filter(org=demo.org("全总")).first()
+    assert client.get(reverse("staff:audit_detail", args=[inside.key])).status_code == 403
+    assert client.get(reverse("staff:audit_detail", args=[outside.key])).status_code == 404
+    assert client.get(reverse("staff:audit_detail", args=["1"])).status_code == 404
 
 
 def test_console_needs_login(demo, client):
@@ -149,8 +156,9 @@ def test_api_list(demo, api_client):
     assert set(body) == {"items", "count"}
     assert body["count"] == audit_list(actor=demo.user("auditor"), filters=AuditFilters(action="org")).count()
     assert len(body["items"]) == 5 and {i["action"] for i in body["items"]} == {"org.create"}
-    ids = [i["id"] for i in body["items"]]
-    assert ids == sorted(ids, reverse=True)
+    moments = [i["at"] for i in body["items"]]
+    assert moments == sorted(moments, reverse=True)
+    assert all(len(i["id"]) == 32 and not i["id"].isdigit() for i in body["items"])  # opaque keys
 
 
 def test_api_bad_filter_is_400(demo, api_client):
@@ -162,16 +170,37 @@ def test_api_bad_filter_is_400(demo, api_client):
 def test_api_refuses_the_system_admin(demo, api_client):
     api = api_client.login("province_admin")
     assert api.get("/api/v1/audit").status_code == 403
-    assert api.get(f"/api/v1/audit/{AuditEntry.objects.first().pk}").status_code == 403
+    inside = AuditEntry.objects.filter(org=demo.org("福田区总")).first() or audit_log(
+        actor=None, action="test.inside", org=demo.org("福田区总")
+    )
+    assert api.get(f"/api/v1/audit/{inside.key}").status_code == 403
+    outside = AuditEntry.objects.filter(org=demo.org("全总")).first()
+    assert api.get(f"/api/v1/audit/{outside.key}").status_code == 404
 
 
 def test_api_detail_outside_scope_is_404(demo, api_client):
     outside = AuditEntry.objects.filter(org=demo.org("全总")).first()
     api = api_client.login("auditor")
-    assert api.get(f"/api/v1/audit/{outside.pk}").status_code == 404
+    assert api.get(f"/api/v1/audit/{outside.key}").status_code == 404
     inside = audit_list(actor=demo.user("auditor")).first()
-    body = api.get(f"/api/v1/audit/{inside.pk}").json()
-    assert body["id"] == inside.pk and "seal_seq" in body
+    body = api.get(f"/api/v1/audit/{inside.key}").json()
+    assert body["id"] == inside.key and "seal_seq" in body
+    # sequential numbers are not accepted in URLs, and a changed key is unknown
+    assert api.get(f"/api/v1/audit/{inside.pk}").status_code == 404
+    changed = ("1" if inside.key[0] != "1" else "2") + inside.key[1:]
+    assert api.get(f"/api/v1/audit/{changed}").status_code == 404
+
+
+def test_opaque_keys_round_trip_and_refuse_anything_else():
+    from zhijia.core.ids import opaque_key, opaque_number
+
+    for number in (1, 2, 3, 2**40, 2**63 - 1):
+        key = opaque_key(number, "audit-entry")
+        assert len(key) == 32 and opaque_number(key, "audit-entry") == number
+        assert opaque_number(key, "another-purpose") is None
+    assert opaque_key(1, "audit-entry")[:8] != opaque_key(2, "audit-entry")[:8]  # no visible order
+    for junk in ("", "1", "zz" * 16, "0" * 32, "0" * 33, None):
+        assert opaque_number(junk, "audit-entry") is None
 
 
 def test_api_list_query_count_does_not_grow(demo, api_client, django_assert_max_num_queries):

@@ -373,7 +373,16 @@ def test_deliver_report(w):
     disguised = SimpleUploadedFile("p.jpg", b"<html><script>", content_type="image/jpeg")
     with pytest.raises(ValidationFailed):
         svc.order_deliver(actor=w.expert_user, order=o, attendees=3, summary="x", photos=[disguised])
-    photo = SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0fake", content_type="image/jpeg")
+    import io
+
+    from PIL import Image
+
+    real = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(real, "JPEG")
+    fake = SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0fake", content_type="image/jpeg")
+    with pytest.raises(ValidationFailed):  # starts like a JPEG, decodes as nothing
+        svc.order_deliver(actor=w.expert_user, order=o, attendees=3, summary="x", photos=[fake])
+    photo = SimpleUploadedFile("p.jpg", real.getvalue(), content_type="image/jpeg")
     o = svc.order_deliver(actor=w.expert_user, order=o, attendees=30, summary="好", photos=[(photo, "现场")])
     assert o.status == S.DELIVERED and o.photos.get().caption == "现场"
 

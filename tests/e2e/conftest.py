@@ -11,6 +11,37 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
 PHONE = {"width": 375, "height": 812}
 
+# Issue 16 §5: every page runs under the Content-Security-Policy; a violation fails the test that
+# caused it. Chromium reports one as a console message ("Refused to …") and as a
+# `securitypolicyviolation` event, which this script turns into a console message too.
+CSP_VIOLATIONS: list[str] = []
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+                " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _watch_csp(context) -> None:
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "CSP violation" in text or text.startswith("Refused to"):
+            CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    """Fails a browser test during which any page broke the Content-Security-Policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found[:10])
+
 
 def pytest_collection_modifyitems(config, items):
     here = str(Path(__file__).parent)
@@ -42,6 +73,14 @@ def browser():
                 "--no-first-run",
             ],
         )
+        new_context = browser.new_context
+
+        def watched_context(*args, **kwargs):  # every context any test opens is watched
+            context = new_context(*args, **kwargs)
+            _watch_csp(context)
+            return context
+
+        browser.new_context = watched_context  # type: ignore[method-assign]
         yield browser
         browser.close()
 

@@ -64,7 +64,7 @@ def test_staff_create_a_course_check_attendees_in_by_scanning_and_export(demo, d
         page.fill("[data-testid=scan-token]", card_token_issue(membership=m).token)
         page.click("[data-testid=scan-submit]")
         page.wait_for_selector(f"[data-testid=scan-result][data-ok='1']:has-text('{m.person.name[0]}*')")
-    page.wait_for_function("document.getElementById('present-count').textContent.trim() === '2'")
+    page.wait_for_function("() => document.getElementById('present-count').textContent.trim() === '2'")
     page.fill("[data-testid=scan-token]", "not-a-card")
     page.click("[data-testid=scan-submit]")
     page.wait_for_selector("[data-testid=scan-result][data-ok='0']")

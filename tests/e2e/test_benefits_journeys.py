@@ -78,8 +78,10 @@ def test_courier_claims_at_release_once_cashier_redeems_union_sees_it(
 
     # The countdown runs out on the server's clock: the button comes alive with the stock.
     phone.wait_for_selector("[data-testid=claim-box][data-pane=open]", timeout=(WAIT_SECONDS + 10) * 1000)
-    phone.wait_for_function("!document.querySelector('[data-testid=claim]').disabled")
-    phone.wait_for_function("document.querySelector('[data-testid=remaining]').textContent.trim() === '3'")
+    phone.wait_for_function("() => !document.querySelector('[data-testid=claim]').disabled")
+    phone.wait_for_function(
+        "() => document.querySelector('[data-testid=remaining]').textContent.trim() === '3'"
+    )
     shot(phone, "h5-voucher-open")
     phone.locator("[data-testid=claim]").dblclick()  # the impatient double tap
     phone.wait_for_selector("[data-testid=claim-result][data-status=claimed]")

@@ -260,7 +260,8 @@ def test_factory_orders_county_dispatches_expert_declines_next_accepts_delivers_
     shot(worker_phone, "dispatch-8-worker-checked-in")
     assert OrderAttendance.objects.filter(order=order).count() == 30
     b_phone.wait_for_function(
-        "document.querySelector('[data-testid=present-count]').textContent.trim() === '30'", timeout=40000
+        "() => document.querySelector('[data-testid=present-count]').textContent.trim() === '30'",
+        timeout=40000,
     )
 
     # 7. B reports the delivery with a photo.

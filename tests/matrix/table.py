@@ -18,7 +18,6 @@ from typing import Any
 from zhijia.orgs.capabilities import Cap
 
 from .reference import (
-    cap_then_scoped,
     first,
     has,
     holds_grant_on,
@@ -232,10 +231,9 @@ ROUTES: dict[str, list[Check]] = {
         Check("rule", "post", api=True, rule=lambda u, org, o: scoped(u, Cap.ORGS_MANAGE, org)),
     ],
     "/api/v1/audit": [Check("rule", api=True, rule=lambda u, org, o: has(u, Cap.AUDIT_READ))],
-    "/api/v1/audit/<int:entry_id>": [
-        Check(
-            "rule", api=True, target="audit", rule=lambda u, org, o: cap_then_scoped(u, Cap.AUDIT_READ, org)
-        ),
+    "/api/v1/audit/<entry_key>": [
+        # issue 16 §7: like every object, 404 outside the user's grants, 403 inside without audit.read
+        Check("rule", api=True, target="audit", rule=lambda u, org, o: scoped(u, Cap.AUDIT_READ, org)),
     ],
     # --- console ------------------------------------------------------------------------------
     "/console/": [Check("staff")],
@@ -341,8 +339,8 @@ ROUTES: dict[str, list[Check]] = {
         ),
     ],
     "/console/audit/": [Check("rule", rule=lambda u, org, o: has(u, Cap.AUDIT_READ))],
-    "/console/audit/<int:pk>/": [
-        Check("rule", target="audit", rule=lambda u, org, o: cap_then_scoped(u, Cap.AUDIT_READ, org)),
+    "/console/audit/<str:key>/": [
+        Check("rule", target="audit", rule=lambda u, org, o: scoped(u, Cap.AUDIT_READ, org)),
     ],
     "/console/audit/verify/": [Check("rule", "post", rule=lambda u, org, o: has(u, Cap.AUDIT_READ))],
     **MEMBER_ROUTES,

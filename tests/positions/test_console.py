@@ -113,14 +113,16 @@ def _form(**over):
 
 
 def test_new_station_in_gcj02_is_stored_in_wgs84(staff_client, demo):
-    g_lat, g_lng = geo.wgs84_to_gcj02(22.5, 114.0)
+    # 福田 (22.54, 114.05). (22.5, 114.0) lies in 深圳湾 on the Hong Kong side within the band where a
+    # GCJ-02 point also has a Shenzhen preimage, which the inverse prefers (issue 16 §9).
+    g_lat, g_lng = geo.wgs84_to_gcj02(22.54, 114.05)
     response = staff_client("futian_staff").post(
         "/console/positions/new/", _form(lat=f"{g_lat:.9f}", lng=f"{g_lng:.9f}", datum="gcj02")
     )
     assert response.status_code == 302
     position = Position.objects.get(name="新驿站")
     assert position.org == demo.org("福田区总")
-    assert position.lat == pytest.approx(22.5, abs=1e-6) and position.lng == pytest.approx(114.0, abs=1e-6)
+    assert position.lat == pytest.approx(22.54, abs=1e-6) and position.lng == pytest.approx(114.05, abs=1e-6)
     assert position.facilities == ["drinking_water", "toilet"]
     assert response["Location"] == f"/console/positions/{position.pk}/hours/"
 

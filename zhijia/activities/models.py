@@ -196,10 +196,10 @@ class Enrolment(BaseModel):
             models.UniqueConstraint(
                 fields=["activity", "holder"], condition=Q(status__in=ACTIVE), name="one_active_enrolment"
             ),
-            models.UniqueConstraint(
-                fields=["activity", "created_by", "idempotency_key"],
+            models.UniqueConstraint(  # a key names one request (core.idempotency), whatever the activity
+                fields=["created_by", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
-                name="enrolment_idempotency",
+                name="enrolment_idempotency_per_creator",
             ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="enrolment_rating"

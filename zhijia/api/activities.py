@@ -15,7 +15,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhijia.activities import ical
 from zhijia.activities.enums import ActivityKind, ActivityStatus, Delivery
@@ -25,6 +25,7 @@ from zhijia.activities.selectors import activities as sel
 from zhijia.activities.selectors.enrolments import activity_counts
 from zhijia.activities.services import activities as svc
 from zhijia.activities.services import checkin
+from zhijia.api.pagination import Pagination
 from zhijia.core.errors import NotFound, field_error
 from zhijia.core.masking import mask_name
 from zhijia.orgs.access import check
@@ -123,7 +124,7 @@ def _detail(activity: Activity) -> Activity:
 
 
 @router.get("/activities", response=list[ActivityItemOut], auth=None)
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_activities(
     request: HttpRequest,
     from_: str | None = Query(None, alias="from"),

@@ -25,7 +25,7 @@ class AuditQuery(Schema):
 
 
 class AuditEntryOut(Schema):
-    id: int
+    id: str  # the opaque key (AuditEntry.key), never the sequential number
     at: datetime
     actor: str
     actor_id: str | None
@@ -38,6 +38,10 @@ class AuditEntryOut(Schema):
     outcome: str
     data: dict[str, Any]
     seal_seq: int | None
+
+    @staticmethod
+    def resolve_id(obj: AuditEntry) -> str:
+        return obj.key
 
     @staticmethod
     def resolve_actor(obj: AuditEntry) -> str:
@@ -65,7 +69,8 @@ def entry_list(request: HttpRequest, filters: Query[AuditQuery]):
     return audit_list(actor=request.user, filters=parse_audit_filters(filters.dict()))
 
 
-@router.get("/{int:entry_id}", response=AuditEntryOut, summary="Get one audit entry")
-def entry_get(request: HttpRequest, entry_id: int):
-    require_cap(request.user, Cap.AUDIT_READ)
-    return audit_get(actor=request.user, id=entry_id)
+@router.get("/{entry_key}", response=AuditEntryOut, summary="Get one audit entry")
+def entry_get(request: HttpRequest, entry_key: str):
+    """By the `id` a list gave (an opaque key). 404 outside the caller's grants or audit scope,
+    403 inside a grant without audit.read."""
+    return audit_get(actor=request.user, key=entry_key)

@@ -12,6 +12,7 @@ from django.contrib.auth import logout as session_logout
 from ninja import Field, Router, Schema, Status
 
 from zhijia.accounts.login import InvalidCredentials, login_audit, otp_check, password_check
+from zhijia.accounts.policy import require_current_password
 from zhijia.accounts.sms_codes import sms_code_send, sms_code_verify
 from zhijia.accounts.tokens import token_issue, token_revoke
 from zhijia.core.audit import audit_log
@@ -74,12 +75,15 @@ def _ip(request) -> str | None:
 @router.post("/token", auth=None, response=TokenOut)
 def token(request, payload: TokenIn):
     """Log in and get a bearer token. 401 `invalid_credentials` or `otp_required`, 429
-    `locked_out` (5 failures lock the pair username/phone + IP for 30 minutes)."""
+    `locked_out` (5 failures lock the pair username/phone + IP for 30 minutes), 403
+    `password_change_required` when an administrator set the password or it is older than the
+    maximum age (the same answer every API request of such an account gets)."""
     if payload.phone is not None:
         user = sms_code_verify(phone=payload.phone, code=payload.sms_code or "", ip=_ip(request))
     elif payload.username is not None:
         user = password_check(request=request, username=payload.username, password=payload.password or "")
         otp_check(request=request, user=user, token=payload.otp)
+        require_current_password(user)  # 403 password_change_required: change it in the console
         login_audit(user=user, via="api")
     else:
         raise field_error("username", InvalidCredentials.default_message, code="invalid_credentials")

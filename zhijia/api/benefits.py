@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
+from zhijia.api.pagination import Pagination
 from zhijia.benefits import cache as gatekeeper
 from zhijia.benefits import codes
 from zhijia.benefits.enums import Allocation, CampaignStatus, VoucherStatus
@@ -42,6 +43,7 @@ from zhijia.benefits.selectors import campaigns as sel
 from zhijia.benefits.selectors.vouchers import my_vouchers
 from zhijia.benefits.services.claim import voucher_claim
 from zhijia.benefits.services.lottery import ALGORITHM, entry_register
+from zhijia.core import idempotency
 from zhijia.core.errors import NotAuthenticated, NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
@@ -167,7 +169,7 @@ def _item(campaign: Campaign, state: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/voucher-campaigns", response=list[CampaignItemOut], auth=None)
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_campaigns(request: HttpRequest):
     """Campaigns workers can see, running first: `{"items": [...], "count": n}`."""
     return _Items(sel.campaign_public_list())
@@ -318,7 +320,7 @@ def claim(request: HttpRequest, campaign_id: str):
     pk = parse_uuid(campaign_id)
     if pk is None:
         raise NotFound(code="not_found")
-    key = request.headers.get("Idempotency-Key", "").strip()[:100]
+    key = idempotency.key_from(request.headers)
     shed = gatekeeper.gate(pk, idempotency_key=key)
     if shed is not None:
         return _shed(shed)

@@ -25,8 +25,10 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zhijia.api.pagination import Pagination
+from zhijia.core import idempotency
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhijia.core.masking import mask_name, mask_phone
 from zhijia.dispatch.enums import OrderStatus
@@ -261,13 +263,13 @@ def create_order(request: HttpRequest, payload: OrderIn):
         contact_name=payload.contact_name,
         contact_phone=payload.contact_phone,
         submit=payload.submit,
-        idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
+        idempotency_key=idempotency.key_from(request.headers),
     )
     return Status(201, _answer(order))
 
 
 @router.get("/service-orders", response=list[OrderOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_orders(
     request: HttpRequest,
     status: OrderStatus | None = None,

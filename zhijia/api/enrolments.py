@@ -21,6 +21,7 @@ from zhijia.activities.models import Activity, Enrolment, Session
 from zhijia.activities.permissions import access_activity, access_enrolment, own_enrolment
 from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_position
 from zhijia.activities.services import enrolment as engine
+from zhijia.core import idempotency
 from zhijia.core.errors import NotFound, PermissionDenied, Unprocessable, field_error
 from zhijia.core.masking import mask_name
 from zhijia.members.models import FamilyMember, Person
@@ -130,7 +131,7 @@ def enrol(request: HttpRequest, activity_id: UUID, payload: EnrolIn):
         child=child,
         session=session,
         channel="self" if is_worker(request.user) else "staff",
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=idempotency.key_from(request.headers),
         fresh=is_worker(request.user),  # _who read it just now, with org and eligible_org
     )
     return Status(

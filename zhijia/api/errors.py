@@ -1,5 +1,8 @@
 """The one place ApplicationError and validation failures become `{"code", "message", "fields"}`."""
 
+import logging
+
+from django.core.signals import got_request_exception
 from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -9,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from zhijia.core.audit import audit_denial
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied, busy_error
+
+logger = logging.getLogger("django.request")
 
 
 def _body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -48,6 +53,18 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, _body("not_found", _("Not found.")), status=404)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc: Exception):
+        """Anything unexpected: logged with its traceback, answered 500 `server_error` without
+        details — never ninja's DEBUG traceback in the body."""
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500})
+        got_request_exception.send(sender=None, request=request)  # as Django does (the test client re-raises)
+        return api.create_response(
+            request,
+            _body("server_error", _("Something went wrong on our side. Please try again later.")),
+            status=500,
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

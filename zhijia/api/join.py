@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from zhijia.api.pagination import offset_query, page_of
 from zhijia.core.errors import NotFound, RateLimited
 from zhijia.core.masking import mask_name, mask_phone
 from zhijia.core.validators.identity import mask_identity
@@ -196,14 +197,14 @@ def list_applications(
     overdue: bool | None = None,
     q: str = "",
     limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = offset_query(),
 ):
     """Applications to unions in the caller's members.review scope, open ones first and the
     earliest deadline first: `{"items": [...], "count": n}`. `overdue=true`: still submitted
     past the deadline. 403 without members.review anywhere."""
     require_cap(request.user, Cap.MEMBERS_REVIEW)
     apps = application_list(actor=request.user, status=status, overdue=overdue, q=q[:100])
-    page = with_days_left(list(apps[offset : offset + limit]))
+    page = with_days_left(list(page_of(apps, offset=offset, limit=limit)))
     return {"items": [_application(a) for a in page], "count": apps.count()}
 
 
@@ -352,13 +353,13 @@ def list_transfers(
     direction: Literal["in", "out"] | None = None,
     status: TransferStatus | None = None,
     limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = offset_query(),
 ):
     """Transfers into or out of unions in the caller's members.review scope, newest first:
     `{"items": [...], "count": n}`. 403 without members.review anywhere."""
     require_cap(request.user, Cap.MEMBERS_REVIEW)
     qs = transfer_list(actor=request.user, direction=direction, status=status)
-    return {"items": [_transfer(t) for t in qs[offset : offset + limit]], "count": qs.count()}
+    return {"items": [_transfer(t) for t in page_of(qs, offset=offset, limit=limit)], "count": qs.count()}
 
 
 @router.post("/transfers/{transfer_id}/accept", response=TransferOut)

@@ -12,8 +12,9 @@ from uuid import UUID
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zhijia.api.pagination import Pagination
 from zhijia.core.errors import NotFound
 from zhijia.core.masking import mask_name, mask_phone, mask_text
 from zhijia.core.validators.identity import mask_identity
@@ -106,7 +107,7 @@ class MemberDetailOut(MemberOut):
 
 
 @router.get("/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_members(
     request: HttpRequest, q: str | None = None, org: UUID | None = None, status: MemberStatus | None = None
 ):

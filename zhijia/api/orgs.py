@@ -9,8 +9,9 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zhijia.api.pagination import Pagination
 from zhijia.core.masking import mask_phone
 from zhijia.orgs import services
 from zhijia.orgs.access import require_cap
@@ -71,7 +72,7 @@ class MoveIn(Schema):
 
 
 @router.get("", response=list[OrgOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_orgs(request: HttpRequest, parent: UUID | None = None, q: str | None = None):
     """Units the caller may view, ordered by tree path: `{"items": [...], "count": n}`.
 

@@ -30,6 +30,7 @@ from ninja import Field, Query, Router, Schema, Status
 from zhijia.benefits.models import Redemption, Voucher
 from zhijia.benefits.permissions import access_outlet_as_cashier, access_redemption
 from zhijia.benefits.services.redeem import redemption_reverse, voucher_preview, voucher_redeem
+from zhijia.core import idempotency
 from zhijia.core.masking import mask_name
 
 from .benefits import ERRORS
@@ -122,7 +123,7 @@ def redeem(request: HttpRequest, payload: RedeemIn):
         outlet=outlet,
         code=payload.code,
         bill=payload.bill,
-        idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:100],
+        idempotency_key=idempotency.key_from(request.headers),
     )
     return Status(201, redemption_out(redemption))
 

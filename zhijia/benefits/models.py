@@ -201,10 +201,10 @@ class Voucher(BaseModel):
         ]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "claim_key"], name="voucher_claim_key"),
-            models.UniqueConstraint(
-                fields=["campaign", "user", "idempotency_key"],
+            models.UniqueConstraint(  # a key names one request (core.idempotency), whatever the campaign
+                fields=["user", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
-                name="voucher_idempotency",
+                name="voucher_idempotency_per_user",
             ),
         ]
 

@@ -12,8 +12,13 @@ seal (SEAL_LOOKBACK); `seal_pending(lookback=None)` (`audit_seal --all`) scans e
 
 What verification proves: without the HMAC key (kept in the app's environment, not in the
 database) nobody can change, insert into or remove from the middle of the sealed chain unseen.
-It cannot see entries cut off the *end* of the chain; the sealer logs the head (seq, hash) after
-every run so a log store outside the database anchors it. An entry inserted with a current
+The chain alone cannot see entries cut off its *end* (delete the last N entries with their
+seals and what is left is a valid, shorter chain). So every seal run, once committed, anchors
+the head outside the database: a signed line (HMAC of seq, hash and count under the audit key)
+appended to AUDIT_ANCHOR_FILE and written to the log. `verify` reads the anchored heads and
+reports `truncated` when the database chain ends before the last anchored seal, and `changed`
+when the seal there carries another hash. The operator keeps the anchor off the box
+(docs/security.md). An entry inserted with a current
 timestamp before the next seal run is sealed like any other: the chain protects what was
 already sealed, the PostgreSQL trigger and database permissions protect the rest.
 """
@@ -24,6 +29,7 @@ import ipaddress
 import json
 import logging
 import math
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from decimal import Decimal
@@ -129,10 +135,11 @@ def seal_pending(*, batch: int = 2000, lookback: timedelta | None = SEAL_LOOKBAC
                 prev_hash = chain_hash(prev_hash, seq, entry)
                 seals.append(AuditSeal(seq=seq, entry=entry, hash=prev_hash))
             AuditSeal.objects.bulk_create(seals)
+            if seals:
+                head = (seq, prev_hash)
+                transaction.on_commit(lambda head=head: anchor_head(*head))  # type: ignore[misc]
         total += len(seals)
         if len(seals) < batch:
-            if seals:
-                logger.info("audit chain sealed %d, head seq=%d hash=%s", total, seq, prev_hash)
             return total
         after = seals[-1].entry_id  # the next batch starts here; stragglers wait for the next run
 
@@ -162,12 +169,99 @@ def _lock_sealer() -> None:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
 
 
+# --- the anchored head -------------------------------------------------------------------------
+
+ANCHOR_VERSION = 1
+
+
+def anchor_mac(seq: int, head_hash: str, count: int) -> str:
+    message = f"anchor|v{ANCHOR_VERSION}|{seq}|{head_hash}|{count}".encode()
+    return hmac.new(settings.AUDIT_HMAC_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    seq: int
+    hash: str
+    count: int
+    at: str = ""
+
+
+def anchor_head(seq: int, head_hash: str) -> Anchor:
+    """Write the committed head: one signed JSON line appended to AUDIT_ANCHOR_FILE (flushed to
+    disk) and the same line in the log, for a log store outside the database. `count` is the
+    number of seals, equal to `seq` in an intact chain (a restored, shortened copy shows the
+    difference). A file that cannot be written is logged as an error; sealing goes on."""
+    count = AuditSeal.objects.filter(seq__lte=seq).count()
+    anchor = Anchor(seq, head_hash, count, timezone.now().astimezone(UTC).isoformat())
+    line = json.dumps(
+        {
+            "v": ANCHOR_VERSION,
+            "at": anchor.at,
+            "seq": seq,
+            "hash": head_hash,
+            "count": count,
+            "mac": anchor_mac(seq, head_hash, count),
+        },
+        sort_keys=True,
+    )
+    logger.info("audit chain head %s", line)
+    path = getattr(settings, "AUDIT_ANCHOR_FILE", "")
+    if path:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            try:
+                os.write(fd, (line + "\n").encode())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            logger.exception("audit chain head could not be anchored in %s", path)
+    return anchor
+
+
+@dataclass
+class AnchorReading:
+    head: Anchor | None = None  # the highest signed head
+    lines: int = 0
+    bad_lines: list[int] = field(default_factory=list)  # line numbers that fail their signature
+    missing: bool = False
+
+
+def read_anchors(path: str) -> AnchorReading:
+    """The highest correctly signed head in an anchor file (lines may arrive out of order when
+    two sealers finish together); lines whose signature fails are listed."""
+    reading = AnchorReading()
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115
+    except FileNotFoundError:
+        reading.missing = True
+        return reading
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            reading.lines += 1
+            try:
+                item = json.loads(raw)
+                seq, head_hash, count = int(item["seq"]), str(item["hash"]), int(item["count"])
+                good = hmac.compare_digest(anchor_mac(seq, head_hash, count), str(item["mac"]))
+            except (ValueError, KeyError, TypeError):
+                good = False
+            if not good:
+                reading.bad_lines.append(number)
+                continue
+            if reading.head is None or seq > reading.head.seq:
+                reading.head = Anchor(seq, head_hash, count, str(item.get("at", "")))
+    return reading
+
+
 # --- verification -----------------------------------------------------------------------------
 
 
 @dataclass
 class Problem:
-    kind: str  # "changed", "deleted" or "unsealed"
+    kind: str  # "changed", "deleted", "unsealed", "truncated" or "anchor"
     entry_id: int | None
     seq: int | None
     missing: str = ""  # for "deleted": the missing seal numbers, "#7" or "#7-#9"
@@ -176,11 +270,16 @@ class Problem:
         "changed": "hash mismatch: entry changed, or its seal forged",
         "deleted": "seal {missing} missing: entries deleted from the chain before this one",
         "unsealed": "not sealed: inserted outside the application, or the sealer has not run",
+        "truncated": "the chain ends before its anchored head, seal {missing}: newest entries cut off",
+        "anchor": "anchor file: {missing}",
     }
 
     def __str__(self) -> str:
+        reason = self.REASONS[self.kind].format(missing=self.missing)
+        if self.kind in ("truncated", "anchor"):
+            return reason
         seal = f"seal #{self.seq}" if self.seq is not None else "no seal"
-        return f"entry #{self.entry_id} ({seal}): " + self.REASONS[self.kind].format(missing=self.missing)
+        return f"entry #{self.entry_id} ({seal}): " + reason
 
 
 @dataclass
@@ -189,6 +288,7 @@ class VerifyResult:
     pending: int = 0  # unsealed entries still within the grace period
     head_seq: int = 0
     head_hash: str = GENESIS
+    anchored_seq: int | None = None  # the last signed head found in the anchor file
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -196,15 +296,23 @@ class VerifyResult:
         return not self.problems
 
 
-def verify(*, grace: timedelta = UNSEALED_GRACE, max_unsealed: int = 100) -> VerifyResult:
+def verify(
+    *, grace: timedelta = UNSEALED_GRACE, max_unsealed: int = 100, anchor_file: str | None = None
+) -> VerifyResult:
     """Walk the chain in seal order and recompute every hash. Read-only; O(entries).
 
     Problems come in chain order, so the first one names the first bad entry:
     a changed entry or forged seal (hash mismatch), deleted entries (a gap in seal numbers; the
     entry after the gap is named because the deleted one is gone), an inserted entry (unsealed
-    past `grace`; also the symptom of a stopped sealer, fixed by `audit_seal --all`).
+    past `grace`; also the symptom of a stopped sealer, fixed by `audit_seal --all`), and, against
+    the last signed head in `anchor_file` (default AUDIT_ANCHOR_FILE), entries cut off the end
+    (`truncated`) or a rewritten head (`changed`).
     """
     result = VerifyResult()
+    path = getattr(settings, "AUDIT_ANCHOR_FILE", "") if anchor_file is None else anchor_file
+    reading = read_anchors(path) if path else None
+    anchored = reading.head if reading else None
+    at_anchor: AuditSeal | None = None
     prev_hash, expected = GENESIS, 1
     seals = AuditSeal.objects.select_related("entry").order_by("seq")
     for seal in seals.iterator(chunk_size=2000):
@@ -213,6 +321,8 @@ def verify(*, grace: timedelta = UNSEALED_GRACE, max_unsealed: int = 100) -> Ver
             result.problems.append(Problem("deleted", seal.entry_id, seal.seq, missing=gap))
         elif not hmac.compare_digest(chain_hash(prev_hash, seal.seq, seal.entry), seal.hash):
             result.problems.append(Problem("changed", seal.entry_id, seal.seq))
+        if anchored is not None and seal.seq == anchored.seq:
+            at_anchor = seal
         # After a gap the link cannot be checked; the stored hash anchors the rest of the walk.
         prev_hash, expected = seal.hash, seal.seq + 1
         result.checked += 1
@@ -222,4 +332,23 @@ def verify(*, grace: timedelta = UNSEALED_GRACE, max_unsealed: int = 100) -> Ver
     for entry_id in unsealed.filter(at__lt=cutoff).order_by("id").values_list("id", flat=True)[:max_unsealed]:
         result.problems.append(Problem("unsealed", entry_id, None))
     result.pending = unsealed.filter(at__gte=cutoff).count()
+    if reading is not None:
+        _check_anchor(result, reading, at_anchor)
     return result
+
+
+def _check_anchor(result: VerifyResult, reading: AnchorReading, at_anchor: AuditSeal | None) -> None:
+    for number in reading.bad_lines[:10]:
+        result.problems.append(Problem("anchor", None, None, missing=f"line {number} fails its signature"))
+    head = reading.head
+    result.anchored_seq = head.seq if head else None
+    if head is None:
+        if result.head_seq and (reading.missing or reading.lines):
+            what = "missing" if reading.missing else "holds no signed head"
+            result.problems.append(Problem("anchor", None, None, missing=f"{what}, but the chain has seals"))
+        return
+    if result.head_seq < head.seq:
+        gap = f"#{head.seq}" if result.head_seq + 1 == head.seq else f"#{result.head_seq + 1}-#{head.seq}"
+        result.problems.append(Problem("truncated", None, head.seq, missing=gap))
+    elif at_anchor is not None and not hmac.compare_digest(at_anchor.hash, head.hash):
+        result.problems.append(Problem("changed", at_anchor.entry_id, head.seq))  # the chain was rewritten

@@ -16,6 +16,8 @@ our own exports re-import unchanged.
 
 import io
 import logging
+import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +119,21 @@ def cell_text(value: Any) -> str:
     return text
 
 
+SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]\x00-\x1f\x7f]")
+SHEET_MAX = 31  # Excel's limit on sheet names
+
+
+def sheet_title(text: Any, fallback: str = "Sheet") -> str:
+    """A sheet name Excel accepts, from any text (an activity's or a unit's name): without
+    / \\ * ? : [ ] and control characters, not starting or ending with an apostrophe, not the
+    reserved "History", at most 31 characters; `fallback` when nothing is left."""
+    title = SHEET_FORBIDDEN.sub(" ", str(text or ""))
+    title = " ".join(title.split())[:SHEET_MAX].strip().strip("'").strip()
+    if not title or title.lower() == "history":
+        return fallback
+    return title
+
+
 def workbook_bytes(
     *, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], hint_row: bool = False
 ) -> bytes:
@@ -124,7 +141,7 @@ def workbook_bytes(
     drop-down list on every column that has choices."""
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]  # Excel's limit on sheet names
+    ws.title = sheet_title(title)
     ws.append([c.header for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -148,7 +165,48 @@ def workbook_bytes(
     return out.getvalue()
 
 
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # default of settings.IMPORT_MAX_UNPACKED_BYTES
+MAX_ARCHIVE_MEMBERS = 2_000
+_CHUNK = 1024 * 1024
+
+
+def check_archive(source: bytes, max_unpacked: int | None = None) -> None:
+    """Refuse an xlsx whose archive would unpack to more than `max_unpacked` bytes (settings
+    IMPORT_MAX_UNPACKED_BYTES), before anything decompresses it into memory: the declared sizes
+    first, then each member streamed through in 1 MB chunks, so a forged size fails its CRC."""
+    from django.conf import settings
+
+    cap: int = max_unpacked or int(getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES))
+    too_big = ImportFileError(_("The file unpacks to more than %(mb)d MB; split it.") % {"mb": cap // 2**20})
+    try:
+        with zipfile.ZipFile(io.BytesIO(source)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ARCHIVE_MEMBERS:
+                raise ImportFileError(_("The file is not a readable xlsx workbook."))
+            if sum(m.file_size for m in members) > cap:
+                raise too_big
+            total = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        total += len(chunk)
+                        if total > cap:
+                            raise too_big
+    except ImportFileError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
+        raise ImportFileError(_("The file is not a readable xlsx workbook.")) from exc
+
+
 def _open_sheet(source: bytes) -> CalamineSheet:
+    check_archive(source)  # the one door to calamine: a zip bomb stops here
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(source)).get_sheet_by_index(0)
     except (CalamineError, ValueError, IndexError) as exc:

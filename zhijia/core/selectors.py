@@ -10,20 +10,22 @@ Scope rule (三员分立: only audit.read holders read the trail):
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from zhijia.orgs.access import Scope, scope_for
+from zhijia.orgs.access import Scope, check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.tree import subtree_q
 
+from . import dates
 from .errors import NotFound, ValidationFailed
+from .ids import opaque_number
 from .models import AuditEntry, AuditOutcome
+from .models.audit import AUDIT_KEY_PURPOSE
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,25 @@ def parse_audit_filters(params: Any) -> AuditFilters:
 
 
 def _when(raw: str, name: str, errors: dict[str, list[str]], end: bool = False) -> datetime | None:
+    """A date (the whole local day; `end`: up to the next midnight) or a datetime (`end`: that
+    instant included), through the one date parser; a bad value is recorded in `errors`."""
     if not raw:
         return None
     try:
-        moment = parse_datetime(raw)
-        day = None if moment else parse_date(raw)
-    except ValueError:
-        moment = day = None
-    if day is not None:
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-    elif moment is not None and end:
-        moment += timedelta(microseconds=1)  # an explicit instant is included
-    if moment is None:
-        errors[name] = [_("Enter a date (YYYY-MM-DD) or a date and time.")]
+        moment = dates.parse_moment(raw, name, allow_date=True, end=end)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
         return None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    if moment is not None and end and parse_date_only(raw) is None:
+        moment += timedelta(microseconds=1)  # an explicit instant is included
+    return moment
+
+
+def parse_date_only(raw: str) -> Any:
+    try:
+        return parse_date(raw) if parse_datetime(raw) is None else None
+    except ValueError:
+        return None
 
 
 def audit_scope_q(actor: Any) -> Q:
@@ -115,9 +121,15 @@ def audit_list(*, actor: Any, filters: AuditFilters | None = None) -> QuerySet[A
     return qs.select_related("actor", "org", "seal").order_by("-id")
 
 
-def audit_get(*, actor: Any, id: int) -> AuditEntry:
-    """One entry; NotFound when missing or outside the actor's audit scope."""
-    entry = audit_list(actor=actor).filter(pk=id).first()
-    if entry is None:
-        raise NotFound(code="not_found")
-    return entry
+def audit_get(*, actor: Any, key: str) -> AuditEntry:
+    """One entry by its opaque key (AuditEntry.key). Like every object: 404 when missing or
+    outside every grant of the actor, 403 when inside a grant without Cap.AUDIT_READ, 404 when
+    the entry is outside the actor's audit scope."""
+    number = opaque_number(key, AUDIT_KEY_PURPOSE)
+    entry = audit_list(actor=actor).filter(pk=number).first() if number is not None else None
+    if entry is not None:
+        return entry
+    raw = AuditEntry.objects.select_related("org").filter(pk=number).first() if number is not None else None
+    if raw is not None and raw.org is not None:
+        check(actor, Cap.AUDIT_READ, raw.org)  # 404 outside every grant, 403 inside without the capability
+    raise NotFound(code="not_found")

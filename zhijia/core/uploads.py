@@ -1,8 +1,31 @@
-"""Uploaded photos, checked by their content (never by the file name or the browser's type)."""
+"""Uploaded photos, checked by their content (never by the file name or the browser's type), and
+the way user files are served back.
 
+`read_photo` decodes the whole image with Pillow and stores a fresh encoding of its pixels: a
+file that only starts like an image (a JPEG header followed by `<script>`) does not decode and
+is refused; bytes appended after a valid image, comments and metadata (EXIF with its GPS
+position, XMP, ICC text) are not carried over. The picture is turned upright first (EXIF
+orientation), so dropping EXIF does not rotate it. Decompression bombs (more than
+MAX_PHOTO_PIXELS pixels) are refused before they are decoded.
+
+`serve_user_file` serves MEDIA_ROOT in development with the headers the front web server must
+send in production (docs/security.md): `Content-Disposition: attachment`, `nosniff` and a
+sandboxing Content-Security-Policy, so a stored file can never run as a page of our origin.
+"""
+
+import io
+import mimetypes
+import warnings
 from typing import Any
 
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.views.static import serve
+from PIL import Image, ImageOps, UnidentifiedImageError
+
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000  # 40 megapixels: every phone camera, far from a bomb
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def image_extension(head: bytes) -> str | None:
@@ -16,8 +39,46 @@ def image_extension(head: bytes) -> str | None:
     return None
 
 
+def _reencode(content: bytes, extension: str) -> bytes | None:
+    """The image's pixels, decoded in full and encoded again without metadata; None when the
+    content is not a whole, sane image of the format its first bytes claim."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content), formats=list(FORMATS)) as probe:
+                if FORMATS.get(probe.format or "") != extension:
+                    return None
+                width, height = probe.size
+                if width < 1 or height < 1 or width * height > MAX_PHOTO_PIXELS:
+                    return None
+                probe.verify()  # structure and checksums
+            with Image.open(io.BytesIO(content), formats=list(FORMATS)) as image:
+                image.load()  # every pixel: a truncated or forged body fails here
+                upright = ImageOps.exif_transpose(image)
+                out = io.BytesIO()
+                if extension == "jpg":
+                    rgb = upright if upright.mode in ("RGB", "L") else upright.convert("RGB")
+                    rgb.save(out, "JPEG", quality=88, optimize=True)
+                elif extension == "png":
+                    keep = (
+                        upright
+                        if upright.mode in ("RGB", "RGBA", "L", "LA", "P")
+                        else upright.convert("RGBA")
+                    )
+                    keep.save(out, "PNG", optimize=True)
+                else:
+                    keep = upright if upright.mode in ("RGB", "RGBA") else upright.convert("RGBA")
+                    keep.save(out, "WEBP", quality=88)
+                return out.getvalue()
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError):
+        return None
+
+
 def read_photo(upload: Any, max_bytes: int = MAX_PHOTO_BYTES) -> tuple[bytes, str] | None:
-    """(content, extension) of a JPEG, PNG or WebP upload of at most `max_bytes`; None otherwise."""
+    """(content, extension) of a JPEG, PNG or WebP upload of at most `max_bytes`, re-encoded
+    (see the module text); None otherwise."""
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         return None
@@ -27,4 +88,35 @@ def read_photo(upload: Any, max_bytes: int = MAX_PHOTO_BYTES) -> tuple[bytes, st
     extension = image_extension(content[:16])
     if not content or len(content) > max_bytes or extension is None:
         return None
-    return content, extension
+    clean = _reencode(content, extension)
+    if clean is None:
+        return None
+    return clean, extension
+
+
+USER_FILE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+SAFE_INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def user_file_headers(response: HttpResponseBase, path: str) -> HttpResponseBase:
+    """The headers every user file is served with (also what the front web server must send)."""
+    for name, value in USER_FILE_HEADERS.items():
+        response[name] = value
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if kind not in SAFE_INLINE_TYPES:
+        kind = "application/octet-stream"
+    response["Content-Type"] = kind
+    name = path.rsplit("/", 1)[-1].replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def serve_user_file(request: HttpRequest, path: str, document_root: Any = None) -> HttpResponseBase:
+    """django.views.static.serve for MEDIA_ROOT, with USER_FILE_HEADERS and an attachment
+    disposition (an <img> still shows it; a browser never renders it as a page)."""
+    response = serve(request, path, document_root=document_root)
+    return user_file_headers(response, path)

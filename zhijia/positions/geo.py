@@ -13,10 +13,12 @@ Forward conversions are closed formulas. The inverses (GCJ-02 → WGS-84 and BD-
 closed form; the one-step approximation found in many snippets is off by up to a few metres, so
 `_invert` refines by fixed-point iteration until the forward image is within 1e-9° (≈ 0.1 mm) of
 the target, which takes 2-4 steps inside China (the offset's gradient is ~1e-3 per degree, so each
-step gains about three digits). Round trips WGS→GCJ→WGS and BD→GCJ→BD are exact to < 1e-8°
-(about a millimetre) except right at the border of the offset area (see `in_mainland_china`),
-where the forward map jumps and a GCJ point near the edge may have no preimage; there the best
-iterate is returned, never an exception.
+step gains about three digits). The GCJ-02 inverse iterates the smooth shift (as if everywhere were
+mainland) and then decides by where the answer lies (`gcj02_to_wgs84`): near a border of the offset
+area a GCJ point can have two preimages (a Shenzhen point shifted across the Shenzhen River, and
+the Hong Kong point itself); the mainland one is chosen, everywhere alike. Round trips WGS→GCJ→WGS
+and BD→GCJ→BD are exact to < 1e-8° (about a millimetre) for every mainland point, borders
+included; a GCJ point in the sliver no point maps to gets its nearest answer, never an exception.
 
 Distances are great-circle distances on a sphere of mean radius R = 6371008.8 m (haversine): good
 to ~0.5 % against the ellipsoid, far below what "nearest station" needs.
@@ -27,6 +29,8 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from zhijia.core.errors import ValidationFailed
 
 EARTH_RADIUS_M = 6371008.8
 DEFAULT_RADIUS_M = 3000.0
@@ -52,19 +56,39 @@ class Datum(StrEnum):
     BD09 = "bd09"
 
 
-class GeoError(ValueError):
+# The codes clients see (positions.error_codes): both coordinate errors are `bad_coordinates`.
+PUBLIC_CODES = {
+    "bad_latitude": "bad_coordinates",
+    "bad_longitude": "bad_coordinates",
+    "bad_radius": "bad_radius",
+    "bad_datum": "bad_datum",
+}
+
+
+class GeoError(ValidationFailed, ValueError):
     """Refused input: `code` is a key of MESSAGES (stable, clients match on it), `field` the request
-    parameter it concerns (`lat`, `lng`, `radius_m`, `datum`). The API maps it to a 400 with
-    `fields={field: [message]}`."""
+    parameter it concerns (`lat`, `lng`, `radius_m`, `datum`). It is an ApplicationError, so one
+    that no caller maps still answers 400 with `fields={field: [message]}` (never a 500)."""
 
     def __init__(self, code: str, field: str, *, maximum: float | None = None):
         self.code = code
         self.field = field
         self.maximum = maximum
-        super().__init__(code)
+        Exception.__init__(self, code)  # `message` is the property below, translated when read
 
     @property
-    def message(self) -> str:
+    def fields(self) -> dict[str, list[str]]:  # type: ignore[override]
+        return {self.field: [self.message]}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": PUBLIC_CODES[self.code],
+            "message": self.message,
+            "fields": {self.field: [self.message]},
+        }
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
         text = MESSAGES[self.code]
         if self.code == "bad_radius":
             return str(text) % {"maximum": f"{self.maximum or MAX_RADIUS_M:g}"}
@@ -180,9 +204,8 @@ def _offset_lng(x: float, y: float) -> float:
     return ret
 
 
-def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
-    if not in_mainland_china(lat, lng):
-        return lat, lng
+def _gcj_shift(lat: float, lng: float) -> tuple[float, float]:
+    """The GCJ-02 image of (lat, lng) as if it lay in mainland China: smooth everywhere."""
     dlat = _offset_lat(lng - 105.0, lat - 35.0)
     dlng = _offset_lng(lng - 105.0, lat - 35.0)
     radlat = lat / 180.0 * math.pi
@@ -191,6 +214,12 @@ def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
     dlat = (dlat * 180.0) / ((_KRASOVSKY_A * (1 - _KRASOVSKY_EE)) / (magic * sqrtmagic) * math.pi)
     dlng = (dlng * 180.0) / (_KRASOVSKY_A / sqrtmagic * math.cos(radlat) * math.pi)
     return lat + dlat, lng + dlng
+
+
+def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+    if not in_mainland_china(lat, lng):
+        return lat, lng
+    return _gcj_shift(lat, lng)
 
 
 def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
@@ -227,7 +256,22 @@ def _invert(
 
 
 def gcj02_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
-    return _invert(wgs84_to_gcj02, lat, lng)
+    """The WGS-84 point whose GCJ-02 image is (lat, lng), chosen the same way near every border of
+    the offset area (Hong Kong, Macau, Taiwan, the box's edges):
+
+    1. the mainland preimage — the smooth shift inverted, kept when it lies in the offset area
+       (near the Shenzhen River a GCJ-02 point may have one in Shenzhen AND be a Hong Kong point
+       itself; a GCJ-02 coordinate comes from a mainland map app, so the mainland point wins);
+    2. else the point itself, when it lies outside the offset area (no offset there);
+    3. else (a GCJ-02 point in the sliver that no point maps to, right at a border) the mainland
+       candidate of step 1, the nearest answer.
+    """
+    mainland = _invert(_gcj_shift, lat, lng)
+    if in_mainland_china(*mainland):
+        return mainland
+    if not in_mainland_china(lat, lng):
+        return lat, lng
+    return mainland
 
 
 def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:

@@ -8,11 +8,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
-from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
 
+from zhijia.core import dates
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import field_error
 from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import Scope, scope_for
 from zhijia.orgs.capabilities import Cap
@@ -27,20 +25,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def parse_day(value: Any, field: str) -> date | None:
     """A date from a filter value (a date or "YYYY-MM-DD"); None when blank; a 400 naming
-    `field` otherwise."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).date() if value.utcoffset() is not None else value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        parsed = parse_date(str(value).strip())
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise field_error(field, _("Enter a valid date (YYYY-MM-DD)."), "invalid")
-    return parsed
+    `field` otherwise (core.dates, the one date parser)."""
+    return dates.parse_day(value, field)
 
 
 def day_range_q(filters: dict[str, Any], field: str) -> Q:

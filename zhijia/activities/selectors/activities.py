@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhijia.core import dates
 from zhijia.core.errors import NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.members.enums import Occupation
@@ -29,24 +30,14 @@ def _with_related(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     )
 
 
-def _when(value: Any, end: bool = False) -> dt.datetime | None:
-    """A filter bound: a date (whole local day) or a datetime; None when absent or unreadable."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        from django.utils.dateparse import parse_date, parse_datetime
-
-        value = parse_datetime(value) or parse_date(value)
-    if isinstance(value, dt.datetime):
-        return timezone.make_aware(value) if timezone.is_naive(value) else value
-    if isinstance(value, dt.date):
-        day = value + dt.timedelta(days=1) if end else value
-        return timezone.make_aware(dt.datetime(day.year, day.month, day.day))
-    return None
+def _when(value: Any, field: str, end: bool = False) -> dt.datetime | None:
+    """A filter bound: a date (whole local day) or a datetime; None when absent; a 400 naming
+    `field` when unreadable or impossible (2026-02-30)."""
+    return dates.parse_moment(value, field, allow_date=True, end=end)
 
 
 def _common(qs: QuerySet[Activity], filters: dict[str, Any]) -> QuerySet[Activity]:
-    start, end = _when(filters.get("from")), _when(filters.get("to"), end=True)
+    start, end = _when(filters.get("from"), "from"), _when(filters.get("to"), "to", end=True)
     if start:
         qs = qs.filter(ends_at__gte=start)
     if end:

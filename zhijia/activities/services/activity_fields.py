@@ -8,11 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from zhijia.accounts.sms import notice_on_commit
+from zhijia.core import dates
 from zhijia.core.errors import field_error
 from zhijia.core.ids import parse_uuid
 from zhijia.members.enums import Occupation
@@ -71,13 +70,9 @@ def clean_when(name: str, value: Any, allow_none: bool = True) -> dt.datetime | 
         if allow_none:
             return None
         raise field_error(name, _("This field is required."), code="required")
-    if isinstance(value, str):
-        value = parse_datetime(value.strip())
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
-    if not isinstance(value, dt.datetime):
-        raise field_error(name, _("Enter a valid date and time."), code="invalid")
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    return dates.parse_moment(value, name)
 
 
 def _url(name: str, value: Any) -> str:

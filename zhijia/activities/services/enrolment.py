@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhijia.core import idempotency
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import ApplicationError, Conflict, busy_as_conflict, field_error
 from zhijia.core.masking import mask_name
@@ -180,10 +181,24 @@ def _audit(actor: Any, action: str, enrolment: Enrolment, **data: Any) -> None:
 # --- enrolling -------------------------------------------------------------------------------
 
 
-def _replay(activity: Activity, creator: Any, key: str) -> Enrolment | None:
+def _replay(
+    activity: Activity, creator: Any, key: str, person: Any, child: Any, session: Any
+) -> Enrolment | None:
+    """The enrolment an earlier request with this key created (looked up by creator and key
+    alone), if it asked the same; 422 idempotency_mismatch if it asked something else."""
     if not key or creator is None:
         return None
-    return Enrolment.objects.filter(activity=activity, created_by=creator, idempotency_key=key).first()
+    found = Enrolment.objects.filter(created_by=creator, idempotency_key=key).order_by("created_at").first()
+    asked = {"activity": activity, "person": person, "child": child, "session": session}
+    stored = None
+    if found is not None:
+        stored = {
+            "activity": found.activity_id,
+            "person": found.person_id,
+            "child": found.child_id,
+            "session": found.session_id,
+        }
+    return idempotency.replay(found, asked=asked, stored=stored or asked)
 
 
 def _check_open(activity: Activity, session: Session | None, now: datetime) -> Session | None:
@@ -287,16 +302,16 @@ def enrolment_create(
     `fresh`: the caller read `activity` in this request with `org` and `eligible_org` (the API's
     one-request path): it is used as it is instead of being read again; whether it is still
     published is re-checked under the slot lock either way."""
-    key = (idempotency_key or "").strip()[:100]
+    key = idempotency.normalise_key(idempotency_key)
     creator = actor if getattr(actor, "is_authenticated", False) else None
     key = key if creator is not None else ""
-    if found := _replay(activity, creator, key):
+    if found := _replay(activity, creator, key, person, child, session):
         return found
     try:
         with transaction.atomic():
             return _create(actor, activity, person, child, session, channel, key, fresh)
     except IntegrityError as exc:
-        if found := _replay(activity, creator, key):
+        if found := _replay(activity, creator, key, person, child, session):
             return found
         raise _already_enrolled() from exc
 

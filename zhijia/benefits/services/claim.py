@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhijia.core import idempotency
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import (
     ApplicationError,
@@ -159,16 +160,18 @@ def _claim_key(campaign: Campaign, person: Any, now: dt.datetime) -> str | None:
 
 
 def _replay(campaign_id: Any, user: Any, key: str) -> Voucher | None:
+    """The voucher an earlier claim with this key got (looked up by account and key alone): the
+    same campaign replays it, another campaign is 422 idempotency_mismatch."""
     if not key:
         return None
-    pk = parse_uuid(campaign_id)
-    if pk is None:
-        return None
-    return (
+    found = (
         Voucher.objects.select_related("campaign", "round")
-        .filter(campaign_id=pk, user_id=user.pk, idempotency_key=key)
+        .filter(user_id=user.pk, idempotency_key=key)
+        .order_by("claimed_at")
         .first()
     )
+    asked = {"campaign": parse_uuid(campaign_id) or campaign_id}
+    return idempotency.replay(found, asked=asked, stored={"campaign": found.campaign_id if found else None})
 
 
 def voucher_claim(*, user: Any, campaign_id: Any, idempotency_key: str = "") -> ClaimResult:
@@ -181,7 +184,7 @@ def voucher_claim(*, user: Any, campaign_id: Any, idempotency_key: str = "") -> 
     409 busy. Audited `voucher.claim`. Sets the cache flags that shed the next losers."""
     if not getattr(user, "is_authenticated", False):
         raise NotAuthenticated()
-    key = (idempotency_key or "").strip()[:100]
+    key = idempotency.normalise_key(idempotency_key)
     try:
         limit = getattr(settings, "BENEFITS_CLAIM_RATE", DEFAULT_CLAIM_RATE)
         if cache.throttle("claim", user.pk, limit=limit):

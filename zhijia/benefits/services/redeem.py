@@ -17,11 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhijia.core import idempotency
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import (
     Conflict,
     RateLimited,
-    Unprocessable,
     ValidationFailed,
     busy_as_conflict,
     field_error,
@@ -116,12 +116,9 @@ def _replay(actor: Any, key: str, outlet: Outlet, code: str, amount: Decimal) ->
     )
     if found is None:
         return None
-    if found.voucher.code != code or found.bill != amount or found.outlet_id != outlet.pk:
-        raise Unprocessable(
-            _("This request key was already used for a different redemption."),
-            code=error_codes.IDEMPOTENCY_MISMATCH,
-        )
-    return found
+    asked = {"code": code, "bill": amount, "outlet": outlet}
+    stored = {"code": found.voucher.code, "bill": found.bill, "outlet": found.outlet_id}
+    return idempotency.replay(found, asked=asked, stored=stored)
 
 
 @busy_as_conflict
@@ -135,7 +132,7 @@ def voucher_redeem(
     Writes the Redemption, the ledger's service record (source voucher, credited to the funding
     union) and the audit entry `voucher.redeem` in one transaction."""
     ensure_cashier(actor, outlet)
-    key = (idempotency_key or "").strip()[:100]
+    key = idempotency.normalise_key(idempotency_key)
     amount = _amount(bill)
     try:
         plain = codes.parse(code)

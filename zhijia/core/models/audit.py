@@ -11,6 +11,9 @@ class AuditOutcome(models.TextChoices):
     FAILURE = "failure", _("Failure")
 
 
+AUDIT_KEY_PURPOSE = "audit-entry"
+
+
 class AuditEntry(models.Model):
     """One append-only audit record: when, who, from where, which org, action, object, outcome,
     masked data. Written only through core.audit.audit_log; never updated or deleted (on
@@ -45,6 +48,13 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.outcome}"
+
+    @property
+    def key(self) -> str:
+        """The entry's opaque key, the one used in URLs (never the sequential id)."""
+        from zhijia.core.ids import opaque_key
+
+        return opaque_key(self.id, AUDIT_KEY_PURPOSE)
 
     @property
     def seal_seq(self) -> int | None:

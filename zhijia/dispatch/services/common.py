@@ -8,11 +8,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from zhijia.accounts.phones import is_mobile, normalize_phone
 from zhijia.accounts.sms import notice_on_commit
+from zhijia.core import dates
 from zhijia.core.errors import field_error
 from zhijia.core.validators.text import has_control_chars
 from zhijia.orgs.access import check
@@ -86,39 +86,12 @@ def money(value: Any, field: str) -> Decimal:
 
 
 def day(value: Any, field: str, *, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise field_error(field, _("This field is required."), code="required")
-        return None
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        found = parse_date(str(value).strip())
-    except ValueError:
-        found = None
-    if found is None:
-        raise field_error(field, _("Enter a date as YYYY-MM-DD."))
-    return found
+    return dates.parse_day(value, field, required=required)
 
 
 def moment(value: Any, field: str, *, required: bool = True) -> dt.datetime | None:
     """An aware datetime (naive ones are local time)."""
-    if value in (None, ""):
-        if required:
-            raise field_error(field, _("This field is required."), code="required")
-        return None
-    if isinstance(value, dt.datetime):
-        found: dt.datetime | None = value
-    else:
-        try:
-            found = parse_datetime(str(value).strip())
-        except ValueError:
-            found = None
-    if found is None:
-        raise field_error(field, _("Enter a date and time."))
-    return timezone.make_aware(found) if timezone.is_naive(found) else found
+    return dates.parse_moment(value, field, required=required)
 
 
 def mobile(value: Any, field: str) -> str:

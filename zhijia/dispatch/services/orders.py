@@ -33,7 +33,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.core.errors import Conflict, PermissionDenied, Unprocessable, busy_as_conflict, field_error
+from zhijia.core import idempotency
+from zhijia.core.errors import Conflict, PermissionDenied, busy_as_conflict, field_error
 from zhijia.core.workdays import next_value
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
@@ -156,7 +157,7 @@ def order_create(
 
 def create_order(*, actor: Any, idempotency_key: str = "", **kwargs: Any) -> ServiceOrder:
     """order_create without the capability check (needs.need_to_order checks its own rule)."""
-    key = str(idempotency_key or "").strip()[:100] if user_or_none(actor) is not None else ""
+    key = idempotency.normalise_key(idempotency_key) if user_or_none(actor) is not None else ""
     if found := _replay(actor, key):
         return _same_request(found, kwargs)
     try:
@@ -171,15 +172,25 @@ def _same_request(order: ServiceOrder, kwargs: dict[str, Any]) -> ServiceOrder:
     """A replayed Idempotency-Key must carry the same request (item, union, dates, place,
     audience): else 422 idempotency_mismatch."""
     wanted_to = kwargs.get("wanted_to") or kwargs.get("wanted_from")
-    asked = [kwargs["item"].pk, kwargs["org"].pk, str(kwargs.get("wanted_from")), str(wanted_to)]
-    asked += [str(kwargs.get("audience")), str(kwargs.get("place") or "").strip()]
-    stored = [order.item_id, order.org_id, str(order.wanted_from), str(order.wanted_to)]
-    stored += [str(order.audience), order.place]
-    if asked != stored:
-        raise Unprocessable(
-            _("This Idempotency-Key was used for another order."), code=error_codes.IDEMPOTENCY_MISMATCH
-        )
-    return order
+    asked = {
+        "item": kwargs["item"],
+        "org": kwargs["org"],
+        "wanted_from": kwargs.get("wanted_from"),
+        "wanted_to": wanted_to,
+        "audience": kwargs.get("audience"),
+        "place": kwargs.get("place"),
+    }
+    stored = {
+        "item": order.item_id,
+        "org": order.org_id,
+        "wanted_from": order.wanted_from,
+        "wanted_to": order.wanted_to,
+        "audience": order.audience,
+        "place": order.place,
+    }
+    found = idempotency.replay(order, asked=asked, stored=stored)
+    assert found is not None
+    return found
 
 
 @busy_as_conflict

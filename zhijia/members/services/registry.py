@@ -172,7 +172,10 @@ def clean_family(data: dict[str, Any], *, today: date | None = None) -> dict[str
     if relation not in Relation.values:
         errors["relation"] = [_("Choose a valid option.")]
     raw_birth = data.get("birth_date")
-    birth = raw_birth if isinstance(raw_birth, date) else parse_date(str(raw_birth or "").strip()[:10])
+    try:
+        birth = raw_birth if isinstance(raw_birth, date) else parse_date(str(raw_birth or "").strip()[:10])
+    except ValueError:  # well-formed but impossible, e.g. 2016-02-30
+        birth = None
     if birth is None or birth > today:
         errors["birth_date"] = [_("Enter a valid date (YYYY-MM-DD).")]
     gender = str(data.get("gender") or "")

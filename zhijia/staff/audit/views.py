@@ -46,9 +46,8 @@ def audit_list_view(request):
 
 @staff_required
 @require_GET
-def audit_detail_view(request, pk: int):
-    require_cap(request.user, Cap.AUDIT_READ)
-    entry = audit_get(actor=request.user, id=pk)
+def audit_detail_view(request, key: str):
+    entry = audit_get(actor=request.user, key=key)  # 404 outside scope, 403 inside without audit.read
     data = json.dumps(entry.data, ensure_ascii=False, indent=2, sort_keys=True)
     return render(request, "staff/audit/detail.html", {"entry": entry, "data": data})
 
