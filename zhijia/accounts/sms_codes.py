@@ -8,8 +8,8 @@ processes and survive a cache outage.
 
 import secrets
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
