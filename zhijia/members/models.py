@@ -237,7 +237,8 @@ class Transfer(BaseModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)  # the requester's
+    rejection_reason = models.CharField(_("reason for the refusal"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -292,6 +293,7 @@ class ExportRequest(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for the refusal"), max_length=500, blank=True)
     row_count = models.PositiveIntegerField(default=0)
     downloaded_at = models.DateTimeField(null=True, blank=True)
 

@@ -33,6 +33,7 @@ from .. import error_codes
 from ..ledgers.columns import STATUS_LABELS, iso, ledger_xlsx, person_cells
 from ..models import ExportRequest, ExportStatus
 from ..selectors.ledgers import ledger_memberships
+from .joining import clean_reason
 
 EXPORT_INLINE_LIMIT = 5_000
 EXPORT_DIR = "exports"
@@ -117,11 +118,16 @@ def export_request_create(*, actor: Any, unit: Org, purpose: str) -> ExportReque
 
 
 @transaction.atomic
-def export_request_decide(*, actor: Any, request: ExportRequest, approve: bool) -> ExportRequest:
+def export_request_decide(
+    *, actor: Any, request: ExportRequest, approve: bool, reason: str = ""
+) -> ExportRequest:
     """Approve or reject a pending request. Checks members.export_approve on its unit; the
     requester may not decide their own request (403 self_approval); a decided request answers
-    409 invalid_transition. Writes `export_request.approve` / `.reject`."""
+    409 invalid_transition. A rejection needs a reason (400 `reason_required`, field "reason"),
+    kept in `rejection_reason` and shown to the requester. Writes `export_request.approve` /
+    `.reject`."""
     check(actor, Cap.MEMBERS_EXPORT_APPROVE, request.org)
+    text = "" if approve else clean_reason(reason)
     request = ExportRequest.objects.select_for_update().select_related("org").get(pk=request.pk)
     if request.requested_by_id == actor.pk:
         raise PermissionDenied(
@@ -131,9 +137,11 @@ def export_request_decide(*, actor: Any, request: ExportRequest, approve: bool) 
         raise Conflict(_("This request has already been decided."), code=error_codes.INVALID_TRANSITION)
     request.status = ExportStatus.APPROVED if approve else ExportStatus.REJECTED
     request.decided_by, request.decided_at = actor, timezone.now()
-    request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    request.rejection_reason = text
+    request.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason", "updated_at"])
     action = "export_request.approve" if approve else "export_request.reject"
-    audit_log(actor=actor, action=action, obj=request, data={"purpose": request.purpose})
+    data = {"purpose": request.purpose, **({"reason": text} if text else {})}
+    audit_log(actor=actor, action=action, obj=request, data=data)
     return request
 
 

@@ -162,7 +162,9 @@ def export_request_detail(request, pk):
     if request.method == "POST":
         approve = request.POST.get("decision") == "approve"
         try:
-            services.export_request_decide(actor=request.user, request=export, approve=approve)
+            services.export_request_decide(
+                actor=request.user, request=export, approve=approve, reason=request.POST.get("reason", "")
+            )
         except ApplicationError as exc:
             if exc.status in (403, 404):  # denials (incl. self_approval) answer with their status
                 raise
