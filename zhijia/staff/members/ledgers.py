@@ -61,7 +61,12 @@ def member_import(request):
         upload = form.cleaned_data["file"]
         try:
             job = member_import_start(
-                actor=request.user, unit=unit, filename=upload.name, source=upload.read()
+                actor=request.user,
+                unit=unit,
+                filename=upload.name,
+                source=upload.read(),
+                consent_basis=form.cleaned_data["consent_basis"],
+                notice_version=form.cleaned_data["notice_version"],
             )
         except ApplicationError as exc:
             apply_errors(form, exc)
