@@ -149,7 +149,10 @@ CELERY_BEAT_SCHEDULE = {
     "activities-finish-due": {"task": "zhijia.activities.tasks.finish_due", "schedule": 3600.0},
     "dispatch-orders-tick": {"task": "zhijia.dispatch.tasks.orders_tick", "schedule": 300.0},
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
+    "members-exports-purge": {"task": "zhijia.members.tasks.exports_purge", "schedule": 60.0},
 }
+# Seconds a stored (encrypted) member export waits for its one download before it is deleted.
+MEMBERS_EXPORT_FILE_TTL = env_int("MEMBERS_EXPORT_FILE_TTL", 900)
 
 # --- Service network ----------------------------------------------------------------------
 # Map tiles for the station finder and the console map (Leaflet). Empty: no tiles — markers on a

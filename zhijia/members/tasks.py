@@ -23,6 +23,7 @@ from .ledgers.columns import COLUMNS
 from .ledgers.importer import member_import_batch
 from .models import MemberImportDeclaration
 from .selectors.ledgers import MEMBER_IMPORT_KIND
+from .services.ledgers import exports_purge as purge
 from .services.ledgers import full_export_build, member_export_store
 
 IMPORT_BATCH = 500
@@ -86,3 +87,9 @@ def member_export_masked(user_id: str, unit_id: str, token: str) -> None:
 def member_export_full(request_id: str) -> None:
     """Write a large approved full export to private storage for its one download."""
     full_export_build(request_id=request_id)
+
+
+@shared_task(name="zhijia.members.tasks.exports_purge", ignore_result=True)
+def exports_purge() -> int:
+    """Delete stored exports past their TTL, downloaded or not (beat: members-exports-purge)."""
+    return purge()

@@ -195,7 +195,7 @@ def export_request_download(request, pk):
     export = access_export_request_any(actor=request.user, id=pk)
     result = services.export_request_download(actor=request.user, request=export)
     if result is None:  # large: built by a task, this page refreshes until the file is ready
-        if cache.add(f"member-export-full:{export.pk}", 1, 3600):
+        if cache.add(f"member-export-full:{export.pk}", 1, 300):  # rebuilt if it expired unfetched
             export_id = str(export.pk)
             transaction.on_commit(lambda: member_export_full.delay(export_id))
         return render(request, "staff/members/ledgers/export_wait.html", {"export": export, "ready": False})
