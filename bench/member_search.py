@@ -51,6 +51,19 @@ from zhijia.orgs.tree import subtree_q  # noqa: E402
 TRGM = __import__("zhijia.members.migrations.0004_person_search_trgm", fromlist=["FORWARD"])
 
 
+def people_query(q: str):
+    """The people step of member_search_q (what the trigram indexes serve)."""
+    from zhijia.members.models import Person
+    from zhijia.members.selectors.registry import Doubled, doubled
+
+    compact = q.strip().lower()
+    people = Person.objects.annotate(_doubled=Doubled("name"))
+    cond = Q(_doubled__contains=doubled(q))
+    if compact.isalpha() and compact.isascii():
+        cond |= Q(name_initials__startswith=compact) | Q(name_pinyin__contains=compact)
+    return people.filter(cond).values("pk")
+
+
 def before_list(user, q: str, district):
     """The search as it was before migration 0004 (for the comparison): an OR across the
     membership and person tables with `name icontains` — a scan of the district's members."""
@@ -193,8 +206,8 @@ def main() -> None:
     results = {}
     for label, q in queries.items():
         _rows, count = page(q)
-        with connection.cursor() as cur:
-            sql, params = member_list(actor=user, q=q, org=district)[:20].query.sql_with_params()
+        with connection.cursor() as cur:  # the plan of the first step: finding the people
+            sql, params = people_query(q).query.sql_with_params()
             cur.execute("EXPLAIN " + sql, params)
             if os.environ.get("PLANS"):
                 print(cur.mogrify(sql, params) if hasattr(cur, "mogrify") else sql)

@@ -101,10 +101,23 @@ def member_search_q(text: str) -> Q:
     if by_number:
         cond |= Q(pk__in=by_number)
     matched = people.filter(cond).values("pk")
-    ids = list(matched.values_list("pk", flat=True)[: SEARCH_PEOPLE_LIMIT + 1])
+    ids = _first_ids(matched, SEARCH_PEOPLE_LIMIT + 1)
     if len(ids) <= SEARCH_PEOPLE_LIMIT:  # the usual case: a few people, then their memberships
         return Q(person_id__in=ids)
     return Q(person__in=matched)  # an unselective query ("张"): let the database join
+
+
+def _first_ids(matched: QuerySet[Any], limit: int) -> list[Any]:
+    """Up to `limit` ids of `matched`. On PostgreSQL the query is planned without the LIMIT
+    (`OFFSET 0` fence): with a LIMIT the planner may bet on a sequential scan that finds `limit`
+    rows early, which for a selective search means reading every person."""
+    if connection.vendor != "postgresql":
+        return list(matched.values_list("pk", flat=True)[:limit])
+    sql, params = matched.query.sql_with_params()
+    with connection.cursor() as cursor:
+        fenced = f"SELECT * FROM ({sql} OFFSET 0) AS matched LIMIT %s"  # noqa: S608 - Django-built SQL
+        cursor.execute(fenced, [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _identity_indexes(text: str) -> list[str]:
