@@ -103,7 +103,8 @@ def member_search_q(text: str) -> Q:
     matched = people.filter(cond).values("pk")
     ids = _first_ids(matched, SEARCH_PEOPLE_LIMIT + 1)
     if len(ids) <= SEARCH_PEOPLE_LIMIT:  # the usual case: a few people, then their memberships
-        return Q(person_id__in=ids)
+        # by primary key, so the scope and district filters only look at these rows
+        return Q(pk__in=list(Membership.objects.filter(person_id__in=ids).values_list("pk", flat=True)))
     return Q(person__in=matched)  # an unselective query ("张"): let the database join
 
 
