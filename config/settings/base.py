@@ -181,9 +181,12 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-orders-tick": {"task": "zhijia.dispatch.tasks.orders_tick", "schedule": 300.0},
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
     "stats-fold": {"task": "zhijia.stats.tasks.stats_fold", "schedule": 30.0},
+    "members-exports-purge": {"task": "zhijia.members.tasks.exports_purge", "schedule": 60.0},
 }
 # Without a broker, `manage.py scheduler` (started by `make run`) runs every entry above inline
 # on its schedule; with one, `celery beat` does. A new periodic job is one entry here.
+# Seconds a stored (encrypted) member export waits for its one download before it is deleted.
+MEMBERS_EXPORT_FILE_TTL = env_int("MEMBERS_EXPORT_FILE_TTL", 900)
 
 # --- Service network ----------------------------------------------------------------------
 # Map tiles for the station finder and the console map (Leaflet). Empty: no tiles — markers on a

@@ -14,6 +14,7 @@ from zhijia.benefits import codes
 from zhijia.benefits.enums import VoucherStatus
 from zhijia.benefits.models import Redemption, Voucher
 from zhijia.benefits.services.claim import voucher_claim
+from zhijia.members.services.rights import consent_give
 from zhijia.records.enums import RecordSource
 from zhijia.records.models import ServiceRecord
 
@@ -54,6 +55,7 @@ def redeem(client, code, outlet, bill, key=""):
 
 def test_check_shows_the_voucher_with_a_masked_holder(till):
     v = till["voucher"]
+    consent_give(actor=None, person=v.person, purpose="merchant_sharing", notice_version="2026-11")
     response = check(api(till["cashier"]), codes.voucher_qr(v), till["outlet"])
     assert response.status_code == 200
     body = response.json()

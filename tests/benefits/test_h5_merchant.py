@@ -15,6 +15,7 @@ from zhijia.benefits.enums import VoucherStatus
 from zhijia.benefits.models import Redemption, Voucher
 from zhijia.benefits.services.claim import voucher_claim
 from zhijia.benefits.services.redeem import voucher_redeem
+from zhijia.members.services.rights import consent_give
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,8 @@ def org(demo):
 def till(org):
     camp = campaign(org, total=5, title="中山消费券")
     outlet = outlet_of(camp.merchants.get())
-    worker, _person = claimer(org, name="王快递", occupation="courier")
+    worker, person = claimer(org, name="王快递", occupation="courier")
+    consent_give(actor=worker, person=person, purpose="merchant_sharing", notice_version="2026-11")
     voucher = voucher_claim(user=worker, campaign_id=camp.pk).voucher
     user = cashier(outlet)
     client = Client()

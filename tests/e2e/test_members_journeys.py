@@ -121,6 +121,8 @@ def test_staff_import_ledger_with_bad_rows_and_download_the_report(demo, phone):
             }
         ],
     )
+    phone.select_option("[data-testid=import-consent-basis]", "paper_form")
+    phone.fill("[data-testid=import-notice-version]", "2024-03")
     phone.click("[data-testid=import-submit]")
     phone.wait_for_selector("[data-testid=import-progress][data-status=done]")
     assert phone.locator("[data-testid=import-created]").inner_text() == "2"

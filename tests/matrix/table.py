@@ -350,6 +350,9 @@ ROUTES: dict[str, list[Check]] = {
     "/h5/card/code/": [Check("worker")],
     "/h5/card/my-data/": [Check("worker")],
     "/h5/card/my-data/export.json": [Check("worker")],
+    "/h5/card/my-data/consents/give/": [
+        Check("worker", "post", body=lambda org, o: {"purpose": "marketing_sms"})
+    ],
     "/h5/card/my-data/consents/<uuid:pk>/withdraw/": [Check("worker", "post", target="consent")],
     "/h5/card/my-data/requests/": [
         Check("worker", "post", body=lambda org, o: {"kind": "correction", "detail": "x"})

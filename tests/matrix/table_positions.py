@@ -161,6 +161,7 @@ ROUTES.update(
             ),
         ],
         "/console/positions/visits/stats/": [Check("rule", rule=_any(_Cap.POSITIONS_VISITS))],
+        "/console/positions/today/": [Check("rule", rule=_any(_Cap.POSITIONS_VISITS))],
         "/console/positions/<uuid:pk>/": [_pos()],
         "/console/positions/<uuid:pk>/edit/": [_pos()],
         "/console/positions/<uuid:pk>/hours/": [_pos()],

@@ -143,7 +143,10 @@ def test_console_import_runs_in_the_background_and_shows_errors(
     upload = io.BytesIO(data)
     upload.name = "ledger.xlsx"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("staff:member_import"), {"file": upload})
+        response = client.post(
+            reverse("staff:member_import"),
+            {"file": upload, "consent_basis": "paper_form", "notice_version": "2024-03"},
+        )
     assert response.status_code == 302
     job = ImportJob.objects.get(kind="members")
     page = client.get(response["Location"])
@@ -170,6 +173,9 @@ def test_console_import_pages_are_scoped(demo, staff_client):
 def test_a_non_xlsx_upload_is_refused_on_the_form(demo, staff_client):
     upload = io.BytesIO(b"name,id\n")
     upload.name = "ledger.csv"
-    response = staff_client("futian_staff").post(reverse("staff:member_import"), {"file": upload})
+    response = staff_client("futian_staff").post(
+        reverse("staff:member_import"),
+        {"file": upload, "consent_basis": "paper_form", "notice_version": "v1"},
+    )
     assert response.status_code == 200 and 'data-testid="error-file"' in response.content.decode()
     assert not ImportJob.objects.exists()

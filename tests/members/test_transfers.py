@@ -105,7 +105,7 @@ def test_reject_needs_a_reason_and_cancel_is_the_requesters(demo, member):
     rejected = transfers.transfer_reject(
         actor=demo.user("xixiang_staff"), transfer=tr2, reason="不在本园区工作"
     )
-    assert rejected.status == TransferStatus.REJECTED and "不在本园区工作" in rejected.reason
+    assert rejected.status == TransferStatus.REJECTED and rejected.rejection_reason == "不在本园区工作"
     assert Membership.objects.get(pk=membership.pk).status == MemberStatus.MEMBER
 
 

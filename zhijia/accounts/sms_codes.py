@@ -7,8 +7,9 @@ processes and survive a cache outage.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,8 @@ from .models import SmsCode, SmsLoginFailure, User
 from .phones import phone_index
 from .services import clean_phone, worker_for_phone
 from .sms import get_backend
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class InvalidCode(NotAuthenticated):
@@ -47,24 +50,29 @@ def _lock_window() -> timedelta:
     return timedelta(hours=settings.AXES_COOLOFF_TIME)
 
 
+def _day_start(now: datetime) -> datetime:
+    """Midnight of `now`'s Asia/Shanghai calendar day: "a day" for the daily limit."""
+    local = now.astimezone(SHANGHAI)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def sms_code_send(*, phone: str, ip: str | None) -> SmsCode:
     """Create a login code for `phone` and send it (after commit) through settings.SMS_BACKEND.
 
     Raises ValidationFailed (field "phone") for a bad number and RateLimited (code
     "rate_limited") within SMS_SEND_INTERVAL_SECONDS of the last code, past SMS_DAILY_LIMIT codes
-    for the phone in 24 hours, or past SMS_IP_HOURLY_LIMIT codes from `ip` in an hour.
+    for the phone in one Asia/Shanghai calendar day, or past SMS_IP_HOURLY_LIMIT codes from `ip` in an hour.
     """
     phone = clean_phone(phone)
     index = phone_index(phone)
     now = timezone.now()
     with transaction.atomic():
-        recent = SmsCode.objects.select_for_update().filter(
-            phone_index=index, created_at__gte=now - timedelta(days=1)
-        )
+        today = SmsCode.objects.select_for_update().filter(phone_index=index, created_at__gte=_day_start(now))
         interval = settings.SMS_SEND_INTERVAL_SECONDS
-        if interval and recent.filter(created_at__gte=now - timedelta(seconds=interval)).exists():
+        recent = SmsCode.objects.filter(phone_index=index, created_at__gte=now - timedelta(seconds=interval))
+        if interval and recent.exists():
             raise RateLimited(_("A code was sent moments ago. Please wait a minute before asking again."))
-        if recent.count() >= settings.SMS_DAILY_LIMIT:
+        if today.count() >= settings.SMS_DAILY_LIMIT:
             raise RateLimited(_("Too many codes for this number today. Please try again tomorrow."))
         if ip and SmsCode.objects.filter(ip=ip, created_at__gte=now - timedelta(hours=1)).count() >= (
             settings.SMS_IP_HOURLY_LIMIT

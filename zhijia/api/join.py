@@ -297,6 +297,7 @@ class TransferOut(Schema):
     to_org_id: UUID
     to_org_name: str
     reason: str
+    rejection_reason: str
     new_member_no: str | None
     created_at: datetime
     decided_at: datetime | None
@@ -314,6 +315,7 @@ def _transfer(tr: Transfer) -> dict[str, Any]:
         "to_org_id": tr.to_org_id,
         "to_org_name": tr.to_org.name,
         "reason": tr.reason,
+        "rejection_reason": tr.rejection_reason,
         "new_member_no": tr.new_membership.member_no if tr.new_membership_id else None,
         "created_at": tr.created_at,
         "decided_at": tr.decided_at,

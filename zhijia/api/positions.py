@@ -27,6 +27,8 @@ from zhijia.positions.permissions import access_position
 from zhijia.positions.selectors import (
     position_public_get,
     position_to_dict,
+    positions_feed,
+    positions_feed_head,
     positions_nearby,
     positions_sync,
 )
@@ -93,21 +95,42 @@ def sync(
     request: HttpRequest,
     updated_since: str | None = None,
     cursor: str | None = None,
+    changes: str | None = None,
     datum: str | None = None,
 ):
-    """Incremental sync for mini-programs: positions changed after `updated_since` (or after
-    `cursor`, the `next` of the previous page), oldest change first, 500 per page:
-    `{"items": [...], "tombstones": [{"id", "deleted_at"}], "next": cursor or null, "until": t}`.
-    Keep `until` of the last page and send it as `updated_since` next time. Without
-    `updated_since`: every live position (no tombstones)."""
+    """Incremental sync for mini-programs, 500 per page:
+    `{"items": [...], "tombstones": [{"id", "deleted_at"}], "next", "until", "changes"}`.
+
+    Recommended (commit-ordered, never misses or repeats a change): a first sync without
+    parameters lists every live position (page on with `cursor` = `next`); keep `changes` of
+    its first page. Then send `changes=<kept>`: the positions changed since, each once in its
+    current state, deleted ones as tombstones; while `next` is not null ask again with
+    `changes=<next>`; keep the last page's `changes` for next time.
+
+    Older clients: `updated_since` (an ISO time; `cursor` = `next` to page on, then `until` as
+    the next `updated_since`) still works, but can miss a change that commits late.
+    400 naming the bad parameter."""
+    out_datum = _datum(datum)
+    if changes is not None:
+        feed_page = positions_feed(cursor=changes, limit=SYNC_PAGE)
+        return {
+            "items": [position_to_dict(p, out_datum) for p in feed_page.items],
+            "tombstones": [
+                {"id": str(pk), "deleted_at": deleted.isoformat()} for pk, deleted in feed_page.tombstones
+            ],
+            "next": feed_page.cursor if feed_page.more else None,
+            "until": None,
+            "changes": feed_page.cursor,
+        }
+    head = positions_feed_head() if not cursor else None  # before the listing is read
     since = _since(cursor, "cursor") if cursor else _since(updated_since, "updated_since")
     page = positions_sync(since=since, limit=SYNC_PAGE)
-    out_datum = _datum(datum)
     return {
         "items": [position_to_dict(p, out_datum) for p in page.items],
         "tombstones": [{"id": str(pk), "deleted_at": deleted.isoformat()} for pk, deleted in page.tombstones],
         "next": page.next.isoformat() if page.next else None,
         "until": page.until.isoformat() if page.until else None,
+        "changes": head,
     }
 
 

@@ -31,7 +31,7 @@ from zhijia.benefits.models import Redemption, Voucher
 from zhijia.benefits.permissions import access_outlet_as_cashier, access_redemption
 from zhijia.benefits.services.redeem import redemption_reverse, voucher_preview, voucher_redeem
 from zhijia.core import idempotency
-from zhijia.core.masking import mask_name
+from zhijia.members.consent import merchant_holder_name
 
 from .benefits import ERRORS
 
@@ -51,7 +51,7 @@ class PreviewOut(Schema):
     kind: str
     face_value: Decimal
     threshold: Decimal = Field(description="Minimum bill (满 X); 0 for none.")
-    holder: str = Field(description="Masked (张*).")
+    holder: str = Field(description="Masked (张*) while the holder consents to merchant sharing, else empty.")
     status: str
     expires_at: dt.datetime
 
@@ -65,7 +65,7 @@ def preview_out(voucher: Voucher) -> dict[str, Any]:
         "kind": voucher.campaign.kind,
         "face_value": voucher.face_value,
         "threshold": voucher.threshold,
-        "holder": mask_name(voucher.person.name),
+        "holder": merchant_holder_name(voucher.person),
         "status": voucher.status,
         "expires_at": voucher.expires_at,
     }

@@ -73,3 +73,34 @@ def blind_index(normalized: str, purpose: str) -> str:
         raise ImproperlyConfigured("BLIND_INDEX_KEY is not set")
     msg = f"{purpose}\x00{normalized}".encode()
     return hmac.new(settings.BLIND_INDEX_KEY.encode(), msg, hashlib.sha256).hexdigest()
+
+
+BLOB_MAGIC = b"ZJB1"
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """A file's bytes encrypted at rest with the current field key (AES-GCM). `context` (e.g.
+    the storage name) is bound as associated data, so a file copied under another name does not
+    decrypt. Format: ``ZJB1 || len(kid) || kid || nonce || ciphertext``."""
+    kid, key = _keys()[0]
+    nonce = os.urandom(12)
+    kid_raw = kid.encode()
+    ct = AESGCM(key).encrypt(nonce, data, kid_raw + b"|" + context.encode())
+    return BLOB_MAGIC + bytes([len(kid_raw)]) + kid_raw + nonce + ct
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
+    """The plain bytes of encrypt_bytes' output (any listed key). ValueError when the blob is
+    not ours, was tampered with or was stored under another context."""
+    if not blob.startswith(BLOB_MAGIC) or len(blob) < len(BLOB_MAGIC) + 1:
+        raise ValueError("not an encrypted blob")
+    n = blob[len(BLOB_MAGIC)]
+    start = len(BLOB_MAGIC) + 1
+    kid_raw, rest = blob[start : start + n], blob[start + n :]
+    for key_id, key in _keys():
+        if key_id.encode() == kid_raw:
+            try:
+                return AESGCM(key).decrypt(rest[:12], rest[12:], kid_raw + b"|" + context.encode())
+            except Exception as exc:  # InvalidTag
+                raise ValueError("the blob does not decrypt") from exc
+    raise ValueError(f"no key {kid_raw!r} to decrypt with")

@@ -118,9 +118,36 @@ class Relation(models.TextChoices):
 
 
 class ConsentPurpose(models.TextChoices):
+    """What a consent covers. Every processing that rests on one asks
+    `zhijia.members.consent.consent_given(person, purpose)` at the point of use."""
+
     SENSITIVE = "sensitive", _("Processing of sensitive personal information for union membership")
     MINOR = "minor", _("Processing of my children's information")
-    JOB_MATCHING = "job_matching", _("Use of my labour registry record to match me with jobs")
+    JOB_MATCHING = "job_matching", _("Matching me with job openings (employment services)")
+    SCREENING = "screening", _("Psychological screening questionnaires (counselling)")
+    MARKETING_SMS = "marketing_sms", _("Text messages about union activities and benefits")
+    MERCHANT_SHARING = "merchant_sharing", _("Showing my masked name to merchants when I use a voucher")
+
+
+# Purposes a member opts in to themselves (in "My data"); never declared by an importing union.
+OPT_IN_PURPOSES = (
+    ConsentPurpose.JOB_MATCHING,
+    ConsentPurpose.SCREENING,
+    ConsentPurpose.MARKETING_SMS,
+    ConsentPurpose.MERCHANT_SHARING,
+)
+
+
+class ConsentBasis(models.TextChoices):
+    """How a consent was obtained: by the person online, or declared by the union that imported
+    them (with the notice version the person was shown on paper)."""
+
+    ONLINE = "online", _("Given by the member online")
+    PAPER_FORM = "paper_form", _("Signed on the paper membership application form")
+    UNION_RECORD = "union_record", _("Held on record by the union in another system")
+
+
+DECLARED_BASES = (ConsentBasis.PAPER_FORM, ConsentBasis.UNION_RECORD)
 
 
 class DataRequestKind(models.TextChoices):

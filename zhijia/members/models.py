@@ -22,6 +22,7 @@ from .enums import (
     ETHNICITIES,
     ApplicationSource,
     ApplicationStatus,
+    ConsentBasis,
     ConsentPurpose,
     DataRequestKind,
     DataRequestStatus,
@@ -196,13 +197,28 @@ class Consent(BaseModel):
     """Separate consent (单独同意) to one purpose, under one version of the notice."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)
+    purpose = models.CharField(max_length=20, choices=ConsentPurpose.choices)  # see members.consent
     notice_version = models.CharField(max_length=20)
+    basis = models.CharField(max_length=20, choices=ConsentBasis.choices, default=ConsentBasis.ONLINE)
+    declared_by = models.ForeignKey(  # the importing union, for a declared basis
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-given_at"]
+        indexes = [models.Index(fields=["person", "purpose"], name="consent_person_purpose")]
+
+
+class MemberImportDeclaration(BaseModel):
+    """What the union importing a ledger declares about the consent of the people in it: the
+    basis (a signed paper form, a record in another system) and the version of the notice they
+    were shown. One per member import job; the importer records a consent per person from it."""
+
+    job = models.OneToOneField("core.ImportJob", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=20, choices=ConsentBasis.choices)
+    notice_version = models.CharField(max_length=20)
 
 
 class JoinApplication(BaseModel):
@@ -264,7 +280,8 @@ class Transfer(BaseModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)  # the requester's
+    rejection_reason = models.CharField(_("reason for the refusal"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -319,6 +336,7 @@ class ExportRequest(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for the refusal"), max_length=500, blank=True)
     row_count = models.PositiveIntegerField(default=0)
     downloaded_at = models.DateTimeField(null=True, blank=True)
 

@@ -137,3 +137,22 @@ class Feedback(BaseModel):
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating")
         ]
+
+
+class PositionChange(models.Model):
+    """The sync change feed: one row per change of a position (save, delete, rooms or photos
+    touched), written in the changing transaction. On PostgreSQL `txid` is that transaction's
+    id (txid_current()); readers only take rows whose transaction is older than every one
+    still in flight (txid_snapshot_xmin), in (txid, seq) order, so a change that commits late
+    is never skipped by a cursor that has moved on. SQLite has one writer at a time, so `seq`
+    alone is commit order there (txid 0). See positions.selectors.feed."""
+
+    seq = models.BigAutoField(primary_key=True)
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    txid = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["txid", "seq"], name="position_change_order")]
+
+    def __str__(self) -> str:
+        return f"{self.txid}:{self.seq}"

@@ -18,6 +18,7 @@ NAV = [
     ("staff:data_request_list", _("Personal-data requests"), "shield-check", Cap.MEMBERS_MANAGE),
     ("staff:activity_calendar", _("Activities"), "calendar-event", Cap.ACTIVITIES_MANAGE),
     ("staff:position_list", _("Service positions"), "geo-alt", Cap.POSITIONS_MANAGE),
+    ("staff:station_today", _("Today at my station"), "calendar-day", Cap.POSITIONS_VISITS),
     ("staff:visit_new", _("Check a visitor in"), "person-check", Cap.POSITIONS_VISITS),
     ("staff:service_list_list", _("Service lists"), "list-check", Cap.CATALOG_MANAGE),
     ("staff:plan_list", _("Activity plans"), "calendar3", Cap.CATALOG_MANAGE),

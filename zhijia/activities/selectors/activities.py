@@ -4,6 +4,7 @@ roster with attendance, the calendar, ratings and the plain-words eligibility su
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -21,6 +22,7 @@ from zhijia.orgs.tree import subtree_q
 from ..enums import ACTIVE, ActivityStatus, EnrolmentStatus
 from ..models import Activity, Attendance, Enrolment, Session
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 PUBLIC = (ActivityStatus.PUBLISHED, ActivityStatus.FINISHED, ActivityStatus.CANCELLED)
 
 
@@ -213,3 +215,25 @@ def eligibility_summary(activity: Activity) -> list[str]:
     if activity.requires_approval:
         lines.append(_("Enrolments are approved by the organiser."))
     return lines
+
+
+def sessions_at_positions(*, actor: Any, positions: list[Any], day: dt.date) -> list[Session]:
+    """Sessions on local `day` (Asia/Shanghai) of live activities held at `positions` (the
+    station keeper's stations, already scoped by the caller), oldest first, with `present` (the
+    check-ins so far) and `can_checkin` (the actor holds activities.checkin on the organiser,
+    so may open its check-in screen)."""
+    start = dt.datetime.combine(day, dt.time.min, SHANGHAI)
+    end = start + dt.timedelta(days=1)
+    sessions: list[Session] = list(
+        Session.objects.filter(
+            activity__position__in=[p.pk for p in positions], starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(activity__status=ActivityStatus.DRAFT)
+        .select_related("activity__org", "activity__position")
+        .annotate(present=Count("attendances"))
+        .order_by("starts_at", "id")
+    )
+    scope = scope_for(actor, Cap.ACTIVITIES_CHECKIN)
+    for session in sessions:
+        session.can_checkin = scope.contains(session.activity.org)  # type: ignore[attr-defined]
+    return sessions

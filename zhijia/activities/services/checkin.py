@@ -7,6 +7,7 @@ of the screen stops working within a minute). Every check-in is idempotent (uniq
 holder: a repeated scan returns the existing attendance) and writes exactly one service record
 (records.services.record_add, source activity, source_id = the attendance id)."""
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -30,6 +31,7 @@ from ..models import Attendance, Enrolment, Session
 
 CHECKIN_SALT = "zhijia.activities.checkin"
 WINDOW_SECONDS = 30
+LOGIN_DETOUR_SECONDS = 600  # a code scanned before an SMS login is honoured this long
 OPEN = (ActivityStatus.PUBLISHED, ActivityStatus.FINISHED)
 
 
@@ -182,10 +184,18 @@ def _checkin_person(*, session: Session, person: Person, method: str, actor: Any
 
 
 @transaction.atomic
-def checkin_by_code(*, user: Any, code: str) -> Attendance:
+def checkin_by_code(*, user: Any, code: str, scanned_at: Any = None) -> Attendance:
     """The logged-in worker scanned the session code. Needs a current code (400
-    bad_checkin_code) and a place held (or walk-ins allowed; 409 not_enrolled)."""
-    session = session_from_code(code)
+    bad_checkin_code) and a place held (or walk-ins allowed; 409 not_enrolled).
+
+    `scanned_at`: when the code was scanned by someone who first had to log in by SMS (the
+    interface validated the code then and keeps the time server-side, in the login session).
+    The code is judged at that moment, so the login detour does not outlive it, for at most
+    LOGIN_DETOUR_SECONDS after the scan; the activity must still be open for check-in."""
+    now = timezone.now()
+    if scanned_at is not None and not (now - dt.timedelta(seconds=LOGIN_DETOUR_SECONDS) <= scanned_at <= now):
+        scanned_at = None
+    session = session_from_code(code, at=scanned_at)
     from zhijia.members.services.card import person_of
 
     person = person_of(user)

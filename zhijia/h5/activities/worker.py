@@ -5,20 +5,23 @@ person's children; enrolments are reached through activities.permissions.own_enr
 for anyone else's). Refusals are shown as a page saying why, with status 200: the worker asked
 and got an answer."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhijia.accounts.models import UserKind
 from zhijia.activities.enums import ACTIVE, EnrolmentChannel, EnrolmentStatus
 from zhijia.activities.permissions import own_enrolment
 from zhijia.activities.selectors.activities import activity_public_get
 from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_position
-from zhijia.activities.services.checkin import checkin_by_code, enrolment_rate
+from zhijia.activities.services.checkin import checkin_by_code, enrolment_rate, session_from_code
 from zhijia.activities.services.enrolment import (
     enrolment_cancel,
     enrolment_create,
@@ -194,21 +197,52 @@ def enrolment_rate_view(request, pk):
     return redirect("h5:my_enrolments")
 
 
+PENDING_CHECKIN = "h5_pending_checkin"
+
+
+def _remember_scan(request, code: str) -> None:
+    """Someone not yet logged in scanned a session code: if the code is valid NOW, keep the
+    code and the time of the scan in their (server-side) session, so that after the SMS login
+    the check-in is judged as of the scan (activities.services.checkin.checkin_by_code)."""
+    try:
+        session_from_code(code)
+    except ApplicationError:
+        return
+    request.session[PENDING_CHECKIN] = {"code": code[:200], "at": timezone.now().isoformat()}
+
+
+def _scanned_at(request, code: str):
+    pending = request.session.get(PENDING_CHECKIN) or {}
+    if pending.get("code") != code:
+        return None
+    try:
+        return dt.datetime.fromisoformat(pending["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 @never_cache
-@worker_required
 @require_http_methods(["GET", "POST"])
 def activity_checkin(request, code):
     """The landing page of the organiser's rotating session QR. GET shows a "check me in" form
     (submitted at once by the page's script; a tap without JavaScript); POST checks in through
-    checkin_by_code (idempotent: a second scan shows the same attendance)."""
+    checkin_by_code (idempotent: a second scan shows the same attendance). Someone not logged
+    in is sent to the SMS login and back here; a code that was valid when they scanned it is
+    honoured for the login detour (LOGIN_DETOUR_SECONDS)."""
+    user = request.user
+    if not user.is_authenticated or user.kind != UserKind.WORKER:
+        _remember_scan(request, code)
+        return redirect_to_login(request.get_full_path(), "h5:login")
     if request.method == "GET":
         return render(request, T + "checkin.html", {"code": code, "ask": True})
+    scanned_at = _scanned_at(request, code)
     try:
-        attendance = checkin_by_code(user=request.user, code=code)
+        attendance = checkin_by_code(user=request.user, code=code, scanned_at=scanned_at)
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
             raise
         return render(request, T + "checkin.html", {"code": code, "refusal": display.refusal(exc)})
+    request.session.pop(PENDING_CHECKIN, None)
     session = attendance.session
     context = {"code": code, "attendance": attendance, "session": session, "a": session.activity}
     return render(request, T + "checkin.html", context)

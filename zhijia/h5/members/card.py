@@ -17,10 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhijia.core.errors import ApplicationError, NotFound
-from zhijia.members.enums import DataRequestKind
+from zhijia.members.enums import OPT_IN_PURPOSES, DataRequestKind
 from zhijia.members.services import card, rights
 
 from ..accounts.decorators import worker_required
+from .forms_joining import NOTICE_VERSION
 
 
 class DataRequestForm(forms.Form):
@@ -77,8 +78,11 @@ def _person(request):
 @require_GET
 def my_data(request):
     person = _person(request)
+    consents = list(person.consents.select_related("declared_by"))
+    live = {c.purpose for c in consents if c.withdrawn_at is None}
     context = {
-        "consents": person.consents.all(),
+        "consents": consents,
+        "optional": [(p.value, p.label) for p in OPT_IN_PURPOSES if p not in live],
         "requests": person.data_requests.order_by("-created_at"),
         "form": DataRequestForm(),
     }
@@ -112,6 +116,26 @@ def consent_withdraw(request, pk):
         messages.success(
             request, _("Your consent is withdrawn. We no longer process that data for this purpose.")
         )
+    return redirect("h5:my_data")
+
+
+@worker_required
+@require_POST
+def consent_give(request):
+    """Opt in to one optional use (members.enums.OPT_IN_PURPOSES) under the current notice."""
+    try:
+        rights.consent_give(
+            actor=request.user,
+            person=_person(request),
+            purpose=request.POST.get("purpose", ""),
+            notice_version=NOTICE_VERSION,
+        )
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Thank you. You can withdraw this consent here at any time."))
     return redirect("h5:my_data")
 
 

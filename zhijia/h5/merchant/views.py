@@ -36,7 +36,7 @@ from zhijia.benefits.services.redeem import (
     voucher_redeem,
 )
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
-from zhijia.core.masking import mask_name
+from zhijia.members.consent import merchant_holder_name
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 
@@ -86,7 +86,7 @@ def _preview(request, outlet, code: str, context: dict[str, Any]) -> dict[str, A
         voucher=voucher,
         code=code,
         value_text=display.value(voucher)["text"],
-        holder=mask_name(voucher.person.name),
+        holder=merchant_holder_name(voucher.person),
     )
     return context
 
@@ -173,7 +173,7 @@ def today(request, pk):
         rows.append(
             {
                 "r": r,
-                "holder": mask_name(r.voucher.person.name),
+                "holder": merchant_holder_name(r.voucher.person),
                 "code": mask_code(r.voucher.code),
                 "reversible": r.reversed_at is None and now <= until and now < r.voucher.expires_at,
                 "until": until,

@@ -36,8 +36,8 @@ from zhijia.orgs.services import pinyin_fields
 from zhijia.orgs.tree import subtree_q
 
 from .. import error_codes
-from ..enums import ACTIVE_STATUSES, MemberStatus
-from ..models import Membership, MembershipEvent, Person
+from ..enums import ACTIVE_STATUSES, ConsentPurpose, MemberStatus
+from ..models import Consent, Membership, MembershipEvent, Person
 from ..services.events import events_create
 from ..validation import clean_person
 from .columns import parse_date_text, row_to_data
@@ -70,6 +70,7 @@ class Context:
     allowed: bool
     scope: Any
     orgs: dict[str, Org] = field(default_factory=dict)
+    declaration: Any = None  # members.MemberImportDeclaration: the consent basis the union declares
 
     def contains(self, org: Org) -> bool:
         return org.path.startswith(self.unit.path) and self.scope.contains(org)
@@ -83,14 +84,21 @@ class Plan:
     new_memberships: list[Membership] = field(default_factory=list)
     changed_memberships: dict[Any, Membership] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)  # id_index -> person
+    accepted: list[Person] = field(default_factory=list)  # people of the rows written
     active: dict[Any, Membership] = field(default_factory=dict)  # person id -> active membership
 
 
-def member_import_batch(*, actor: Any, unit: Org, rows: list[tuple[int, dict[str, str]]]) -> BatchResult:
+def member_import_batch(
+    *, actor: Any, unit: Org, rows: list[tuple[int, dict[str, str]]], declaration: Any = None
+) -> BatchResult:
     """Import one batch of ledger rows into `unit`'s subtree for `actor` (Cap.MEMBERS_IMPORT on
     `unit`, re-checked here: a revoked grant rejects every later row). Idempotent: a person is
-    matched by the blind index of the normalised ID number, so a re-import updates."""
+    matched by the blind index of the normalised ID number, so a re-import updates. With a
+    `declaration` (MemberImportDeclaration), each person of a written row who has no consent
+    to SENSITIVE processing yet gets one with the declared basis and notice version (a person
+    who withdrew keeps the withdrawal: a re-import never renews a consent)."""
     ctx = import_context(actor=actor, unit=unit)
+    ctx.declaration = declaration
     result = BatchResult()
     prepared = []
     for number, row in rows:
@@ -222,6 +230,8 @@ def _apply(ctx: Context, prepared: list[Prepared]) -> BatchResult:
             result.add(_decide(ctx, plan, item))
         except ApplicationError as exc:
             result.reject(item.number, exc)
+        else:
+            plan.accepted.append(plan.people[item.fields["id_index"]])
     _write(ctx, plan)
     return result
 
@@ -305,6 +315,29 @@ def _write(ctx: Context, plan: Plan) -> None:
         for m in plan.changed_memberships.values()
     ]
     events_create(events)
+    if ctx.declaration is not None:
+        _declare_consents(ctx, plan.accepted, now)
+
+
+def _declare_consents(ctx: Context, people: list[Person], now: Any) -> None:
+    """The declared consent to SENSITIVE processing for people who have none (live or withdrawn)."""
+    ids = {p.pk for p in people}
+    have = set(
+        Consent.objects.filter(person_id__in=ids, purpose=ConsentPurpose.SENSITIVE).values_list(
+            "person_id", flat=True
+        )
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            person_id=pk,
+            purpose=ConsentPurpose.SENSITIVE,
+            notice_version=ctx.declaration.notice_version,
+            basis=ctx.declaration.basis,
+            declared_by=ctx.unit,
+            given_at=now,
+        )
+        for pk in sorted(ids - have)
+    )
 
 
 def _issue_numbers(ctx: Context, memberships: list[Membership]) -> None:

@@ -4,7 +4,8 @@ scope. Everything here returns model rows; interfaces mask what they show (core.
 import re
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db import connection
+from django.db.models import Case, CharField, Exists, Func, OuterRef, Prefetch, Q, QuerySet, When
 
 from zhijia.accounts.phones import is_mobile, normalize_phone, phone_index
 from zhijia.core.errors import NotFound, PermissionDenied
@@ -45,26 +46,79 @@ def member_list(
     return qs
 
 
+class Doubled(Func):
+    """`regexp_replace(lower(x), '(.)', '\\1\\1', 'g')`: every character doubled, the expression of the
+    PostgreSQL trigram index person_name_trgm (migration members 0004). A two-character name has
+    no trigram, its doubled form has two; s contains t exactly when doubled(s) contains doubled(t)."""
+
+    template = r"regexp_replace(lower(%(expressions)s), '(.)', '\1\1', 'g')"
+    output_field = CharField()
+
+
+SEARCH_PEOPLE_LIMIT = 1000
+
+
+def doubled(text: str) -> str:
+    return "".join(c + c for c in text.lower())
+
+
 def member_search_q(text: str) -> Q:
     """Name contains; full pinyin contains or initials prefix (张三 by `zs`); the last four
     digits of the phone, or a whole mobile number; the exact member number; the exact identity
-    number of any document type (normalised, validated, then looked up by blind index only)."""
+    number of any document type (normalised, validated, then looked up by blind index only).
+
+    Shape (for city and province scale): first the matching people, `SELECT id FROM person WHERE
+    <an OR of indexed person conditions> LIMIT 1001` — PostgreSQL answers it with a bitmap OR over
+    the trigram GIN indexes (members 0004) and the btree indexes — then ONE condition on the
+    membership, `person_id IN (<those ids>)`, served by the person_id index, so the district and
+    scope filters only see a few rows. Past SEARCH_PEOPLE_LIMIT people the condition stays a
+    subquery. A member number is looked up first (unique index) and folded in
+    as its person's id: the search then lists that person's memberships."""
     text = text.strip()[:100]
-    cond = Q(person__name__icontains=text) | Q(member_no=text)
     compact = normalize(text, upper=False).lower()
+    people = Person.objects.all()
+    if connection.vendor == "postgresql":
+        people = people.annotate(_doubled=Doubled("name"))
+        cond = Q(_doubled__contains=doubled(text))
+    else:
+        cond = Q(name__icontains=text)
     if _LETTERS.fullmatch(compact):
-        cond |= Q(person__name_initials__startswith=compact) | Q(person__name_pinyin__contains=compact)
+        cond |= Q(name_initials__startswith=compact) | Q(name_pinyin__contains=compact)
+    numbers = {text}
     if _DIGITS.fullmatch(compact):
-        cond |= Q(member_no=compact)
+        numbers.add(compact)
         if len(compact) == 4:
-            cond |= Q(person__phone_last4=compact)
+            cond |= Q(phone_last4=compact)
         phone = normalize_phone(compact)
         if is_mobile(phone):
-            cond |= Q(person__phone_index=phone_index(phone))
+            cond |= Q(phone_index=phone_index(phone))
     indexes = _identity_indexes(text)
     if indexes:
-        cond |= Q(person__id_index__in=indexes)
-    return cond
+        cond |= Q(id_index__in=indexes)
+    by_number = list(
+        Membership.objects.filter(member_no__in=numbers).values_list("person_id", flat=True)[:20]
+    )
+    if by_number:
+        cond |= Q(pk__in=by_number)
+    matched = people.filter(cond).values("pk")
+    ids = _first_ids(matched, SEARCH_PEOPLE_LIMIT + 1)
+    if len(ids) <= SEARCH_PEOPLE_LIMIT:  # the usual case: a few people, then their memberships
+        # by primary key, so the scope and district filters only look at these rows
+        return Q(pk__in=list(Membership.objects.filter(person_id__in=ids).values_list("pk", flat=True)))
+    return Q(person__in=matched)  # an unselective query ("张"): let the database join
+
+
+def _first_ids(matched: QuerySet[Any], limit: int) -> list[Any]:
+    """Up to `limit` ids of `matched`. On PostgreSQL the query is planned without the LIMIT
+    (`OFFSET 0` fence): with a LIMIT the planner may bet on a sequential scan that finds `limit`
+    rows early, which for a selective search means reading every person."""
+    if connection.vendor != "postgresql":
+        return list(matched.values_list("pk", flat=True)[:limit])
+    sql, params = matched.query.sql_with_params()
+    with connection.cursor() as cursor:
+        fenced = f"SELECT * FROM ({sql} OFFSET 0) AS matched LIMIT %s"  # noqa: S608 - Django-built SQL
+        cursor.execute(fenced, [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _identity_indexes(text: str) -> list[str]:

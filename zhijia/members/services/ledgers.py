@@ -9,12 +9,20 @@ digits of a resident ID, which is no masking at all. Everything else is as store
 Size: an export of up to EXPORT_INLINE_LIMIT rows is written inside the request (write-only
 openpyxl, well under a second); a larger one is written by a Celery task into the private
 storage under MEDIA_ROOT (never served by URL) and fetched once from there, then deleted.
+
+At rest: a stored export is encrypted with the field keys (core.crypto.encrypt_bytes, AES-GCM,
+bound to its storage name), so the disk never holds a readable ledger. It is deleted when its
+one download commits, and in any case EXPORT_FILE_TTL seconds after it was written
+(`exports_purge`: the `members-exports-purge` beat entry or `manage.py exports_purge`); an
+expired file is never handed out even before the purge runs.
 """
 
 import secrets
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
+from zhijia.core.crypto import decrypt_bytes, encrypt_bytes
 from zhijia.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhijia.core.masking import mask_phone
 from zhijia.core.validators.identity import mask_identity
@@ -33,9 +42,31 @@ from .. import error_codes
 from ..ledgers.columns import STATUS_LABELS, iso, ledger_xlsx, person_cells
 from ..models import ExportRequest, ExportStatus
 from ..selectors.ledgers import ledger_memberships
+from .joining import clean_reason
 
 EXPORT_INLINE_LIMIT = 5_000
 EXPORT_DIR = "exports"
+EXPORT_FILE_TTL = 900  # seconds a stored export waits for its download (MEMBERS_EXPORT_FILE_TTL)
+
+
+def _ttl() -> int:
+    return int(getattr(settings, "MEMBERS_EXPORT_FILE_TTL", EXPORT_FILE_TTL))
+
+
+def _store(name: str, content: bytes) -> str:
+    """Write `content` encrypted to private storage under exactly `name`."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved = default_storage.save(name, ContentFile(encrypt_bytes(content, context=name)))
+    if saved != name:  # a concurrent writer took the name: ours would not decrypt under it
+        default_storage.delete(saved)
+        raise Conflict(_("This export is already being written."), code="export_busy")
+    return saved
+
+
+def _expired(name: str, now: datetime | None = None) -> bool:
+    written = default_storage.get_modified_time(name)
+    return (now or timezone.now()) - written > timedelta(seconds=_ttl())
 
 
 def ledger_rows(memberships: Any, *, masked: bool) -> Iterator[list[Any]]:
@@ -76,11 +107,11 @@ def member_export_store(*, actor: Any, unit: Org, token: str) -> str:
     """Write the masked export to private storage as `exports/masked-<token>.xlsx` (the Celery
     path for large exports); returns the storage name. Audited like member_export_xlsx."""
     content, _count = member_export_xlsx(actor=actor, unit=unit)
-    return default_storage.save(masked_export_name(token), ContentFile(content))
+    return _store(masked_export_name(token), content)
 
 
 def masked_export_name(token: str) -> str:
-    return f"{EXPORT_DIR}/masked-{token}.xlsx"
+    return f"{EXPORT_DIR}/masked-{token}.xlsx.enc"
 
 
 def new_export_token() -> str:
@@ -88,18 +119,41 @@ def new_export_token() -> str:
 
 
 def stored_export_ready(name: str) -> bool:
-    return default_storage.exists(name)
+    return default_storage.exists(name) and not _expired(name)
 
 
 def stored_export_take(name: str) -> bytes | None:
-    """The stored file's bytes, deleted from storage when the caller's transaction commits
-    (downloaded once); None while it is not ready."""
+    """The stored file's decrypted bytes, deleted from storage when the caller's transaction
+    commits (downloaded once); None while it is not ready, or once it has expired (then it is
+    deleted at once)."""
     if not default_storage.exists(name):
         return None
+    if _expired(name):
+        default_storage.delete(name)
+        return None
     with default_storage.open(name, "rb") as handle:
-        content = handle.read()
+        blob = handle.read()
     transaction.on_commit(lambda: default_storage.delete(name))
-    return content
+    return decrypt_bytes(blob, context=name)
+
+
+def exports_purge(*, now: datetime | None = None) -> int:
+    """Delete every stored export older than the file TTL, fetched or not; returns how many.
+    Run by the `members-exports-purge` beat entry and `manage.py exports_purge`."""
+    try:
+        _dirs, files = default_storage.listdir(EXPORT_DIR)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for filename in files:
+        name = f"{EXPORT_DIR}/{filename}"
+        try:
+            if _expired(name, now):
+                default_storage.delete(name)
+                removed += 1
+        except FileNotFoundError:  # taken by its download meanwhile
+            continue
+    return removed
 
 
 @transaction.atomic
@@ -117,11 +171,16 @@ def export_request_create(*, actor: Any, unit: Org, purpose: str) -> ExportReque
 
 
 @transaction.atomic
-def export_request_decide(*, actor: Any, request: ExportRequest, approve: bool) -> ExportRequest:
+def export_request_decide(
+    *, actor: Any, request: ExportRequest, approve: bool, reason: str = ""
+) -> ExportRequest:
     """Approve or reject a pending request. Checks members.export_approve on its unit; the
     requester may not decide their own request (403 self_approval); a decided request answers
-    409 invalid_transition. Writes `export_request.approve` / `.reject`."""
+    409 invalid_transition. A rejection needs a reason (400 `reason_required`, field "reason"),
+    kept in `rejection_reason` and shown to the requester. Writes `export_request.approve` /
+    `.reject`."""
     check(actor, Cap.MEMBERS_EXPORT_APPROVE, request.org)
+    text = "" if approve else clean_reason(reason)
     request = ExportRequest.objects.select_for_update().select_related("org").get(pk=request.pk)
     if request.requested_by_id == actor.pk:
         raise PermissionDenied(
@@ -131,14 +190,16 @@ def export_request_decide(*, actor: Any, request: ExportRequest, approve: bool) 
         raise Conflict(_("This request has already been decided."), code=error_codes.INVALID_TRANSITION)
     request.status = ExportStatus.APPROVED if approve else ExportStatus.REJECTED
     request.decided_by, request.decided_at = actor, timezone.now()
-    request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    request.rejection_reason = text
+    request.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason", "updated_at"])
     action = "export_request.approve" if approve else "export_request.reject"
-    audit_log(actor=actor, action=action, obj=request, data={"purpose": request.purpose})
+    data = {"purpose": request.purpose, **({"reason": text} if text else {})}
+    audit_log(actor=actor, action=action, obj=request, data=data)
     return request
 
 
 def full_export_name(request: ExportRequest) -> str:
-    return f"{EXPORT_DIR}/full-{request.pk}.xlsx"
+    return f"{EXPORT_DIR}/full-{request.pk}.xlsx.enc"
 
 
 def _check_downloadable(actor: Any, request: ExportRequest) -> None:
@@ -159,10 +220,7 @@ def full_export_build(*, request_id: Any) -> str:
     _check_downloadable(request.requested_by, request)
     memberships = ledger_memberships(actor=request.requested_by, unit=request.org)
     content = ledger_xlsx(ledger_rows(memberships, masked=False))
-    name = full_export_name(request)
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content))
+    return _store(full_export_name(request), content)
 
 
 @transaction.atomic

@@ -17,7 +17,15 @@ from zhijia.core.errors import Conflict, NotFound, ValidationFailed
 from zhijia.core.validators.text import has_control_chars
 
 from .. import error_codes
-from ..enums import ACTIVE_STATUSES, ApplicationStatus, DataRequestKind, DataRequestStatus, MemberStatus
+from ..enums import (
+    ACTIVE_STATUSES,
+    OPT_IN_PURPOSES,
+    ApplicationStatus,
+    ConsentBasis,
+    DataRequestKind,
+    DataRequestStatus,
+    MemberStatus,
+)
 from ..models import Consent, DataRequest, JoinApplication, Membership, MembershipEvent, Person
 from .events import event_create
 
@@ -54,6 +62,35 @@ def consent_withdraw(*, actor: Any, person: Person, consent_id: Any) -> Consent:
         obj=consent,
         org=_org_of(person),
         data={"purpose": consent.purpose, "notice_version": consent.notice_version},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_give(*, actor: Any, person: Person, purpose: str, notice_version: str) -> Consent:
+    """The person opts in to one of OPT_IN_PURPOSES (job matching, screening, marketing SMS,
+    sharing with merchants) under `notice_version`; 400 (field "purpose") for any other
+    purpose. Idempotent: a live consent to the purpose is returned as it is. Audited as
+    `consent.give`. A withdrawn consent stays as it was; giving again makes a new row."""
+    if purpose not in OPT_IN_PURPOSES:
+        raise ValidationFailed(_("Choose a valid option."), fields={"purpose": [_("Choose a valid option.")]})
+    Person.objects.select_for_update().filter(pk=person.pk).exists()  # one consent at a time
+    live = Consent.objects.filter(person=person, purpose=purpose, withdrawn_at__isnull=True).first()
+    if live is not None:
+        return live
+    consent = Consent.objects.create(
+        person=person,
+        purpose=purpose,
+        notice_version=str(notice_version)[:20],
+        basis=ConsentBasis.ONLINE,
+        given_at=timezone.now(),
+    )
+    audit_log(
+        actor=actor,
+        action="consent.give",
+        obj=consent,
+        org=_org_of(person),
+        data={"purpose": purpose, "notice_version": consent.notice_version},
     )
     return consent
 
@@ -102,7 +139,9 @@ def _export_data(person: Person) -> dict[str, Any]:
         "person": _person_dict(person),
         "family": [{k: getattr(f, k) for k in _FAMILY_FIELDS} for f in person.family.all()],
         "memberships": [_membership_dict(m) for m in memberships],
-        "consents": list(person.consents.values("purpose", "notice_version", "given_at", "withdrawn_at")),
+        "consents": list(
+            person.consents.values("purpose", "basis", "notice_version", "given_at", "withdrawn_at")
+        ),
         "applications": [_application_dict(a) for a in person.applications.select_related("org")],
         "data_requests": list(
             person.data_requests.values("kind", "detail", "status", "created_at", "answer")

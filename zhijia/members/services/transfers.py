@@ -87,7 +87,8 @@ def _close(tr: Transfer, actor: Any, status: str) -> None:
     tr.status = status
     tr.decided_by = _user(actor)
     tr.decided_at = timezone.now()
-    tr.save(update_fields=["status", "decided_by", "decided_at", "new_membership", "reason", "updated_at"])
+    fields = ["status", "decided_by", "decided_at", "new_membership", "rejection_reason", "updated_at"]
+    tr.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -136,12 +137,13 @@ def transfer_accept(*, actor: Any, transfer: Transfer) -> Transfer:
 
 @transaction.atomic
 def transfer_reject(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
-    """The receiving union refuses, with a reason (400 `reason_required`). Caller: staff with
+    """The receiving union refuses, with a reason (400 `reason_required`) kept in
+    `rejection_reason` and shown to the requester. Caller: staff with
     members.review on transfer.to_org. 409 `invalid_transition` if decided. Audited. After
     commit the member gets the SMS notice `transfer_rejected` {org}."""
     text = clean_reason(reason)
     tr = _locked_open(transfer)
-    tr.reason = f"{tr.reason} | {text}"[-500:] if tr.reason else text  # request | refusal
+    tr.rejection_reason = text  # the requester's own `reason` stays as they wrote it
     _close(tr, actor, TransferStatus.REJECTED)
     audit_log(actor=actor, action="transfer.reject", obj=tr, org=tr.to_org, data={"reason": text})
     notify_person(tr.membership.person, "transfer_rejected", {"org": tr.to_org.name})

@@ -6,6 +6,8 @@ from .lists import (
     position_list,
     position_public_get,
     positions_changed_since,
+    positions_feed,
+    positions_feed_head,
     positions_sync,
     with_related,
 )
@@ -23,6 +25,8 @@ __all__ = [
     "position_public_get",
     "position_to_dict",
     "positions_changed_since",
+    "positions_feed",
+    "positions_feed_head",
     "positions_nearby",
     "positions_sync",
     "visit_list",

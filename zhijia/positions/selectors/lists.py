@@ -5,13 +5,15 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from zhijia.core.errors import NotFound
+from zhijia.core.errors import NotFound, field_error
 from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import Scope, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.records.selectors import org_filter_q
 
+from .. import feed
 from ..enums import FACILITY_BITS, Facility, PositionKind, PositionStatus
 from ..models import Position
 
@@ -129,3 +131,32 @@ def positions_sync(*, since: datetime | None, limit: int = 500) -> SyncPage:
         next=newest if more else None,
         until=newest,
     )
+
+
+class FeedPage(NamedTuple):
+    items: list[Position]
+    tombstones: list[tuple[uuid.UUID, datetime]]
+    cursor: str  # where the next request continues (keep it for the next sync)
+    more: bool  # another page follows right away
+
+
+def positions_feed(*, cursor: str, limit: int = 500) -> FeedPage:
+    """One page of the commit-ordered change feed after `cursor` (positions.feed): each changed
+    position once, in its current state (live → items, deleted → tombstones), in the order of
+    its last change in the page. 400 (field "changes") for a cursor that is not ours."""
+    after = feed.decode(cursor or "")
+    if after is None:
+        raise field_error("changes", _("This sync cursor is not valid; start again with a full sync."))
+    limit = max(1, min(int(limit), SYNC_MAX_LIMIT))
+    rows, more = feed.feed_read(after, limit)
+    ids = list(dict.fromkeys(r.position_id for r in reversed(rows)))[::-1]  # last change wins
+    found = {p.pk: p for p in with_related(Position.objects.filter(pk__in=ids))}
+    items = [found[pk] for pk in ids if pk in found and found[pk].deleted_at is None]
+    tombstones = [(pk, d) for pk in ids if pk in found and (d := found[pk].deleted_at) is not None]
+    next_cursor = feed.encode(rows[-1].txid, rows[-1].seq) if rows else cursor
+    return FeedPage(items=items, tombstones=tombstones, cursor=next_cursor, more=more)
+
+
+def positions_feed_head() -> str:
+    """The cursor a client keeps after a full listing (taken before the listing is read)."""
+    return feed.feed_head()

@@ -16,6 +16,7 @@ from zhijia.orgs.enums import OrgStatus
 from zhijia.orgs.models import Org
 
 from .. import error_codes
+from ..feed import change_record
 from ..models import Position
 from ..validation import clean_position_data
 
@@ -99,7 +100,7 @@ def position_update(*, actor: Any, position: Position, data: dict[str, Any]) -> 
     """Change the keys present in `data` (same keys as position_create, all optional; lat and
     lng together). Locks the row for the transaction. Audited as position.update with the names
     of the fields that changed (nothing written when nothing changed)."""
-    locked = Position.objects.select_for_update().select_related("org").get(pk=position.pk)
+    locked = Position.objects.select_for_update(of=("self",)).select_related("org").get(pk=position.pk)
     if locked.deleted_at is not None:
         raise Conflict(_("This position has been deleted."), code=error_codes.DELETED)
     values = clean_position_data(data, partial=True)
@@ -141,6 +142,7 @@ def position_delete(*, actor: Any, position: Position) -> Position:
 def touch(position: Position) -> None:
     """Bump `updated_at` so incremental sync re-sends the position (its rooms or photos changed)."""
     Position.objects.filter(pk=position.pk).update(updated_at=timezone.now())
+    change_record([position.pk])
 
 
 def ensure_not_deleted(position: Position) -> None:

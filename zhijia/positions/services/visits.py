@@ -18,6 +18,7 @@ from zhijia.records.services import record_add
 
 from .. import error_codes
 from ..enums import VisitorGroup, VisitService
+from ..hours import SHANGHAI
 from ..models import Feedback, Position, Visit
 from .positions import ensure_not_deleted
 
@@ -109,9 +110,10 @@ def _count(key: str, timeout: int) -> int:
 
 def _throttle(position: Position, client_key: str) -> None:
     """Fixed windows in the cache: FEEDBACK_PER_STATION_HOUR per client and station per hour,
-    FEEDBACK_PER_DAY per client overall per UTC day. Every attempt past validation counts, except
-    that one refused by the hourly limit does not use up the daily one."""
-    now = timezone.now()
+    FEEDBACK_PER_DAY per client overall per Asia/Shanghai calendar day (the key names the local
+    date, so the count starts again at local midnight, not at 08:00). Every attempt past
+    validation counts, except that one refused by the hourly limit does not use up the daily one."""
+    now = timezone.now().astimezone(SHANGHAI)
     per_station = getattr(settings, "POSITIONS_FEEDBACK_PER_STATION_HOUR", FEEDBACK_PER_STATION_HOUR)
     per_day = getattr(settings, "POSITIONS_FEEDBACK_PER_DAY", FEEDBACK_PER_DAY)
     hour_key = f"position-feedback:{client_key}:{position.pk}:{now:%Y%m%d%H}"

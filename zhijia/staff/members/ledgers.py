@@ -61,7 +61,12 @@ def member_import(request):
         upload = form.cleaned_data["file"]
         try:
             job = member_import_start(
-                actor=request.user, unit=unit, filename=upload.name, source=upload.read()
+                actor=request.user,
+                unit=unit,
+                filename=upload.name,
+                source=upload.read(),
+                consent_basis=form.cleaned_data["consent_basis"],
+                notice_version=form.cleaned_data["notice_version"],
             )
         except ApplicationError as exc:
             apply_errors(form, exc)
@@ -162,7 +167,9 @@ def export_request_detail(request, pk):
     if request.method == "POST":
         approve = request.POST.get("decision") == "approve"
         try:
-            services.export_request_decide(actor=request.user, request=export, approve=approve)
+            services.export_request_decide(
+                actor=request.user, request=export, approve=approve, reason=request.POST.get("reason", "")
+            )
         except ApplicationError as exc:
             if exc.status in (403, 404):  # denials (incl. self_approval) answer with their status
                 raise
@@ -188,7 +195,7 @@ def export_request_download(request, pk):
     export = access_export_request_any(actor=request.user, id=pk)
     result = services.export_request_download(actor=request.user, request=export)
     if result is None:  # large: built by a task, this page refreshes until the file is ready
-        if cache.add(f"member-export-full:{export.pk}", 1, 3600):
+        if cache.add(f"member-export-full:{export.pk}", 1, 300):  # rebuilt if it expired unfetched
             export_id = str(export.pk)
             transaction.on_commit(lambda: member_export_full.delay(export_id))
         return render(request, "staff/members/ledgers/export_wait.html", {"export": export, "ready": False})

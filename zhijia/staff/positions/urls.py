@@ -3,7 +3,7 @@ namespace are fixed: the nav, other domains and the browser tests use them)."""
 
 from django.urls import path
 
-from . import hours, parts, transfer, views, visits
+from . import hours, parts, today, transfer, views, visits
 
 urlpatterns = [
     path("", views.position_list_view, name="position_list"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("export.xlsx", transfer.position_export, name="position_export"),
     path("template.xlsx", transfer.position_template, name="position_template"),
     path("poi/", transfer.position_poi, name="position_poi"),
+    path("today/", today.station_today, name="station_today"),
     path("visits/new/", visits.visit_new, name="visit_new"),
     path("visits/stats/", visits.visit_stats_view, name="visit_stats"),
     path("<uuid:pk>/", views.position_detail, name="position_detail"),
