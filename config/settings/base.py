@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhijia.activities",
     "zhijia.dispatch",
     "zhijia.benefits",
+    "zhijia.casework",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",

@@ -34,3 +34,6 @@ class Cap(models.TextChoices):
     BENEFITS_MANAGE = "benefits.manage", _("Run voucher campaigns and lotteries, manage merchants")
     BENEFITS_VIEW = "benefits.view", _("View voucher dashboards and reconciliations")
     BENEFITS_REDEEM = "benefits.redeem", _("Redeem vouchers at the till")
+    CASES_VIEW = "cases.view", _("See help and rights cases exist, with their status and dates")
+    CASES_HANDLE = "cases.handle", _("Take in and handle help and rights cases")
+    CASES_APPROVE = "cases.approve", _("Approve hardship files and manage the help funds")

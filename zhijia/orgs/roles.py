@@ -27,6 +27,8 @@ SERVICE_WORK = [
     Cap.DISPATCH_ASSIGN,
     Cap.BENEFITS_MANAGE,
     Cap.BENEFITS_VIEW,
+    Cap.CASES_VIEW,
+    Cap.CASES_HANDLE,
 ]
 
 BUILTIN_ROLES = {
@@ -44,10 +46,11 @@ BUILTIN_ROLES = {
             Cap.MEMBERS_EXPORT_APPROVE,
             *SERVICE_WORK,
             Cap.DISPATCH_BUDGET,
+            Cap.CASES_APPROVE,
         ],
     ),
     "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK, *SERVICE_WORK]),
-    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW]),
+    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW, Cap.CASES_VIEW]),
     "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS, Cap.ACTIVITIES_CHECKIN]),
     "security_admin": (
         _("Security administrator"),
