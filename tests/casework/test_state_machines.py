@@ -51,7 +51,7 @@ def step_data(kind, name, world):
 def make_machine(demo, kind):
     org = demo.org("福保街道")
     staff, approver = demo.user("fubao_staff"), demo.user("shenzhen_admin")
-    expert_user, expert = expert_login(demo.org("福田区总"), name="调解员")
+    _user, expert = expert_login(demo.org("福田区总"), name="调解员")
     world = {"expert": expert, "fund": fund(org, amount="100000")}
     steps = sorted(KINDS[kind].steps)
     maker = {CaseKind.HARDSHIP: hardship, CaseKind.LEGAL: legal, CaseKind.COUNSELLING: counselling}[kind]

@@ -373,6 +373,7 @@ from . import (  # noqa: E402  (they import Check from here)
     table_benefits_api,
     table_benefits_console,
     table_benefits_h5,
+    table_cases,
     table_catalog,
     table_dispatch_api,
     table_dispatch_console,
@@ -394,6 +395,7 @@ DOMAINS = [
     table_benefits_api,
     table_benefits_console,
     table_benefits_h5,
+    table_cases,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

@@ -23,6 +23,7 @@ def _mount() -> None:
         audit,
         auth,
         benefits,
+        cases,
         catalog,
         dispatch,
         enrolments,
@@ -48,6 +49,7 @@ def _mount() -> None:
     api.add_router("", dispatch.router)  # /menus, /service-orders…
     api.add_router("", benefits.router)  # /voucher-campaigns…, /me/vouchers
     api.add_router("", redemptions.router)  # /redemptions… (merchant tills)
+    api.add_router("", cases.router)  # /cases…, /me/cases, /public-notices
 
 
 _mount()

@@ -262,6 +262,7 @@ class HardshipFile(BaseModel):
         "bank_account": Category.FINANCIAL,
         "visit_record": Category.FINANCIAL,
     }
+    NOT_PERSONAL = ("income_check_signed",)  # whether the authorisation form was signed
 
     class Meta:
         constraints = [

@@ -119,3 +119,9 @@ def visible_q(actor: Any) -> Q:
     if getattr(actor, "is_authenticated", False):
         q |= Q(handler=actor)
     return q
+
+
+def find_case(id: Any) -> Case:
+    """The case by id with its relations, unchecked (services check who may take a step);
+    404 for a missing or malformed id."""
+    return _get(id)

@@ -50,7 +50,11 @@ BUILTIN_ROLES = {
         ],
     ),
     "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK, *SERVICE_WORK]),
-    "viewer": (_("Read-only"), "", [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW, Cap.CASES_VIEW]),
+    "viewer": (
+        _("Read-only"),
+        "",
+        [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW, Cap.CASES_VIEW],
+    ),
     "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS, Cap.ACTIVITIES_CHECKIN]),
     "security_admin": (
         _("Security administrator"),

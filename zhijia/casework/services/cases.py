@@ -178,7 +178,8 @@ def _close(actor: Any, case: Case, data: dict[str, Any]) -> None:
         outcome=c.text(data.get("referral_outcome"), "referral_outcome", max_length=300) or case.outcome,
         outcome_at=timezone.now(),
     )
-    c.move(case, "close", target, actor, label=case.outcome)
+    # a counselling outcome stays with the counsellor: the timeline shows only that it closed
+    c.move(case, "close", target, actor, label="" if case.kind == CaseKind.COUNSELLING else case.outcome)
 
 
 def _reopen(actor: Any, case: Case, data: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 timeline event and audit entry, deadlines, numbers, and input parsing."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -18,7 +19,6 @@ from zhijia.dispatch.services.common import (  # noqa: F401  (re-exported for th
     integer,
     mobile,
     moment,
-    money,
     notify,
     text,
 )
@@ -30,6 +30,25 @@ from ..kinds import KINDS, allowed, step_target
 from ..models import Case, CaseDeadline
 
 PREFIX: dict[str, str] = {CaseKind.HARDSHIP: "KN", CaseKind.LEGAL: "FL", CaseKind.COUNSELLING: "XL"}
+
+
+def money(value: Any, field: str) -> Decimal:
+    """A non-negative amount in yuan with at most two decimals, below 10^10."""
+    try:
+        amount = (
+            Decimal(str(value).strip())
+            if value not in (None, "") and not isinstance(value, bool | list | dict)
+            else None
+        )
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or abs(amount) >= Decimal("10") ** 10:
+        raise field_error(field, _("Enter an amount in yuan."))
+    if amount < 0:
+        raise field_error(field, _("The amount cannot be negative."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise field_error(field, _("Enter an amount in yuan."))
+    return amount.quantize(Decimal("0.01"))
 
 
 def user_or_none(actor: Any) -> Any:
