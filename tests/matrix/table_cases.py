@@ -9,7 +9,7 @@ notice of a case not on notice is 404 for everyone."""
 
 from zhijia.orgs.capabilities import Cap
 
-from .reference import scoped
+from .reference import has, scoped
 from .table import Check
 
 CASES = "/api/v1/cases"
@@ -66,6 +66,36 @@ ROUTES: dict = {
 }
 
 
+def _cases_page(u, org, o):
+    """The case list: cases.view somewhere, or an expert's login (their assigned cases)."""
+    return None if has(u, VIEW) is None or has(u, Cap.EXPERT_WORK) is None else 403
+
+
+ROUTES.update(
+    {
+        "/console/cases/": [Check("rule", rule=_cases_page)],
+        "/console/cases/mine/": [Check("rule", rule=_cases_page)],
+        "/console/cases/funds/": [Check("rule", rule=lambda u, org, o: has(u, Cap.CASES_APPROVE))],
+        "/console/cases/new/<str:kind>/": [Check("rule", rule=lambda u, org, o: has(u, HANDLE))],
+        "/console/cases/<uuid:pk>/": [Check("rule", target="case", rule=visible)],
+        "/console/cases/<uuid:pk>/notes/": [Check("rule", target="case", rule=_handle)],
+        "/console/cases/<uuid:pk>/agreement.pdf": [Check("rule", target="case", rule=agreement)],
+        "/console/cases/<uuid:pk>/step/<str:step>/": [
+            Check("rule", "post", target="case", rule=_handle, body=lambda org, o: {"outcome": "矩阵结案"})
+        ],
+        "/h5/cases/": [Check("worker")],
+        "/h5/cases/apply/<str:kind>/": [Check("worker")],
+        "/h5/cases/<uuid:pk>/": [Check("own", target="case")],
+        "/h5/cases/<uuid:pk>/screening/": [
+            Check("own", "post", target="case", body=lambda org, o: {"consent": "1", "phq9_0": "1"})
+        ],
+        "/h5/cases/<uuid:pk>/cancel/": [Check("own", "post", target="case")],
+        "/h5/cases/notices/": [Check("public")],
+        "/h5/cases/notices/<uuid:pk>/": [Check("absent", target="case")],
+    }
+)
+
+
 def extend(unit: dict, demo) -> None:
     from zhijia.casework.services.cases import case_create
 
@@ -75,6 +105,7 @@ def extend(unit: dict, demo) -> None:
     )
     unit["url_values"]["case_id"] = unit["case"].pk
     unit["url_values"]["step"] = "close"
+    unit["url_values"]["kind"] = "legal"
 
 
 def snapshot() -> list:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("expert/", include("zhijia.h5.expert.urls")),
     path("vouchers/", include("zhijia.h5.benefits.urls")),
     path("merchant/", include("zhijia.h5.merchant.urls")),
+    path("cases/", include("zhijia.h5.cases.urls")),
 ]

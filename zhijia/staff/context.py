@@ -33,6 +33,9 @@ NAV = [
     ("staff:benefits_campaigns", _("Voucher campaigns"), "ticket-perforated", Cap.BENEFITS_VIEW),
     ("staff:benefits_vouchers", _("Find a voucher"), "search", Cap.BENEFITS_MANAGE),
     ("staff:benefits_merchants", _("Merchants"), "shop", Cap.BENEFITS_VIEW),
+    ("staff:cases_list", _("Help and rights cases"), "life-preserver", Cap.CASES_VIEW),
+    ("staff:cases_mine", _("Cases assigned to me"), "person-check", Cap.EXPERT_WORK),
+    ("staff:case_funds", _("Help funds"), "piggy-bank", Cap.CASES_APPROVE),
     ("h5:expert_orders", _("My expert orders"), "person-workspace", Cap.EXPERT_WORK),
     ("h5:merchant_home", _("Merchant till"), "upc-scan", Cap.BENEFITS_REDEEM),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
@@ -49,6 +52,7 @@ EXACT = {
     "staff:service_list_list",
     "staff:dispatch_board",
     "staff:benefits_campaigns",
+    "staff:cases_list",
 }
 
 

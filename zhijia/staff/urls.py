@@ -18,4 +18,5 @@ urlpatterns = [
     path("activities/", include("zhijia.staff.activities.urls")),
     path("dispatch/", include("zhijia.staff.dispatch.urls")),
     path("benefits/", include("zhijia.staff.benefits.urls")),
+    path("cases/", include("zhijia.staff.casework.urls")),
 ]
