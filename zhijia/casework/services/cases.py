@@ -207,8 +207,8 @@ def case_step(*, actor: Any, case: Case, step: str, data: dict[str, Any] | None 
     spec = KINDS[case.kind].steps.get(step)
     if spec is None:
         raise NotFound(code=error_codes.UNKNOWN_STEP)
+    case = c.lock(case)  # the row as it is now (its handler may have changed since it was read)
     require_step(actor, case, spec.who)
-    case = c.lock(case)
     handlers: dict[str, dict[str, Any]] = {
         CaseKind.HARDSHIP: hardship.STEPS,
         CaseKind.LEGAL: legal.STEPS,
