@@ -177,6 +177,9 @@ def _steps_for(user, case) -> list[dict]:
         except (NotFound, PermissionDenied):
             continue
         label, style, fields = STEP_FORMS[name]
+        if name == "close":  # a hardship file leaves with a coded reason; other kinds close with an outcome
+            keep = "reason" if case.kind == CaseKind.HARDSHIP else "outcome"
+            fields = [f for f in fields if f[0] == keep]
         out.append({"name": name, "label": label, "style": style, "fields": fields})
     return out
 
