@@ -150,6 +150,7 @@ CELERY_BEAT_SCHEDULE = {
     "activities-finish-due": {"task": "zhijia.activities.tasks.finish_due", "schedule": 3600.0},
     "dispatch-orders-tick": {"task": "zhijia.dispatch.tasks.orders_tick", "schedule": 300.0},
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
+    "casework-cases-tick": {"task": "zhijia.casework.tasks.cases_tick", "schedule": 3600.0},
 }
 
 # --- Service network ----------------------------------------------------------------------

@@ -110,7 +110,12 @@ def set_clock(case: Case, clock: Clock | None) -> None:
     CaseDeadline.objects.update_or_create(
         case=case,
         code=clock.code,
-        defaults={"due_on": clock.due_on, "working_days": clock.working_days, "met_at": None},
+        defaults={
+            "due_on": clock.due_on,
+            "working_days": clock.working_days,
+            "met_at": None,
+            "reminded_at": None,
+        },
     )
 
 

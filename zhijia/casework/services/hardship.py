@@ -361,7 +361,7 @@ def _review(actor: Any, case: Case, data: dict[str, Any]) -> None:
     c.meet_clock(case, "review_by")
     CaseDeadline = case.deadlines.model
     CaseDeadline.objects.filter(case=case, code="review_by").update(
-        due_on=deadlines.add_year(c.today()), met_at=None
+        due_on=deadlines.add_year(c.today()), met_at=None, reminded_at=None
     )
     case.events.create(
         step="review",
