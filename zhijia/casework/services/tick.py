@@ -39,7 +39,8 @@ def cases_tick(*, today: dt.date | None = None) -> dict[str, int]:
             if clock is None:
                 continue
             case = clock.case
-            phone = case.handler.phone if case.handler_id and case.handler.phone else case.org.contact_phone
+            handler = case.handler
+            phone = handler.phone if handler is not None and handler.phone else case.org.contact_phone
             c.notify(phone, "case_deadline", {"number": case.number, "due": clock.due_on.isoformat()})
             clock.reminded_at = timezone.now()
             clock.save(update_fields=["reminded_at", "updated_at"])
