@@ -144,3 +144,26 @@ def test_public_objection(demo):
     r = anon.post(f"/h5/cases/notices/{case.pk}/", {"text": "他家有车"})
     assert 'data-testid="objection-done"' in r.content.decode()
     assert case.objections.count() == 1
+
+
+def test_attachments_are_checked_by_content_and_only_downloaded(demo, staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = hardship(demo.org("福保街道"), n=811)
+    console = staff_client("fubao_staff")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    console.post(
+        f"/console/cases/{case.pk}/attachments/",
+        {"kind": "visit_photo", "caption": "入户照片", "file": SimpleUploadedFile("x.png", png, "image/png")},
+    )
+    fake = SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", "image/png")
+    console.post(f"/console/cases/{case.pk}/attachments/", {"kind": "other", "file": fake})
+    assert case.attachments.count() == 1
+    attachment = case.attachments.get()
+    r = console.get(f"/console/cases/{case.pk}/attachments/{attachment.pk}/")
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment;")
+    assert r["Content-Type"] == "application/octet-stream" and r["X-Content-Type-Options"] == "nosniff"
+    outside = staff_client("baoan_staff")
+    assert outside.get(f"/console/cases/{case.pk}/attachments/{attachment.pk}/").status_code == 404
+    c2 = counselling(demo.org("大朗镇"))
+    assert staff_client("province_admin").post(f"/console/cases/{c2.pk}/attachments/", {}).status_code == 404

@@ -66,6 +66,10 @@ ROUTES: dict = {
 }
 
 
+def _attachment(u, org, o):
+    return scoped(u, HANDLE, org) or None  # the matrix attachment exists: served to cases.handle
+
+
 def _cases_page(u, org, o):
     """The case list: cases.view somewhere, or an expert's login (their assigned cases)."""
     return None if has(u, VIEW) is None or has(u, Cap.EXPERT_WORK) is None else 403
@@ -79,6 +83,10 @@ ROUTES.update(
         "/console/cases/new/<str:kind>/": [Check("rule", rule=lambda u, org, o: has(u, HANDLE))],
         "/console/cases/<uuid:pk>/": [Check("rule", target="case", rule=visible)],
         "/console/cases/<uuid:pk>/notes/": [Check("rule", target="case", rule=_handle)],
+        "/console/cases/<uuid:pk>/attachments/": [
+            Check("rule", "post", target="case", rule=_handle, body=lambda org, o: {"kind": "other"})
+        ],
+        "/console/cases/<uuid:pk>/attachments/<uuid:att>/": [Check("rule", target="case", rule=_attachment)],
         "/console/cases/<uuid:pk>/agreement.pdf": [Check("rule", target="case", rule=agreement)],
         "/console/cases/<uuid:pk>/step/<str:step>/": [
             Check("rule", "post", target="case", rule=_handle, body=lambda org, o: {"outcome": "矩阵结案"})
@@ -106,14 +114,22 @@ def extend(unit: dict, demo) -> None:
     unit["url_values"]["case_id"] = unit["case"].pk
     unit["url_values"]["step"] = "close"
     unit["url_values"]["kind"] = "legal"
+    from django.utils import timezone
+
+    from zhijia.casework.models import CaseAttachment
+
+    unit["url_values"]["att"] = CaseAttachment.objects.create(
+        case=unit["case"], kind="evidence", extension="pdf", size=8, content=b"%PDF-1.4", at=timezone.now()
+    ).pk
 
 
 def snapshot() -> list:
-    from zhijia.casework.models import Case, CaseEvent, CaseNote, Objection
+    from zhijia.casework.models import Case, CaseAttachment, CaseEvent, CaseNote, Objection
 
     return [
         list(Case.objects.order_by("pk").values_list("pk", "status", "handler_id", "updated_at")),
         CaseEvent.objects.count(),
         CaseNote.objects.count(),
+        CaseAttachment.objects.count(),
         Objection.objects.count(),
     ]

@@ -438,3 +438,24 @@ class Screening(BaseModel):
 
     class Meta:
         ordering = ["at"]
+
+
+class CaseAttachment(BaseModel):
+    """A photo or PDF on a case (入户核查 photos, the signed authorisation, evidence). Checked by
+    its content on upload (JPEG, PNG, WebP or PDF, at most 5 MB), kept in the database (never at
+    a public media URL) and only ever served as a download. Readable like the case's notes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=16)  # visit_photo | authorisation | evidence | other
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    PERSONAL_DATA = {"content": Category.FINANCIAL}
+    NOT_PERSONAL = ("caption",)
+
+    class Meta:
+        ordering = ["at"]

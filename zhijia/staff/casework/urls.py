@@ -11,6 +11,8 @@ urlpatterns = [
     path("new/<str:kind>/", views.case_new, name="case_new"),
     path("<uuid:pk>/", views.case_detail, name="case_detail"),
     path("<uuid:pk>/notes/", views.case_notes, name="case_notes"),
+    path("<uuid:pk>/attachments/", views.case_attachment_add, name="case_attachment_add"),
+    path("<uuid:pk>/attachments/<uuid:att>/", views.case_attachment, name="case_attachment"),
     path("<uuid:pk>/agreement.pdf", views.case_agreement, name="case_agreement"),
     path("<uuid:pk>/step/<str:step>/", views.case_step, name="case_step"),
 ]

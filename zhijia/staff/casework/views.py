@@ -19,7 +19,9 @@ from zhijia.casework.kinds import KINDS, allowed
 from zhijia.casework.pdf import agreement_pdf
 from zhijia.casework.permissions import access_case, access_notes, find_case, is_handler, require_step
 from zhijia.casework.services import cases as svc
+from zhijia.casework.services.attachments import attachment_add
 from zhijia.casework.services.hardship import fund_create
+from zhijia.core.audit import audit_log
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_cn_id, mask_name, mask_text
@@ -191,6 +193,7 @@ def case_detail(request, pk):
     handler = is_handler(request.user, case)
     private = case.kind == CaseKind.COUNSELLING and not handler
     file = case.hardship if case.kind == CaseKind.HARDSHIP else None
+    may_notes = _may_notes(request.user, case)
     context = {
         "c": case,
         "name": mask_name(case.subject_name),
@@ -203,7 +206,8 @@ def case_detail(request, pk):
         ],
         "events": list(case.events.select_related("actor")),
         "steps": _steps_for(request.user, case),
-        "may_notes": _may_notes(request.user, case),
+        "may_notes": may_notes,
+        "attachments": list(case.attachments.defer("content")) if may_notes else [],
         "file": file,
         "file_id": mask_cn_id(file.id_number) if file else "",
         "members": [
@@ -278,6 +282,50 @@ def case_notes(request, pk):
         return redirect("staff:case_notes", pk=pk)
     notes = [{"n": n, "text": mask_text(n.text)} for n in svc.notes_read(actor=request.user, case=case)]
     return render(request, T + "notes.html", {"c": case, "notes": notes})
+
+
+@staff_required
+@require_POST
+def case_attachment_add(request, pk):
+    """Add a photo or PDF (readable like the notes: a counselling case's counsellor alone)."""
+    case = access_notes(actor=request.user, id=pk)
+    try:
+        attachment_add(
+            actor=request.user,
+            case=case,
+            upload=request.FILES.get("file"),
+            kind=request.POST.get("kind"),
+            caption=request.POST.get("caption"),
+        )
+    except ApplicationError as exc:
+        detail = [str(m) for v in exc.fields.values() for m in v]
+        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
+    else:
+        messages.success(request, _("Attachment added."))
+    return redirect("staff:case_detail", pk=pk)
+
+
+@staff_required
+@require_GET
+def case_attachment(request, pk, att):
+    """An attachment, only ever as a download (never inline), audited."""
+    case = access_notes(actor=request.user, id=pk)
+    attachment = case.attachments.filter(pk=att).first()
+    if attachment is None:
+        raise NotFound()
+    audit_log(
+        actor=request.user,
+        action="case.attachment_read",
+        obj=case,
+        org=case.org,
+        data={"number": case.number, "attachment": str(attachment.pk)},
+    )
+    response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{case.number}-{attachment.pk}.{attachment.extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_required
