@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhijia.voice",
     "zhijia.contests",
     "zhijia.labour",
+    "zhijia.casework",
     "zhijia.api",
     "zhijia.staff",
     "zhijia.h5",
@@ -182,6 +183,7 @@ CELERY_BEAT_SCHEDULE = {
     "benefits-tick": {"task": "zhijia.benefits.tasks.benefits_tick", "schedule": 60.0},
     "stats-fold": {"task": "zhijia.stats.tasks.stats_fold", "schedule": 30.0},
     "members-exports-purge": {"task": "zhijia.members.tasks.exports_purge", "schedule": 60.0},
+    "casework-cases-tick": {"task": "zhijia.casework.tasks.cases_tick", "schedule": 3600.0},
 }
 # Without a broker, `manage.py scheduler` (started by `make run`) runs every entry above inline
 # on its schedule; with one, `celery beat` does. A new periodic job is one entry here.

@@ -374,6 +374,7 @@ from . import (  # noqa: E402  (they import Check from here)
     table_benefits_api,
     table_benefits_console,
     table_benefits_h5,
+    table_cases,
     table_catalog,
     table_contests,
     table_dispatch_api,
@@ -407,6 +408,7 @@ DOMAINS = [
     table_participation_pages,
     table_contests,
     table_labour,
+    table_cases,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

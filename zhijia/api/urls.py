@@ -23,6 +23,7 @@ def _mount() -> None:
         audit,
         auth,
         benefits,
+        cases,
         catalog,
         contests,
         dispatch,
@@ -58,6 +59,7 @@ def _mount() -> None:
     api.add_router("", contests.router)  # /contests…, /me/certificates
     api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
     api.add_router("", labour.router)  # /labour/people, /labour/ledgers…, /labour/jobs…, /labour/referrals…
+    api.add_router("", cases.router)  # /cases…, /me/cases, /public-notices
 
 
 _mount()

@@ -14,6 +14,7 @@ from zhijia.orgs.services import org_create, role_grant
 
 from .activities import seed_activities
 from .benefits import seed_benefits
+from .cases import seed_cases
 from .catalog import seed_catalog
 from .dispatch import seed_dispatch
 from .history import seed_history
@@ -52,6 +53,12 @@ CAST = {
     ),
     "expert_demo": ("心理咨询专家", "新丰县总工会", [("expert", "新丰县总工会", True)]),
     "merchant_demo": ("合作商户收银员", "中山市总工会", [("merchant_cashier", "中山市总工会", True)]),
+    "mediator_demo": (
+        "西乡法律服务室调解员",
+        "宝安区西乡街道总工会",
+        [("expert", "宝安区西乡街道总工会", True)],
+    ),
+    "counsellor_demo": ("大朗心灵驿站咨询师", "东莞市大朗镇总工会", [("expert", "东莞市大朗镇总工会", True)]),
 }
 
 
@@ -140,6 +147,7 @@ def seed(
         created_services += seed_dispatch() + seed_benefits(worker=False)
         created_services += seed_participation(password)
         created_services += seed_labour(password)
+        created_services += seed_cases()
         seed_visits()
         created_services += seed_history()
     return SeedResult(

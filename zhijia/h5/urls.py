@@ -16,4 +16,5 @@ urlpatterns = [
     path("elections/", include("zhijia.h5.elections.urls")),
     path("voice/", include("zhijia.h5.voice.urls")),
     path("labour/", include("zhijia.h5.labour.urls")),
+    path("cases/", include("zhijia.h5.cases.urls")),
 ]

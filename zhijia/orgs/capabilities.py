@@ -47,3 +47,6 @@ class Cap(models.TextChoices):
     LABOUR_VIEW = "labour.view", _("View the labour registry and its ledgers (masked)")
     LABOUR_MANAGE = "labour.manage", _("Manage the labour registry, jobs, referrals and service teams")
     LABOUR_SURVEY = "labour.survey", _("Survey households door to door for the labour registry")
+    CASES_VIEW = "cases.view", _("See help and rights cases exist, with their status and dates")
+    CASES_HANDLE = "cases.handle", _("Take in and handle help and rights cases")
+    CASES_APPROVE = "cases.approve", _("Approve hardship files and manage the help funds")

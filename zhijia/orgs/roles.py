@@ -40,6 +40,8 @@ SERVICE_WORK = [
     Cap.LABOUR_VIEW,
     Cap.LABOUR_MANAGE,
     Cap.LABOUR_SURVEY,
+    Cap.CASES_VIEW,
+    Cap.CASES_HANDLE,
 ]
 
 BUILTIN_ROLES = {
@@ -57,13 +59,21 @@ BUILTIN_ROLES = {
             Cap.MEMBERS_EXPORT_APPROVE,
             *SERVICE_WORK,
             Cap.DISPATCH_BUDGET,
+            Cap.CASES_APPROVE,
         ],
     ),
     "clerk": (_("Clerk"), "", [Cap.ORGS_VIEW, Cap.ORGS_MANAGE, *MEMBER_WORK, *SERVICE_WORK]),
     "viewer": (
         _("Read-only"),
         "",
-        [Cap.ORGS_VIEW, Cap.MEMBERS_VIEW, Cap.RECORDS_VIEW, Cap.BENEFITS_VIEW, Cap.LABOUR_VIEW],
+        [
+            Cap.ORGS_VIEW,
+            Cap.MEMBERS_VIEW,
+            Cap.RECORDS_VIEW,
+            Cap.BENEFITS_VIEW,
+            Cap.LABOUR_VIEW,
+            Cap.CASES_VIEW,
+        ],
     ),
     "station_keeper": (_("Station keeper"), "", [Cap.POSITIONS_VISITS, Cap.ACTIVITIES_CHECKIN]),
     "security_admin": (

@@ -43,6 +43,9 @@ NAV = [
     ("staff:labour_jobs", _("Jobs and referrals"), "briefcase", Cap.LABOUR_VIEW),
     ("staff:labour_teams", _("Service teams"), "people", Cap.LABOUR_VIEW),
     ("h5:labour_survey", _("Door-to-door survey"), "clipboard-plus", Cap.LABOUR_SURVEY),
+    ("staff:cases_list", _("Help and rights cases"), "life-preserver", Cap.CASES_VIEW),
+    ("staff:cases_mine", _("Cases assigned to me"), "person-check", Cap.EXPERT_WORK),
+    ("staff:case_funds", _("Help funds"), "piggy-bank", Cap.CASES_APPROVE),
     ("h5:expert_orders", _("My expert orders"), "person-workspace", Cap.EXPERT_WORK),
     ("h5:merchant_home", _("Merchant till"), "upc-scan", Cap.BENEFITS_REDEEM),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),
@@ -60,6 +63,7 @@ EXACT = {
     "staff:dispatch_board",
     "staff:benefits_campaigns",
     "staff:labour_people",
+    "staff:cases_list",
 }
 
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("elections/", include("zhijia.staff.elections.urls")),
     path("voice/", include("zhijia.staff.voice.urls")),
     path("labour/", include("zhijia.staff.labour.urls")),
+    path("cases/", include("zhijia.staff.casework.urls")),
 ]

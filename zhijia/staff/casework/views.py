@@ -1,0 +1,376 @@
+"""Console pages of help and rights: the case list (scoped), intake on a worker's behalf, the
+case page (facts, live deadlines, timeline, the steps the viewer may take), notes (the
+counsellor's alone on a counselling case), the agreement PDF, and the help funds.
+parse → access check → service/selector → render; the services decide and audit."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhijia.accounts.selectors import orgs_where
+from zhijia.casework import selectors as sel
+from zhijia.casework.enums import CaseKind, CaseStatus, Cause, Grade, HardshipCategory, WorkStatus
+from zhijia.casework.kinds import KINDS, allowed
+from zhijia.casework.pdf import agreement_pdf
+from zhijia.casework.permissions import access_case, access_notes, find_case, is_handler, require_step
+from zhijia.casework.services import cases as svc
+from zhijia.casework.services.attachments import attachment_add
+from zhijia.casework.services.hardship import fund_create
+from zhijia.core.audit import audit_log
+from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
+from zhijia.core.ids import parse_uuid
+from zhijia.core.masking import mask_cn_id, mask_name, mask_text
+from zhijia.dispatch.models import Expert
+from zhijia.orgs.access import capabilities_of, scope_for
+from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.models import Org
+from zhijia.staff.decorators import staff_required
+from zhijia.staff.units import current_unit
+
+from .steps import STEP_FORMS
+
+T = "staff/casework/"
+PAGE_SIZE = 50
+
+
+def _require_cases(user) -> None:
+    held = capabilities_of(user)
+    if not ({Cap.CASES_VIEW, Cap.EXPERT_WORK} & held):
+        raise PermissionDenied(_("You do not have permission to do this."), code="permission_denied")
+
+
+@staff_required
+@require_GET
+def cases_list(request):
+    """Cases the user sees (cases.view in scope, or assigned to them), filtered."""
+    _require_cases(request.user)
+    kind = request.GET.get("kind") if request.GET.get("kind") in CaseKind.values else None
+    status = request.GET.get("status") if request.GET.get("status") in CaseStatus.values else None
+    mine = request.resolver_match.url_name == "cases_mine"
+    qs = (
+        sel.handler_cases(user=request.user)
+        if mine
+        else sel.case_list(actor=request.user, kind=kind, status=status)
+    )
+    if mine and kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs.prefetch_related("deadlines"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"case": c, "name": mask_name(c.subject_name), "clock": _next_clock(c)} for c in page]
+    return render(
+        request,
+        T + "list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "mine": mine,
+            "f": {"kind": kind or "", "status": status or ""},
+            "kinds": CaseKind.choices,
+            "statuses": CaseStatus.choices,
+            "may_open": bool(
+                scope_for(request.user, Cap.CASES_HANDLE).subtree_paths
+                or scope_for(request.user, Cap.CASES_HANDLE).exact_paths
+            ),
+            "counts": sel.counts(actor=request.user) if not mine else [],
+        },
+    )
+
+
+def _next_clock(case) -> dict | None:
+    today = date.today()
+    open_clocks = [d for d in case.deadlines.all() if d.met_at is None]
+    if not open_clocks:
+        return None
+    d = min(open_clocks, key=lambda x: x.due_on)
+    return {"code": d.code, "due_on": d.due_on, "days": (d.due_on - today).days}
+
+
+INTAKE_FIELDS = {
+    CaseKind.HARDSHIP: [
+        "name",
+        "id_number",
+        "phone",
+        "summary",
+        "category",
+        "work_status",
+        "own_income",
+        "other_income",
+        "household_size",
+        "cause_main",
+        "grade",
+        "address",
+    ],
+    CaseKind.LEGAL: [
+        "name",
+        "phone",
+        "summary",
+        "employer",
+        "claim_amount",
+        "channel",
+        "court_case_no",
+        "knew_on",
+        "employment_ended_on",
+        "wage_arrears",
+        "still_employed",
+        "mediation",
+    ],
+    CaseKind.COUNSELLING: ["name", "phone", "summary"],
+}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_new(request, kind):
+    """Open a case on a worker's behalf (cases.handle on the chosen unit)."""
+    if kind not in CaseKind.values:
+        raise NotFound()
+    units = list(orgs_where(actor=request.user, cap=Cap.CASES_HANDLE)[:500])
+    if not units:
+        raise PermissionDenied(_("You do not have permission to do this."), code="permission_denied")
+    errors: dict = {}
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        org = next((u for u in units if str(u.pk) == request.POST.get("org_id")), None)
+        if org is None:
+            errors = {"org_id": [_("Choose a unit.")]}
+        else:
+            data = {k: request.POST.get(k, "") for k in INTAKE_FIELDS[kind]}
+            try:
+                case = svc.case_create(actor=request.user, kind=kind, org=org, data=data)
+            except (NotFound, PermissionDenied):
+                raise
+            except ApplicationError as exc:
+                errors = {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"": [str(exc.message)]}
+            else:
+                messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+                return redirect("staff:case_detail", pk=case.pk)
+    current = current_unit(request)
+    return render(
+        request,
+        T + "new.html",
+        {
+            "kind": kind,
+            "kind_label": CaseKind(kind).label,
+            "units": units,
+            "selected": values.get("org_id") or (str(current.pk) if current else ""),
+            "fields": INTAKE_FIELDS[kind],
+            "v": values,
+            "errors": errors,
+            "causes": Cause.choices,
+            "grades": Grade.choices,
+            "categories": HardshipCategory.choices,
+            "work_statuses": WorkStatus.choices,
+        },
+    )
+
+
+def _steps_for(user, case) -> list[dict]:
+    """The steps the user may take now (shown as forms; the service decides again)."""
+    out = []
+    for name, spec in KINDS[case.kind].steps.items():
+        if spec.who == "owner" or not allowed(case.kind, name, case.status, case.handler_id is not None):
+            continue
+        try:
+            require_step(user, case, spec.who)
+        except (NotFound, PermissionDenied):
+            continue
+        label, style, fields = STEP_FORMS[name]
+        if name == "close":  # a hardship file leaves with a coded reason; other kinds close with an outcome
+            keep = "reason" if case.kind == CaseKind.HARDSHIP else "outcome"
+            fields = [f for f in fields if f[0] == keep]
+        out.append({"name": name, "label": label, "style": style, "fields": fields})
+    return out
+
+
+@staff_required
+@require_GET
+def case_detail(request, pk):
+    case = access_case(actor=request.user, id=pk)
+    handler = is_handler(request.user, case)
+    private = case.kind == CaseKind.COUNSELLING and not handler
+    file = case.hardship if case.kind == CaseKind.HARDSHIP else None
+    may_notes = _may_notes(request.user, case)
+    context = {
+        "c": case,
+        "name": mask_name(case.subject_name),
+        "private": private,
+        "handler": handler,
+        "summary": None if private else mask_text(case.summary),
+        "deadlines": [
+            {"d": d, "days": (d.due_on - date.today()).days, "overdue": (date.today() - d.due_on).days}
+            for d in case.deadlines.all()
+        ],
+        "events": list(case.events.select_related("actor")),
+        "steps": _steps_for(request.user, case),
+        "may_notes": may_notes,
+        "attachments": list(case.attachments.defer("content")) if may_notes else [],
+        "file": file,
+        "file_id": mask_cn_id(file.id_number) if file else "",
+        "members": [
+            {"m": m, "name": mask_name(m.name), "id": mask_cn_id(m.id_number)} for m in file.members.all()
+        ]
+        if file
+        else [],
+        "settings": sel.settings_for(case.org),
+        "helps": list(case.help_records.select_related("fund")) if file else [],
+        "objections": list(case.objections.all()) if file else [],
+        "open_objections": [o for o in case.objections.all() if o.status == "open"] if file else [],
+        "funds": list(sel.funds_for(case.org, date.today().year)) if file else [],
+        "experts": _pool(case) if case.kind != CaseKind.HARDSHIP else [],
+        "legal": case.legal if case.kind == CaseKind.LEGAL else None,
+        "screenings": sel.screenings_for(actor=request.user, case=case),
+        "approvals": list(case.approvals.select_related("requested_by", "decided_by")),
+        "referrals": list(case.referrals.all()),
+        "dates": sel.worker_dates(case),
+    }
+    return render(request, T + "detail.html", context)
+
+
+def _pool(case) -> list:
+    parts = case.org.path.rstrip(".").split(".")
+    paths = [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+    return list(Expert.objects.filter(org__path__in=paths, active=True, user__isnull=False).order_by("name"))
+
+
+def _may_notes(user, case) -> bool:
+    try:
+        access_notes(actor=user, id=case.pk)
+    except (NotFound, PermissionDenied):
+        return False
+    return True
+
+
+@staff_required
+@require_POST
+def case_step(request, pk, step):
+    case = find_case(pk)
+    data = {k: request.POST.get(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+    try:
+        svc.case_step(actor=request.user, case=case, step=step, data=data)
+    except (NotFound, PermissionDenied):
+        raise
+    except ApplicationError as exc:
+        detail = [str(m) for v in exc.fields.values() for m in v]
+        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
+    else:
+        messages.success(request, _("Done."))
+    try:
+        access_case(actor=request.user, id=pk)
+    except NotFound:
+        return redirect("staff:cases_list")
+    return redirect("staff:case_detail", pk=pk)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_notes(request, pk):
+    """Notes: a counselling case's counsellor alone (404 for anyone else); every read audited."""
+    case = access_notes(actor=request.user, id=pk)
+    if request.method == "POST":
+        try:
+            svc.note_add(
+                actor=request.user, case=case, text=request.POST.get("text"), level=request.POST.get("level")
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Note added."))
+        return redirect("staff:case_notes", pk=pk)
+    notes = [{"n": n, "text": mask_text(n.text)} for n in svc.notes_read(actor=request.user, case=case)]
+    return render(request, T + "notes.html", {"c": case, "notes": notes})
+
+
+@staff_required
+@require_POST
+def case_attachment_add(request, pk):
+    """Add a photo or PDF (readable like the notes: a counselling case's counsellor alone)."""
+    case = access_notes(actor=request.user, id=pk)
+    try:
+        attachment_add(
+            actor=request.user,
+            case=case,
+            upload=request.FILES.get("file"),
+            kind=request.POST.get("kind"),
+            caption=request.POST.get("caption"),
+        )
+    except ApplicationError as exc:
+        detail = [str(m) for v in exc.fields.values() for m in v]
+        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
+    else:
+        messages.success(request, _("Attachment added."))
+    return redirect("staff:case_detail", pk=pk)
+
+
+@staff_required
+@require_GET
+def case_attachment(request, pk, att):
+    """An attachment, only ever as a download (never inline), audited."""
+    case = access_notes(actor=request.user, id=pk)
+    attachment = case.attachments.filter(pk=att).first()
+    if attachment is None:
+        raise NotFound()
+    audit_log(
+        actor=request.user,
+        action="case.attachment_read",
+        obj=case,
+        org=case.org,
+        data={"number": case.number, "attachment": str(attachment.pk)},
+    )
+    response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{case.number}-{attachment.pk}.{attachment.extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+@require_GET
+def case_agreement(request, pk):
+    case = access_case(actor=request.user, id=pk, write=True)
+    if case.kind != CaseKind.LEGAL or not case.legal.agreed_on:
+        raise NotFound()
+    response = HttpResponse(agreement_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def funds(request):
+    """The yearly help funds of the units the user approves for, with their balances."""
+    units = list(orgs_where(actor=request.user, cap=Cap.CASES_APPROVE)[:500])
+    if not units:
+        raise PermissionDenied(_("You do not have permission to do this."), code="permission_denied")
+    if request.method == "POST":
+        pk = parse_uuid(request.POST.get("org_id"))
+        org = next((u for u in units if u.pk == pk), None)
+        if org is None:
+            messages.error(request, _("Choose a unit."))
+        else:
+            try:
+                fund_create(
+                    actor=request.user,
+                    org=org,
+                    year=request.POST.get("year"),
+                    name=request.POST.get("name"),
+                    amount=request.POST.get("amount"),
+                )
+            except ApplicationError as exc:
+                detail = [str(m) for v in exc.fields.values() for m in v]
+                messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
+            else:
+                messages.success(request, _("Fund created."))
+        return redirect("staff:case_funds")
+    from zhijia.casework.models import HelpFund
+
+    rows = HelpFund.objects.select_related("org").filter(org__in=units).order_by("-year", "org__path", "name")
+    return render(request, T + "funds.html", {"funds": rows, "units": units, "year": date.today().year})
+
+
+__all__ = ["Org"]
