@@ -63,6 +63,7 @@ e2e: setup
 
 messages: setup
 	cd zhijia && $(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete --add-location file
+	@if ls zhijia/locale/pending/*.json >/dev/null 2>&1; then $(PY) scripts/fill_translations.py zhijia/locale/pending/*.json; fi
 	$(PY) scripts/hant_from_hans.py
 	cd zhijia && $(PY) ../manage.py compilemessages
 
