@@ -30,7 +30,7 @@ lint: setup
 	$(UV) run --frozen ruff format --check .
 
 types: setup
-	$(UV) run --frozen mypy zhijia/core zhijia/orgs zhijia/accounts zhijia/members zhijia/records zhijia/positions zhijia/catalog zhijia/activities zhijia/dispatch zhijia/benefits
+	$(UV) run --frozen mypy zhijia/core zhijia/orgs zhijia/accounts zhijia/members zhijia/records zhijia/positions zhijia/catalog zhijia/activities zhijia/dispatch zhijia/benefits zhijia/web
 
 layers: setup
 	$(UV) run --frozen lint-imports

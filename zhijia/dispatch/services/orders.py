@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.errors import Conflict, PermissionDenied, Unprocessable, busy_as_conflict, field_error
 from zhijia.core.workdays import next_value
+from zhijia.members.notices import notify
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
@@ -55,7 +56,6 @@ from .common import (
     integer,
     local_text,
     mobile,
-    notify,
     require,
     text,
     user_or_none,

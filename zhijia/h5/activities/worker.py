@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.activities.enums import ACTIVE, EnrolmentChannel, EnrolmentStatus
+from zhijia.activities.enums import ACTIVE, EnrolmentStatus
 from zhijia.activities.permissions import enrolment_target, own_enrolment
 from zhijia.activities.selectors.activities import activity_public_get
 from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_position

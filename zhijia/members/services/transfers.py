@@ -23,7 +23,8 @@ from zhijia.orgs.models import Org
 from .. import error_codes
 from ..enums import ACTIVE_STATUSES, MemberStatus, TransferStatus
 from ..models import Membership, MembershipEvent, Transfer
-from .joining import JOINABLE_LEVELS, clean_reason, notify_person
+from ..notices import notify
+from .joining import JOINABLE_LEVELS, clean_reason
 from .people import lock_active_union, member_no_issue
 
 
@@ -129,7 +130,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer) -> Transfer:
         org=tr.to_org,
         data={"old_member_no": old.member_no, "new_member_no": new.member_no},
     )
-    notify_person(new.person, "transfer_accepted", {"org": tr.to_org.name})
+    notify(new.person, "transfer_accepted", {"org": tr.to_org.name})
     return tr
 
 
@@ -143,7 +144,7 @@ def transfer_reject(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
     tr.reason = f"{tr.reason} | {text}"[-500:] if tr.reason else text  # request | refusal
     _close(tr, actor, TransferStatus.REJECTED)
     audit_log(actor=actor, action="transfer.reject", obj=tr, org=tr.to_org, data={"reason": text})
-    notify_person(tr.membership.person, "transfer_rejected", {"org": tr.to_org.name})
+    notify(tr.membership.person, "transfer_rejected", {"org": tr.to_org.name})
     return tr
 
 
