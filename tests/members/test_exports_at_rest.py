@@ -10,7 +10,6 @@ import time_machine
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.support import leaks
 from zhijia.core.crypto import decrypt_bytes, encrypt_bytes
@@ -43,6 +42,13 @@ def _stored():
         return default_storage.listdir(services.EXPORT_DIR)[1]
     except FileNotFoundError:
         return []
+
+
+def _written(name):
+    """When the stored file was written: its modification time, which the file system takes from
+    the real clock, not from the pinned test clock (tests/conftest.py), so the expiry is
+    travelled to from here."""
+    return default_storage.get_modified_time(name)
 
 
 def test_blob_round_trip_is_bound_to_its_name():
@@ -90,17 +96,17 @@ def test_masked_export_is_encrypted_too(members, staff_client, django_capture_on
 def test_an_unfetched_export_is_deleted_after_the_expiry(members, settings, staff_client):
     settings.MEMBERS_EXPORT_FILE_TTL = 600
     export = _full_export(members)
-    start = timezone.now()
-    name = services.full_export_build(request_id=export.pk)  # the file's time is the real clock's
+    name = services.full_export_build(request_id=export.pk)
+    start = _written(name)
     with time_machine.travel(start + dt.timedelta(seconds=300), tick=False):
         assert services.exports_purge() == 0 and default_storage.exists(name)
     with time_machine.travel(start + dt.timedelta(seconds=700), tick=False):
         assert tasks.exports_purge() == 1  # the periodic task
     assert not default_storage.exists(name)
     # the management command does the same from cron
-    services.full_export_build(request_id=export.pk)
+    name = services.full_export_build(request_id=export.pk)
     out = io.StringIO()
-    with time_machine.travel(start + dt.timedelta(seconds=700), tick=False):
+    with time_machine.travel(_written(name) + dt.timedelta(seconds=700), tick=False):
         call_command("exports_purge", stdout=out)
     assert out.getvalue().startswith("1 ") and _stored() == []
 
@@ -108,9 +114,8 @@ def test_an_unfetched_export_is_deleted_after_the_expiry(members, settings, staf
 def test_an_expired_file_is_never_handed_out(members, settings, staff_client):
     settings.MEMBERS_EXPORT_FILE_TTL = 600
     export = _full_export(members)
-    start = timezone.now()
     name = services.full_export_build(request_id=export.pk)
-    with time_machine.travel(start + dt.timedelta(seconds=700), tick=False):
+    with time_machine.travel(_written(name) + dt.timedelta(seconds=700), tick=False):
         assert services.stored_export_take(name) is None
     assert not default_storage.exists(name)
     export.refresh_from_db()
