@@ -78,7 +78,7 @@ CONSOLE: dict = {
     ],
     C + "jobs/<uuid:pk>/": [_console(VIEW, "labour_job")],
     C + "jobs/<uuid:pk>/refer/": [_console(VIEW, "labour_job", "post")],
-    C + "referrals/<uuid:pk>/<slug:step>/": [_console(MANAGE, "labour_referral", "post")],
+    C + "referrals/<uuid:pk>/<slug:referral_step>/": [_console(MANAGE, "labour_referral", "post")],
     C + "teams/": [
         _home(VIEW),
         Check("rule", "post", rule=lambda u, org, o: first(home(VIEW)(u, org, o), home(MANAGE)(u, org, o))),
@@ -131,7 +131,7 @@ ROUTES: dict = {
             body=lambda org, o: {"job_id": str(o["labour_job"].pk), "person_id": str(o["labour_other"].pk)},
         )
     ],
-    P + "/referrals/<referral_id>/<step>": [_on(MANAGE, "post", body=lambda org, o: {})],
+    P + "/referrals/<referral_id>/<referral_step>": [_on(MANAGE, "post", body=lambda org, o: {})],
     **CONSOLE,
 }
 
@@ -168,7 +168,11 @@ def extend(unit: dict, demo) -> None:
         kind="labour", org=org, created_by=unit["user"], filename="l.xlsx", source=b""
     )
     unit["url_values"].update(
-        entry_id=entry.pk, job_id=job.pk, referral_id=referral.pk, step="interview", ledger="transfer"
+        entry_id=entry.pk,
+        job_id=job.pk,
+        referral_id=referral.pk,
+        referral_step="interview",
+        ledger="transfer",
     )
 
 

@@ -60,7 +60,7 @@ ROUTES: dict = {
     "/api/v1/stats/reports/<report_id>/figures": [
         _report("post", _then(Cap.STATS_REPORT), body=lambda org, o: {"values": {"volunteers": 1}})
     ],
-    "/api/v1/stats/reports/<report_id>/<step>": [
+    "/api/v1/stats/reports/<report_id>/<report_step>": [
         _report("post", _then(Cap.STATS_APPROVE, lambda org: org.parent or org))
     ],
     "/api/v1/stats/summary": [_figures()],
@@ -87,8 +87,10 @@ ROUTES: dict = {
         )
     ],
     "/console/stats/reports/<uuid:pk>/": [Check("rule", target="stat_report", rule=_read)],
-    "/console/stats/reports/<uuid:pk>/report.<str:kind>": [Check("rule", target="stat_report", rule=_read)],
-    "/console/stats/reports/<uuid:pk>/<str:step>/": [
+    "/console/stats/reports/<uuid:pk>/report.<str:report_format>": [
+        Check("rule", target="stat_report", rule=_read)
+    ],
+    "/console/stats/reports/<uuid:pk>/<str:report_step>/": [
         Check(
             "rule", "post", target="stat_report", rule=_then(Cap.STATS_APPROVE, lambda org: org.parent or org)
         )
@@ -103,8 +105,8 @@ def extend(unit: dict, demo) -> None:
         org=org, form="monthly", period="2026-03", period_start=date(2026, 3, 1), period_end=date(2026, 3, 31)
     )
     unit["url_values"]["report_id"] = unit["stat_report"].pk
-    unit["url_values"]["step"] = "approve"
-    unit["url_values"]["kind"] = "pdf"
+    unit["url_values"]["report_step"] = "approve"  # names of their own: other domains set "step"
+    unit["url_values"]["report_format"] = "pdf"
 
 
 def snapshot() -> list:

@@ -17,6 +17,8 @@ from zhijia.core.imports import sheet_title
 pytestmark = pytest.mark.django_db
 
 HUGE = str(2**63)
+# Values for the path parameters of paginated lists (any valid value: the offset is refused first).
+PATH_VALUES = {"{ledger}": "transfer"}
 
 
 def paginated_lists() -> list[str]:
@@ -28,6 +30,8 @@ def paginated_lists() -> list[str]:
         for method, op in ops.items():
             names = {p["name"] for p in op.get("parameters", [])}
             if method == "get" and "offset" in names:
+                for name, value in PATH_VALUES.items():
+                    path = path.replace(name, value)
                 assert "{" not in path, f"{path}: give the walk a value for its path parameters"
                 found.append(path)
     return sorted(found)

@@ -25,7 +25,9 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from zhijia.api.pagination import Pagination
 from pydantic import ConfigDict
 
 from zhijia.casework import selectors as sel
@@ -258,7 +260,7 @@ def create_case(request: HttpRequest, payload: CaseIn):
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Pagination, max_limit=MAX_PAGE)
 def list_cases(
     request: HttpRequest,
     kind: CaseKind | None = None,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from zhijia.core import idempotency
 from zhijia.core.errors import field_error
 from zhijia.core.masking import mask_name, mask_phone
 from zhijia.core.validators.identity import mask_identity
@@ -272,7 +273,7 @@ def create_person(request: HttpRequest, payload: PersonIn):
         actor=request.user,
         org=org,
         data=_data(payload),
-        idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
+        idempotency_key=idempotency.key_from(request.headers),
         source=StatusSource.SURVEY if request.headers.get("X-Zhijia-Survey") else StatusSource.STAFF,
     )
     return Status(201 if result == "created" else 200, person_detail(entry))
@@ -499,12 +500,16 @@ class StepIn(Schema):
     note: str = Field("", max_length=300)
 
 
-@router.post("/labour/referrals/{referral_id}/{step}", response={200: ReferralOut, **ERRORS})
-def referral_step(request: HttpRequest, referral_id: str, step: StepWord, payload: StepIn):
+@router.post("/labour/referrals/{referral_id}/{referral_step}", response={200: ReferralOut, **ERRORS})
+def referral_step(request: HttpRequest, referral_id: str, referral_step: StepWord, payload: StepIn):
     """interview → hire → retain30 → retain90, or decline / leave (labour.manage on either
     side). Hiring writes a service-ledger row and an employment period. 409
     `invalid_transition`, `too_early`."""
     referral = access_referral(actor=request.user, id=referral_id)
     return job_svc.referral_step(
-        actor=request.user, referral=referral, step=STEP_WORDS[step], on=payload.on, note=payload.note
+        actor=request.user,
+        referral=referral,
+        step=STEP_WORDS[referral_step],
+        on=payload.on,
+        note=payload.note,
     )

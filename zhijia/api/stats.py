@@ -141,15 +141,16 @@ def report_figures(request: HttpRequest, report_id: str, body: FiguresIn) -> dic
     return report_dict(report_save(actor=request.user, report=report, values=body.values, notes=body.notes))
 
 
-@router.post("/stats/reports/{report_id}/{step}")
+@router.post("/stats/reports/{report_id}/{report_step}")
 def report_step(
-    request: HttpRequest, report_id: str, step: str, body: ReasonIn | None = None
+    request: HttpRequest, report_id: str, report_step: str, body: ReasonIn | None = None
 ) -> dict[str, Any]:
     """submit (stats.report on the unit; 409 logic_check_failed naming the failing checks),
     approve / return {"reason"} (stats.approve on the unit above; 409 invalid_transition,
     children_pending), correct (a new version of an approved report)."""
     report = access_report(actor=request.user, id=report_id)
     actor = request.user
+    step = report_step
     if step == "submit":
         check(actor, Cap.STATS_REPORT, report.org)
         report = report_submit(actor=actor, report=report)

@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhijia.core import idempotency
 from zhijia.core.audit import audit_log
-from zhijia.core.errors import Conflict, Unprocessable, ValidationFailed, busy_as_conflict, field_error
+from zhijia.core.errors import Conflict, ValidationFailed, busy_as_conflict, field_error
 from zhijia.core.imports import RowResult
 from zhijia.members.enums import ConsentPurpose, IdType, SkillLevel
 from zhijia.members.models import Consent, Person
@@ -185,16 +186,16 @@ def _replay(actor: Any, key: str) -> RegistryPerson | None:
 
 
 def _same_person(found: RegistryPerson, data: dict[str, Any]) -> RegistryPerson:
+    """The record an earlier request with this key created, if it named the same person (by the
+    blind index of the ID number); 422 idempotency_mismatch otherwise (core.idempotency)."""
     try:
         given = {"name": data.get("name"), "id_number": data.get("id_number")}
         asked = clean_person({**given, "id_type": data.get("id_type") or IdType.CN_RESIDENT})["id_index"]
     except ValidationFailed:
         asked = None
-    if asked != found.person.id_index:
-        raise Unprocessable(
-            _("This Idempotency-Key was used for another person."), code=error_codes.IDEMPOTENCY_MISMATCH
-        )
-    return found
+    replayed = idempotency.replay(found, asked={"person": asked}, stored={"person": found.person.id_index})
+    assert replayed is not None
+    return replayed
 
 
 def person_register(
@@ -209,7 +210,7 @@ def person_register(
     """Register (or update) a person in village `org`: labour.manage or labour.survey there.
     Returns (record, created | updated | unchanged)."""
     check_any(actor, WRITE_PEOPLE, org)
-    key = str(idempotency_key or "").strip()[:100]
+    key = idempotency.normalise_key(idempotency_key)
     if found := _replay(actor, key):
         return _same_person(found, data), RowResult.UNCHANGED
     try:

@@ -17,7 +17,9 @@ urlpatterns = [
     path("jobs/", views.labour_jobs, name="labour_jobs"),
     path("jobs/<uuid:pk>/", views.labour_job, name="labour_job"),
     path("jobs/<uuid:pk>/refer/", views.labour_refer, name="labour_refer"),
-    path("referrals/<uuid:pk>/<slug:step>/", views.labour_referral_step, name="labour_referral_step"),
+    path(
+        "referrals/<uuid:pk>/<slug:referral_step>/", views.labour_referral_step, name="labour_referral_step"
+    ),
     path("teams/", views.labour_teams, name="labour_teams"),
     path("teams/<uuid:pk>/", views.labour_team, name="labour_team"),
     path("teams/<uuid:pk>/assignments/", views.labour_assignment_new, name="labour_assignment_new"),

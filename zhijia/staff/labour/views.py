@@ -298,7 +298,8 @@ def labour_refer(request, pk):
 
 @staff_required
 @require_POST
-def labour_referral_step(request, pk, step):
+def labour_referral_step(request, pk, referral_step):
+    step = referral_step
     referral = access_referral(actor=request.user, id=pk)
     if step not in STEP_WORDS:
         raise NotFound()

@@ -138,7 +138,8 @@ STEPS = {"save", "submit", "approve", "return", "correct"}
 
 @staff_required
 @require_POST
-def step(request, pk, step):
+def step(request, pk, report_step):
+    step = report_step
     report = access_report(actor=request.user, id=pk)
     if step not in STEPS:
         raise NotFound()
@@ -177,7 +178,8 @@ def step(request, pk, step):
 
 @staff_required
 @require_GET
-def download(request, pk, kind):
+def download(request, pk, report_format):
+    kind = report_format
     report = access_report(actor=request.user, id=pk)
     if kind not in ("pdf", "xlsx"):
         raise NotFound()

@@ -10,6 +10,6 @@ urlpatterns = [
     path("reports/open/", reports.open_report, name="stats_report_open"),
     path("reports/exempt/", reports.exempt, name="stats_report_exempt"),
     path("reports/<uuid:pk>/", reports.detail, name="stats_report"),
-    path("reports/<uuid:pk>/report.<str:kind>", reports.download, name="stats_report_download"),
-    path("reports/<uuid:pk>/<str:step>/", reports.step, name="stats_report_step"),
+    path("reports/<uuid:pk>/report.<str:report_format>", reports.download, name="stats_report_download"),
+    path("reports/<uuid:pk>/<str:report_step>/", reports.step, name="stats_report_step"),
 ]
