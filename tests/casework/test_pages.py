@@ -115,7 +115,7 @@ def test_h5_legal_help_shows_plain_dates(demo):
             "name": "张骑手",
             "summary": "拖欠工资",
             "wage_arrears": "1",
-            "employment_ended_on": "2026-11-30",
+            "employment_ended_on": "2026-10-30",  # before the pinned today (2026-11-17)
             "mediation": "1",
             "claim_amount": "9000",
         },
@@ -123,7 +123,7 @@ def test_h5_legal_help_shows_plain_dates(demo):
     assert r.status_code == 302
     case = Case.objects.get(applicant=me)
     body = _ok(phone.get(f"/h5/cases/{case.pk}/"))
-    assert "2027-11-30" in body
+    assert "2027-10-30" in body
     bad = phone.post(
         "/h5/cases/apply/legal/",
         {"org_id": str(demo.org("西乡街道").pk), "name": "x", "knew_on": "2026-02-30"},

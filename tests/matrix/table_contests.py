@@ -52,8 +52,10 @@ ROUTES: dict = {
     ],
     E + "/lock": [Check("own", "post", api=True)],
     E + "/results": [Check("public")],
-    "/api/v1/contests/registrations/<entry_id>/confirm": [_on(MANAGE, body=lambda org, o: {"confirm": True})],
-    "/api/v1/contests/registrations/<entry_id>/certificate.pdf": [Check("own", api=True)],
+    "/api/v1/contests/registrations/<registration_id>/confirm": [
+        _on(MANAGE, body=lambda org, o: {"confirm": True})
+    ],
+    "/api/v1/contests/registrations/<registration_id>/certificate.pdf": [Check("own", api=True)],
     "/api/v1/contests/certificates/verify": [Check("public")],
     "/api/v1/me/certificates": [Check("own", api=True)],
 }
@@ -72,7 +74,9 @@ def extend(unit: dict, demo) -> None:
     )
     entry = svc.entry_register(actor=None, event=event, unit=org, people=[people[0]])
     unit.update(ct_people=people, ct_entry=entry, ct_aspect=event.aspects.get())
-    unit["url_values"].update(contest_id=contest.pk, event_id=event.pk, entry_id=entry.pk)
+    # url_values is shared by every domain: a key of its own (labour and the audit trail fill
+    # `entry_id` with their own objects, and labour extends after this domain)
+    unit["url_values"].update(contest_id=contest.pk, event_id=event.pk, registration_id=entry.pk)
 
 
 def snapshot() -> list:

@@ -190,9 +190,9 @@ class ConfirmIn(Schema):
     confirm: bool = True
 
 
-@router.post("/contests/registrations/{entry_id}/confirm", response={200: EntryOut, **ERRORS})
-def confirm(request: HttpRequest, entry_id: str, payload: ConfirmIn):
-    entry = access_entry(actor=request.user, id=entry_id)
+@router.post("/contests/registrations/{registration_id}/confirm", response={200: EntryOut, **ERRORS})
+def confirm(request: HttpRequest, registration_id: str, payload: ConfirmIn):
+    entry = access_entry(actor=request.user, id=registration_id)
     return svc.entry_confirm(actor=request.user, entry=entry, confirm=payload.confirm)
 
 
@@ -307,10 +307,10 @@ def my_certificates(request: HttpRequest):
     ]
 
 
-@router.get("/contests/registrations/{entry_id}/certificate.pdf", response={200: None, **ERRORS})
-def certificate(request: HttpRequest, entry_id: str):
+@router.get("/contests/registrations/{registration_id}/certificate.pdf", response={200: None, **ERRORS})
+def certificate(request: HttpRequest, registration_id: str):
     """The caller's own certificate (404 for anyone else's)."""
-    entry = next((e for e in own_awards(user=request.user) if str(e.pk) == str(entry_id)), None)
+    entry = next((e for e in own_awards(user=request.user) if str(e.pk) == str(registration_id)), None)
     if entry is None:
         raise NotFound(code="not_found")
     person = entry.people.get(user=request.user)
