@@ -33,8 +33,10 @@ def local(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
 
-def rounds_post(rows, prefix="r"):
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+def rounds_post(rows, prefix="r", initial=0):
+    """The rounds formset as the page posts it: `initial` rows were rendered from the saved
+    rounds (the edit page's management form says so), the rest were added in the browser."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial)}
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"{prefix}-{i}-{key}"] = value
@@ -197,8 +199,10 @@ def test_edit_publish_and_end(futian, clerk):
     page = clerk.get(url + "edit/").content.decode()
     assert 'value="10"' in page and page.count('data-testid="round-row"') == 2
     round_ = camp.rounds.get()
+    # The saved round, unchanged, posted back as the edit page's initial row (INITIAL_FORMS=1):
+    # as an extra row it would equal its initial and be dropped as an empty form.
     data = campaign_post(camp.merchants.get(), title="改过的标题", total="10") | rounds_post(
-        [{"opens_at": local(round_.opens_at), "closes_at": local(round_.closes_at), "stock": "10"}]
+        [{"opens_at": local(round_.opens_at), "closes_at": local(round_.closes_at), "stock": "10"}], initial=1
     )
     assert clerk.post(url + "edit/", data).status_code == 302
     camp.refresh_from_db()
