@@ -26,10 +26,9 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-
-from zhijia.api.pagination import Pagination
 from pydantic import ConfigDict
 
+from zhijia.api.pagination import Pagination
 from zhijia.casework import selectors as sel
 from zhijia.casework.enums import CaseKind, CaseStatus
 from zhijia.casework.models import Case
