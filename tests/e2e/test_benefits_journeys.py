@@ -19,6 +19,7 @@ from zhijia.accounts import sms
 from zhijia.benefits.enums import VoucherStatus
 from zhijia.benefits.models import Campaign, LotteryEntry, Redemption, Round, Voucher
 from zhijia.benefits.services.lottery import entry_register, lottery_draw, lottery_rank
+from zhijia.members.services.rights import consent_give
 
 WAIT_SECONDS = 8  # the round opens this long after the courier opens the page
 
@@ -41,6 +42,8 @@ def flash_sale(demo):
         occupations=["courier"],
     )
     courier, person = claimer(org, occupation="courier", name="刘快递")
+    # the courier lets merchants see the masked name (without it the till shows "—")
+    consent_give(actor=courier, person=person, purpose="merchant_sharing", notice_version="2026-11")
     return {"campaign": camp, "till": till, "courier": courier, "person": person}
 
 
