@@ -57,7 +57,8 @@ curl -fsS -o /dev/null "$BASE/healthz?phone=13800138000" || true
 sleep 1
 grep -q '"name": "gunicorn.access"' "$LOG" || fail "no JSON access log line"
 grep -q '13800138000' "$LOG" && fail "a phone number reached the log unmasked"
-grep -q '138\*\*\*\*8000' "$LOG" || fail "the masked phone is not in the access log"
+# a search or contact parameter's value is blanked whole by the log filter (core.logging)
+grep -q 'healthz?phone=\*\*\*' "$LOG" || fail "the phone in the query string is not masked in the access log"
 echo "  access log is JSON, the phone in the query string masked"
 
 # The scheduler has run the audit seal (it starts with every job once, then every 10 s).
