@@ -29,6 +29,7 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
+from zhijia.staff.responses import run_step
 from zhijia.staff.units import current_unit
 
 T = "staff/elections/"
@@ -40,17 +41,7 @@ def _require_any(user: Any, *caps: str) -> None:
         raise PermissionDenied(code="permission_denied")
 
 
-def _run(request, fn, done: str, **kwargs) -> Any:
-    try:
-        result = fn(actor=request.user, **kwargs)
-    except (NotFound, PermissionDenied):
-        raise
-    except ApplicationError as exc:
-        detail = [str(m) for v in exc.fields.values() for m in v]
-        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
-        return None
-    messages.success(request, done)
-    return result if result is not None else True
+_run = run_step  # one console step runner (zhijia.staff.responses)
 
 
 def _date(value: str) -> dt.date | None:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
+from zhijia.core.errors import NotFound, PermissionDenied
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
 from zhijia.orgs.access import capabilities_of, scope_for
@@ -20,6 +20,7 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import is_within, subtree_q
 from zhijia.staff.decorators import staff_required
+from zhijia.staff.responses import run_step
 from zhijia.staff.units import current_unit
 from zhijia.voice import selectors as sel
 from zhijia.voice.enums import Outcome
@@ -44,17 +45,7 @@ def _unit(request) -> Any:
     return unit
 
 
-def _run(request, fn, done: str, **kwargs) -> Any:
-    try:
-        result = fn(actor=request.user, **kwargs)
-    except (NotFound, PermissionDenied):
-        raise
-    except ApplicationError as exc:
-        detail = [str(m) for v in exc.fields.values() for m in v]
-        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
-        return None
-    messages.success(request, done)
-    return result if result is not None else True
+_run = run_step  # one console step runner (zhijia.staff.responses)
 
 
 def parse_articles(text: str) -> list[tuple[str, str]]:
