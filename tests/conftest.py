@@ -177,6 +177,11 @@ def demo(db):
     Inside a test's transaction (the usual `db` test), the rows the seed made once for this
     process are copied in; a test that commits (transactional) runs the seed itself, and so does
     every test under ZHIJIA_TEST_DEMO=seed (to compare, or to rule the copy out)."""
+    return seed_demo()
+
+
+def seed_demo() -> "Demo":
+    """The demo rows, copied from this process's snapshot inside a transaction, else seeded."""
     from zhijia.demo.seed import seed
 
     snapshot = _DEMO["snapshot"]

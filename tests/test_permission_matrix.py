@@ -9,7 +9,7 @@ import hashlib
 import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from tests.matrix import reference
@@ -59,10 +59,26 @@ def snapshot() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-@pytest.fixture
-def world(demo):
-    reference.reset()
-    return build(demo, MEMBER_IMPORT_KIND)
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """The demo, the matrix world and the cast's clients, built once per test process in a
+    transaction that is rolled back at the end of the module: each route's test then runs in
+    its own savepoint inside it (pytest-django's `db`), and each request in one more."""
+    import time_machine
+
+    from tests.conftest import PINNED_NOW, seed_demo
+
+    with django_db_blocker.unblock(), time_machine.travel(PINNED_NOW, tick=True):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            demo = seed_demo()
+            reference.reset()
+            world = build(demo, MEMBER_IMPORT_KIND)
+            yield demo, world, _clients(demo)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def _url(pattern: str, unit: dict, check, world) -> str:
@@ -122,8 +138,8 @@ def _expect_rolled_back(fn):
 
 
 @pytest.mark.parametrize("pattern", sorted(ROUTES))
-def test_route(pattern, world, demo):
-    actors, worker = _clients(demo)
+def test_route(pattern, matrix, db):
+    _demo, world, (actors, worker) = matrix
     anonymous = Client()
     for check in ROUTES[pattern]:
         units = list(world["per_unit"].values())
@@ -160,11 +176,33 @@ def _check_anonymous(check, client, url, body):
         assert response.status_code == (401 if check.api else 302), (url, response.status_code)
 
 
+WRITES = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.IGNORECASE)
+# Tables a denied request may write (the audit of the denial, the session's last activity).
+UNWATCHED = {"core_auditentry", "django_session"}
+
+
 def _check_one(pattern, check, user, client, token, url, body, expected):
     def run():
-        before = snapshot()
-        response = _request(client, check, url, body, token if check.api else None)
-        changed = snapshot() != before
+        """A request that writes no table but the audit and the session changed no row; one that did is judged
+        by the digest of the rows after it and, once its savepoint is rolled back, before it
+        (the digest costs some thirty queries: taken only when it can tell something)."""
+        writes = []
+
+        def spy(execute, sql, params, many, context):
+            write = WRITES.match(sql)
+            if write and write.group(1) not in UNWATCHED:
+                writes.append(sql)
+            return execute(sql, params, many, context)
+
+        sent = len(sms.outbox)
+        savepoint = transaction.savepoint()
+        with connection.execute_wrapper(spy):
+            response = _request(client, check, url, body, token if check.api else None)
+        changed = len(sms.outbox) != sent
+        if writes and expected in DENIED and not changed:
+            after = snapshot()
+            transaction.savepoint_rollback(savepoint)
+            changed = snapshot() != after
         return response, changed
 
     response, changed = _expect_rolled_back(run)
@@ -183,15 +221,3 @@ def _check_one(pattern, check, user, client, token, url, body, expected):
         assert response.status_code == expected, (where, response.status_code, expected)
         if expected in DENIED:
             assert not changed, f"{where}: a denied request changed data"
-
-
-def test_futian_staff_sees_fubao_not_baoan_through_api_and_console(demo, api_client):
-    """The issue's headline case, spelt out."""
-    fubao, baoan = demo.org("福保街道"), demo.org("宝安区总")
-    api = api_client.login("futian_staff")
-    console = Client()
-    console.force_login(demo.user("futian_staff"))
-    assert api.get(f"/api/v1/orgs/{fubao.pk}").status_code == 200
-    assert api.get(f"/api/v1/orgs/{baoan.pk}").status_code == 404
-    assert console.get(f"/console/orgs/{fubao.pk}/").status_code == 200
-    assert console.get(f"/console/orgs/{baoan.pk}/").status_code == 404

@@ -31,7 +31,7 @@ def cases_tick(*, today: dt.date | None = None) -> dict[str, int]:
     for pk in list(due[:1000]):
         with transaction.atomic():
             clock = (
-                CaseDeadline.objects.select_for_update(skip_locked=True)
+                CaseDeadline.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("case__org", "case__handler")
                 .filter(pk=pk, met_at__isnull=True, reminded_at__isnull=True)
                 .first()
