@@ -244,9 +244,9 @@ def review_queue(request: HttpRequest):
     return list(sel.review_queue(actor=request.user)[:500])
 
 
-@router.get("/honours/nominations/{nomination_id}", response={200: NominationDetailOut, **ERRORS})
-def get_nomination(request: HttpRequest, nomination_id: str):
-    return access_nomination(actor=request.user, id=nomination_id)
+@router.get("/honours/nominations/{hnomination_id}", response={200: NominationDetailOut, **ERRORS})
+def get_nomination(request: HttpRequest, hnomination_id: str):
+    return access_nomination(actor=request.user, id=hnomination_id)
 
 
 class ReviewIn(Schema):
@@ -254,9 +254,9 @@ class ReviewIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-@router.post("/honours/nominations/{nomination_id}/review", response={200: NominationDetailOut, **ERRORS})
-def review_nomination(request: HttpRequest, nomination_id: str, payload: ReviewIn):
-    nomination = access_nomination(actor=request.user, id=nomination_id, cap=Cap.HONOURS_MANAGE)
+@router.post("/honours/nominations/{hnomination_id}/review", response={200: NominationDetailOut, **ERRORS})
+def review_nomination(request: HttpRequest, hnomination_id: str, payload: ReviewIn):
+    nomination = access_nomination(actor=request.user, id=hnomination_id, cap=Cap.HONOURS_MANAGE)
     return svc.nomination_review(
         actor=request.user, nomination=nomination, decision=payload.decision, note=payload.note
     )
@@ -268,9 +268,9 @@ class EditIn(Schema):
     deeds: str = Field(..., max_length=20000)
 
 
-@router.post("/honours/nominations/{nomination_id}/edit", response={200: NominationDetailOut, **ERRORS})
-def edit_nomination(request: HttpRequest, nomination_id: str, payload: EditIn):
-    nomination = access_nomination(actor=request.user, id=nomination_id, cap=Cap.HONOURS_NOMINATE)
+@router.post("/honours/nominations/{hnomination_id}/edit", response={200: NominationDetailOut, **ERRORS})
+def edit_nomination(request: HttpRequest, hnomination_id: str, payload: EditIn):
+    nomination = access_nomination(actor=request.user, id=hnomination_id, cap=Cap.HONOURS_NOMINATE)
     return svc.nomination_edit(
         actor=request.user,
         nomination=nomination,
@@ -280,9 +280,9 @@ def edit_nomination(request: HttpRequest, nomination_id: str, payload: EditIn):
     )
 
 
-@router.post("/honours/nominations/{nomination_id}/withdraw", response={200: NominationDetailOut, **ERRORS})
-def withdraw_nomination(request: HttpRequest, nomination_id: str):
-    nomination = access_nomination(actor=request.user, id=nomination_id, cap=Cap.HONOURS_NOMINATE)
+@router.post("/honours/nominations/{hnomination_id}/withdraw", response={200: NominationDetailOut, **ERRORS})
+def withdraw_nomination(request: HttpRequest, hnomination_id: str):
+    nomination = access_nomination(actor=request.user, id=hnomination_id, cap=Cap.HONOURS_NOMINATE)
     return svc.nomination_withdraw(actor=request.user, nomination=nomination)
 
 
@@ -324,9 +324,9 @@ class ObjectionOut(Schema):
         return sel.nominee_label(obj.nomination)
 
 
-@router.post("/honours/nominations/{nomination_id}/objections", response={201: ObjectionOut, **ERRORS})
-def submit_objection(request: HttpRequest, nomination_id: str, payload: ObjectionIn):
-    nomination = public_nomination(id=nomination_id)
+@router.post("/honours/nominations/{hnomination_id}/objections", response={201: ObjectionOut, **ERRORS})
+def submit_objection(request: HttpRequest, hnomination_id: str, payload: ObjectionIn):
+    nomination = public_nomination(id=hnomination_id)
     return Status(201, svc.objection_submit(actor=request.user, nomination=nomination, body=payload.text))
 
 
@@ -341,9 +341,9 @@ class DecideIn(Schema):
     resolution: str = Field(..., max_length=2000)
 
 
-@router.post("/honours/objections/{objection_id}/decide", response={200: ObjectionOut, **ERRORS})
-def decide_objection(request: HttpRequest, objection_id: str, payload: DecideIn):
-    objection = access_objection(actor=request.user, id=objection_id)
+@router.post("/honours/objections/{hobjection_id}/decide", response={200: ObjectionOut, **ERRORS})
+def decide_objection(request: HttpRequest, hobjection_id: str, payload: DecideIn):
+    objection = access_objection(actor=request.user, id=hobjection_id)
     return svc.objection_decide(
         actor=request.user, objection=objection, upheld=payload.upheld, resolution=payload.resolution
     )
