@@ -36,7 +36,7 @@ class Campaign(BaseModel):
         return self.title
 
 
-class Quota(models.Model):
+class Quota(BaseModel):
     """How many a union below the organiser may nominate (名额分配)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
@@ -77,7 +77,7 @@ class Nomination(BaseModel):
         return self.team_title or str(self.pk)
 
 
-class Review(models.Model):
+class Review(BaseModel):
     """One step of the review up the tree."""
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="reviews")

@@ -1,0 +1,166 @@
+"""Permission-matrix entries for honours, API, console and phone (merged into
+tests/matrix/table.ROUTES).
+
+A campaign is its organiser's: honours.manage there runs it (quotas, steps, objections) and
+reviews the nominations at its turn; honours.nominate on a union with a quota nominates and
+submits (404 outside scope, 403 inside without it). The public notice is public; an objection
+and one's own honours are the caller's own."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from zhijia.orgs.capabilities import Cap
+
+from .reference import has, scoped
+from .table import Check
+
+C = "/api/v1/honours/campaigns/<hcampaign_id>"
+N = "/api/v1/honours/nominations/<hnomination_id>"
+MANAGE, NOMINATE = Cap.HONOURS_MANAGE, Cap.HONOURS_NOMINATE
+
+
+def _on(cap, method="get", target="hn_campaign", api=True, **kw):
+    return Check("rule", method, api=api, target=target, rule=lambda u, org, o: scoped(u, cap, org), **kw)
+
+
+def _page(cap, method="get", target="hn_campaign", **kw):
+    return _on(cap, method, target=target, api=False, **kw)
+
+
+def _any(u, org, o):
+    return None if has(u, MANAGE) is None or has(u, NOMINATE) is None else 403
+
+
+def _new(org, objs):
+    return {
+        "org_id": str(org.pk),
+        "title": "矩阵荣誉",
+        "kind": "craftsman",
+        "year": 2026,
+        "closes_on": (timezone.localdate() + timedelta(days=9)).isoformat(),
+    }
+
+
+def _nominee(org, o):
+    return {
+        "org_id": str(org.pk),
+        "membership_id": str(o["membership"].pk),
+        "category": "frontline",
+        "deeds": "矩阵事迹",
+    }
+
+
+ROUTES: dict = {
+    "/api/v1/honours/campaigns": [Check("staff", api=True), _on(MANAGE, "post", body=_new)],
+    C: [_on(MANAGE)],
+    C + "/quotas": [_on(MANAGE, "post", body=lambda org, o: {"org_id": str(org.pk), "quota": 2})],
+    C + "/status": [_on(MANAGE, "post", body=lambda org, o: {"status": "reviewing"})],
+    C + "/nominations": [_on(MANAGE), _on(NOMINATE, "post", body=_nominee)],
+    C + "/submit": [_on(NOMINATE, "post", body=lambda org, o: {"org_id": str(org.pk)})],
+    C + "/objections": [_on(MANAGE)],
+    "/api/v1/honours/review-queue": [Check("staff", api=True)],
+    N: [_on(MANAGE)],
+    N + "/review": [_on(MANAGE, "post", body=lambda org, o: {"decision": "approve"})],
+    N + "/edit": [_on(NOMINATE, "post", body=lambda org, o: {"category": "technical", "deeds": "矩阵"})],
+    N + "/withdraw": [_on(NOMINATE, "post")],
+    N + "/objections": [Check("own", "post", api=True, body=lambda org, o: {"text": "矩阵异议"})],
+    "/api/v1/honours/objections/<hobjection_id>/decide": [
+        _on(MANAGE, "post", body=lambda org, o: {"upheld": False, "resolution": "矩阵"})
+    ],
+    "/api/v1/honours/notices": [Check("public")],
+    "/api/v1/honours/register": [Check("staff", api=True)],
+    "/api/v1/me/honours": [Check("own", api=True)],
+    # console
+    "/console/honours/": [Check("rule", rule=_any)],
+    "/console/honours/register/": [Check("rule", rule=_any)],
+    "/console/honours/<uuid:pk>/": [_page(MANAGE)],
+    "/console/honours/<uuid:pk>/step/": [_page(MANAGE, "post", body=lambda org, o: {"to": "reviewing"})],
+    "/console/honours/<uuid:pk>/quota/": [
+        _page(MANAGE, "post", body=lambda org, o: {"org": str(org.pk), "quota": "2"})
+    ],
+    "/console/honours/<uuid:pk>/nominate/": [_page(NOMINATE)],
+    "/console/honours/<uuid:pk>/submit/": [
+        _page(NOMINATE, "post", body=lambda org, o: {"unit": str(org.pk)})
+    ],
+    "/console/honours/nominations/<uuid:pk>/review/": [
+        _page(MANAGE, "post", target="hn_nomination", body=lambda org, o: {"decision": "approve"})
+    ],
+    "/console/honours/nominations/<uuid:pk>/withdraw/": [_page(NOMINATE, "post", target="hn_nomination")],
+    "/console/honours/objections/<uuid:pk>/decide/": [
+        _page(
+            MANAGE, "post", target="hn_objection", body=lambda org, o: {"upheld": "no", "resolution": "矩阵"}
+        )
+    ],
+    # phone
+    "/h5/honours/": [Check("public")],
+    "/h5/honours/mine/": [Check("worker")],
+    "/h5/honours/<uuid:pk>/object/": [
+        Check("own", "post", target="hn_public", body=lambda org, o: {"text": "矩阵异议"})
+    ],
+}
+
+_n = [7000]
+
+
+def _membership(org):
+    from .world import member_of
+
+    _n[0] += 1
+    return member_of(org, _n[0], f"矩阵荣誉{_n[0]}")
+
+
+def extend(unit: dict, demo) -> None:
+    """Per unit: an open campaign it organises with a quota for itself, one nomination submitted
+    (its turn at the unit) and one draft; a second campaign on public notice with an objection."""
+    from zhijia.accounts.models import User, UserKind
+    from zhijia.honours import services as svc
+
+    org = unit["org"]
+
+    def campaign(title):
+        c = svc.campaign_create(
+            actor=None,
+            org=org,
+            title=title,
+            kind="model_worker",
+            year=2026,
+            closes_on=timezone.localdate() + timedelta(days=9),
+        )
+        svc.quota_set(actor=None, campaign=c, org=org, quota=3)
+        return svc.campaign_step(actor=None, campaign=c, to="open")
+
+    def nominate(c):
+        return svc.nomination_create(
+            actor=None, campaign=c, org=org, membership=_membership(org), category="frontline", deeds="矩阵"
+        )
+
+    c = campaign("矩阵评选")
+    submitted = nominate(c)
+    svc.nominations_submit(actor=None, campaign=c, org=org)
+    nominate(c)  # a draft
+    notice = campaign("矩阵公示")
+    public = nominate(notice)
+    svc.nominations_submit(actor=None, campaign=notice, org=org)
+    svc.nomination_review(actor=None, nomination=public, decision="approve")
+    svc.campaign_step(
+        actor=None, campaign=svc.campaign_step(actor=None, campaign=notice, to="reviewing"), to="publicity"
+    )
+    public.refresh_from_db()
+    worker = User.objects.filter(kind=UserKind.WORKER).first()
+    objection = svc.objection_submit(actor=worker, nomination=public, body="矩阵异议")
+    submitted.refresh_from_db()
+    unit.update(hn_campaign=c, hn_nomination=submitted, hn_public=public, hn_objection=objection)
+    unit["url_values"].update(hcampaign_id=c.pk, hnomination_id=submitted.pk, hobjection_id=objection.pk)
+
+
+def snapshot() -> list:
+    from zhijia.honours.models import Award, Campaign, Nomination, Objection, Quota
+
+    return [
+        list(Campaign.objects.order_by("pk").values_list("pk", "status")),
+        list(Quota.objects.order_by("pk").values_list("pk", "quota")),
+        list(Nomination.objects.order_by("pk").values_list("pk", "status", "at_org_id", "deeds", "category")),
+        list(Objection.objects.order_by("pk").values_list("pk", "status")),
+        Award.objects.count(),
+    ]
