@@ -12,12 +12,22 @@ from django.utils import timezone
 
 from zhijia.orgs.capabilities import Cap
 
-from .reference import has, scoped
+from .reference import first, has, scoped
 from .table import Check
 
 C = "/api/v1/honours/campaigns/<hcampaign_id>"
 N = "/api/v1/honours/nominations/<hnomination_id>"
+SC = "/api/v1/star-ratings/criteria/<scriteria_id>"
+SA = "/api/v1/star-ratings/assessments/<sassessment_id>"
 MANAGE, NOMINATE = Cap.HONOURS_MANAGE, Cap.HONOURS_NOMINATE
+
+
+def _points(o):
+    return {
+        "items": [
+            {"criterion_id": str(i.criterion_id), "points": "1"} for i in o["st_assessment"].items.all()
+        ]
+    }
 
 
 def _on(cap, method="get", target="hn_campaign", api=True, **kw):
@@ -71,6 +81,41 @@ ROUTES: dict = {
     "/api/v1/honours/notices": [Check("public")],
     "/api/v1/honours/register": [Check("staff", api=True)],
     "/api/v1/me/honours": [Check("own", api=True)],
+    # star-rated unions: criteria of the unit; the unit's assessment under its parent's criteria
+    "/api/v1/star-ratings/criteria": [
+        _on(
+            MANAGE,
+            "post",
+            body=lambda org, o: {
+                "org_id": str(org.pk),
+                "title": "矩阵星级",
+                "year": 2026,
+                "thresholds": ["1"],
+                "items": [{"title": "矩阵", "points": "5"}],
+            },
+        )
+    ],
+    SC: [Check("public")],
+    SC + "/publish": [_on(MANAGE, "post")],
+    "/api/v1/star-ratings/assessments": [
+        _on(
+            NOMINATE,
+            "post",
+            body=lambda org, o: {"criteria_id": str(o["st_assessment"].criteria_id), "org_id": str(org.pk)},
+        )
+    ],
+    SA: [_on(NOMINATE)],
+    SA + "/self": [_on(NOMINATE, "post", body=lambda org, o: _points(o))],
+    SA + "/score": [
+        Check(
+            "rule",
+            "post",
+            api=True,
+            rule=lambda u, org, o: first(scoped(u, NOMINATE, org), scoped(u, MANAGE, org.parent)),
+            body=lambda org, o: _points(o),
+        )
+    ],
+    "/api/v1/star-ratings/public": [Check("public", body=lambda org, o: {"area_id": str(org.pk)})],
     # console
     "/console/honours/": [Check("rule", rule=_any)],
     "/console/honours/register/": [Check("rule", rule=_any)],
@@ -153,9 +198,37 @@ def extend(unit: dict, demo) -> None:
     unit.update(hn_campaign=c, hn_nomination=submitted, hn_public=public, hn_objection=objection)
     unit["url_values"].update(hcampaign_id=c.pk, hnomination_id=submitted.pk, hobjection_id=objection.pk)
 
+    from zhijia.honours import stars
+
+    def criteria(issuer):
+        made = stars.criteria_create(
+            actor=None,
+            org=issuer,
+            title="矩阵星级",
+            year=2026,
+            thresholds=["1"],
+            items=[("矩阵", "5", "0", "members")],
+        )
+        return stars.criteria_publish(actor=None, criteria=made)
+
+    own = criteria(org)
+    assessment = stars.assessment_start(actor=None, criteria=criteria(org.parent), org=org)
+    unit.update(st_criteria=own, st_assessment=assessment)
+    unit["url_values"].update(scriteria_id=own.pk, sassessment_id=assessment.pk)
+
 
 def snapshot() -> list:
-    from zhijia.honours.models import Award, Campaign, Nomination, Objection, Quota
+    from zhijia.honours.models import (
+        Assessment,
+        AssessmentItem,
+        Award,
+        Campaign,
+        CriteriaSet,
+        Nomination,
+        Objection,
+        Quota,
+        StarAward,
+    )
 
     return [
         list(Campaign.objects.order_by("pk").values_list("pk", "status")),
@@ -163,4 +236,8 @@ def snapshot() -> list:
         list(Nomination.objects.order_by("pk").values_list("pk", "status", "at_org_id", "deeds", "category")),
         list(Objection.objects.order_by("pk").values_list("pk", "status")),
         Award.objects.count(),
+        list(CriteriaSet.objects.order_by("pk").values_list("pk", "published")),
+        list(Assessment.objects.order_by("pk").values_list("pk", "status", "stars")),
+        list(AssessmentItem.objects.order_by("pk").values_list("pk", "self_points", "points")),
+        StarAward.objects.count(),
     ]

@@ -37,6 +37,7 @@ def _mount() -> None:
         orgs,
         positions,
         redemptions,
+        stars,
         stats,
         voice,
     )
@@ -59,6 +60,7 @@ def _mount() -> None:
     api.add_router("", elections.router)  # /elections…, /me/elections
     api.add_router("", contests.router)  # /contests…, /me/certificates
     api.add_router("", honours.router)  # /honours…, /me/honours
+    api.add_router("", stars.router)  # /star-ratings…
     api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
     api.add_router("", labour.router)  # /labour/people, /labour/ledgers…, /labour/jobs…, /labour/referrals…
     api.add_router("", cases.router)  # /cases…, /me/cases, /public-notices

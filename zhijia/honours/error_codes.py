@@ -11,3 +11,7 @@ PUBLICITY_RUNNING = "publicity_running"  # 409: the 公示 period has not ended
 OBJECTIONS_OPEN = "objections_open"  # 409: objections wait for a decision
 ALREADY_DECIDED = "already_decided"  # 409: the objection was decided
 DUPLICATE = "duplicate"  # 409: the person is nominated already in this campaign
+# star-rated unions
+NOT_PUBLISHED = "not_published"  # 409: the criteria set is still a draft
+ALREADY_ASSESSED = "already_assessed"  # 409: the union has an assessment under this set
+NOT_BELOW = "not_below"  # 400 (field "org_id"): only unions below the issuing union are assessed

@@ -134,3 +134,96 @@ class Award(BaseModel):
 
     class Meta:
         ordering = ["-awarded_on", "title"]
+
+
+# -- star-rated unions (星级工会, 模范职工之家) -----------------------------------------------------------
+
+
+class CriteriaSet(BaseModel):
+    """The criteria of one year's star rating, issued by `org` for the unions below it.
+    `thresholds` are the totals that earn 1, 2, … stars (ascending)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="star_criteria")
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    thresholds = models.JSONField(default=list)
+    valid_days = models.PositiveSmallIntegerField(default=365)  # a star lapses without fresh evidence
+    published = models.BooleanField(default=False)
+
+    NOT_PERSONAL = ("title",)
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Criterion(BaseModel):
+    criteria = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(_("item"), max_length=200)
+    weight = models.DecimalField(_("points"), max_digits=6, decimal_places=2)  # the item's full marks
+    pass_line = models.DecimalField(_("pass line"), max_digits=6, decimal_places=2, default=0)
+    evidence = models.CharField(max_length=24, blank=True)  # a key of honours.stars.EVIDENCE
+    order = models.PositiveSmallIntegerField(default=0)
+
+    NOT_PERSONAL = ("title",)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assessment(BaseModel):
+    """One union's assessment: self-assessed by the union, scored by the issuing union."""
+
+    criteria = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="assessments")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="star_assessments")
+    status = models.CharField(max_length=12, default="draft")  # draft → submitted → scored
+    evidence = models.JSONField(default=dict, blank=True)  # what Zhijia holds, pulled in at creation
+    self_total = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    total = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    stars = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["criteria", "org"], name="honours_assessment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.status}"
+
+
+class AssessmentItem(BaseModel):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    self_points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="honours_assessment_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.criterion_id)
+
+
+class StarAward(BaseModel):
+    """Stars given to a union for a year; lapsed after `valid_until` ("not for life")."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="star_awards")
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="award")
+    year = models.PositiveSmallIntegerField()
+    stars = models.PositiveSmallIntegerField()
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+
+    class Meta:
+        ordering = ["-valid_from"]
+        indexes = [models.Index(fields=["org", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} ★{self.stars}"

@@ -11,7 +11,7 @@ from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 
 from .enums import NominationStatus
-from .models import Campaign, Nomination, Objection
+from .models import Assessment, Campaign, CriteriaSet, Nomination, Objection
 
 
 def _get(qs, id: Any):
@@ -74,3 +74,33 @@ def access_objection(*, actor: Any, id: Any) -> Objection:
     objection = _get(Objection.objects.select_related("nomination__campaign__org", "author"), id)
     check(actor, Cap.HONOURS_MANAGE, objection.nomination.campaign.org)
     return objection
+
+
+def access_criteria(*, actor: Any, id: Any) -> CriteriaSet:
+
+    criteria = _get(CriteriaSet.objects.select_related("org"), id)
+    check(actor, Cap.HONOURS_MANAGE, criteria.org)
+    return criteria
+
+
+def public_criteria(*, id: Any) -> CriteriaSet:
+    """A published criteria set, readable by anyone (the unions below prepare for it)."""
+
+    return _get(CriteriaSet.objects.select_related("org").filter(published=True), id)
+
+
+def access_assessment(*, actor: Any, id: Any, cap: str | None = None) -> Assessment:
+    """`cap` None: read — the assessed union (honours.nominate) or the issuing union
+    (honours.manage); otherwise `cap` on the assessed union."""
+
+    assessment = _get(Assessment.objects.select_related("org", "criteria__org"), id)
+    if cap is not None:
+        check(actor, cap, assessment.org)
+        return assessment
+    if scope_for(actor, Cap.HONOURS_NOMINATE).contains(assessment.org) or scope_for(
+        actor, Cap.HONOURS_MANAGE
+    ).contains(assessment.criteria.org):
+        return assessment
+    if scope_for(actor).contains(assessment.org):
+        raise PermissionDenied(code="permission_denied")
+    raise NotFound(code="not_found")
