@@ -140,6 +140,10 @@ ROUTES: dict = {
     # phone
     "/h5/honours/": [Check("public")],
     "/h5/honours/mine/": [Check("worker")],
+    # the contests on the phone (the event from table_contests.extend, which runs before)
+    "/h5/contests/": [Check("public")],
+    "/h5/contests/mine/": [Check("worker")],
+    "/h5/contests/events/<uuid:pk>/": [Check("public", target="ct_event_h5")],
     "/h5/honours/<uuid:pk>/object/": [
         Check("own", "post", target="hn_public", body=lambda org, o: {"text": "矩阵异议"})
     ],
@@ -213,7 +217,7 @@ def extend(unit: dict, demo) -> None:
 
     own = criteria(org)
     assessment = stars.assessment_start(actor=None, criteria=criteria(org.parent), org=org)
-    unit.update(st_criteria=own, st_assessment=assessment)
+    unit.update(st_criteria=own, st_assessment=assessment, ct_event_h5=unit["ct_entry"].event)
     unit["url_values"].update(scriteria_id=own.pk, sassessment_id=assessment.pk)
 
 
