@@ -246,3 +246,18 @@ def test_composition_problems_match_the_stated_shares(cats, fmin, mmax):
     share_m = cats.count("manager") / len(cats)
     expected = int(share_f * 100 < fmin - 1e-9) + int(share_m * 100 > mmax + 1e-9)
     assert len(problems) == expected
+
+
+def test_returned_and_draft_nominations_lapse_at_the_public_notice(demo):
+    c = campaign(demo)
+    returned, kept = nominate(demo, c), nominate(demo, c)
+    svc.nominations_submit(actor=None, campaign=c, org=returned.org)
+    svc.nomination_review(actor=None, nomination=returned, decision="return", note="补充材料")
+    for _ in range(2):
+        svc.nomination_review(actor=None, nomination=kept, decision="approve")
+    c = svc.campaign_step(
+        actor=None, campaign=svc.campaign_step(actor=None, campaign=c, to="reviewing"), to="publicity"
+    )
+    returned.refresh_from_db()
+    kept.refresh_from_db()
+    assert (returned.status, kept.status) == ("withdrawn", "publicity")

@@ -153,9 +153,10 @@ def campaign_step(*, actor: Any, campaign: Campaign, to: str) -> Campaign:
     if to == CampaignStatus.OPEN and not Quota.objects.filter(campaign=campaign, quota__gt=0).exists():
         raise Conflict(_("Give at least one union a quota first."), code=E.NO_QUOTA)
     if to == CampaignStatus.PUBLICITY:
-        if noms.filter(status__in=(N.SUBMITTED, N.RETURNED)).exists():
+        if noms.filter(status=N.SUBMITTED).exists():
             raise Conflict(_("Some nominations still wait for review."), code=E.INVALID_TRANSITION)
-        noms.filter(status=N.DRAFT).update(status=N.WITHDRAWN, at_org=None)
+        # drafts never sent and returned ones not sent again by the close of nominations lapse
+        noms.filter(status__in=(N.DRAFT, N.RETURNED)).update(status=N.WITHDRAWN, at_org=None)
         noms.filter(status=N.APPROVED).update(status=N.PUBLICITY)
         campaign.publicity_from = today
         campaign.publicity_until = add_working_days(today, campaign.publicity_days)
