@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhijia.elections",
     "zhijia.voice",
     "zhijia.contests",
+    "zhijia.honours",
     "zhijia.labour",
     "zhijia.casework",
     "zhijia.api",

@@ -382,6 +382,7 @@ from . import (  # noqa: E402  (they import Check from here)
     table_dispatch_h5,
     table_elections,
     table_enrolments,
+    table_honours,
     table_labour,
     table_participation_pages,
     table_positions,
@@ -409,6 +410,7 @@ DOMAINS = [
     table_contests,
     table_labour,
     table_cases,
+    table_honours,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

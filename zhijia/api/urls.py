@@ -29,6 +29,7 @@ def _mount() -> None:
         dispatch,
         elections,
         enrolments,
+        honours,
         identity,
         join,
         labour,
@@ -36,6 +37,7 @@ def _mount() -> None:
         orgs,
         positions,
         redemptions,
+        stars,
         stats,
         voice,
     )
@@ -57,6 +59,8 @@ def _mount() -> None:
     api.add_router("", stats.router)  # /stats/summary, /stats/breakdown, /stats/reports…
     api.add_router("", elections.router)  # /elections…, /me/elections
     api.add_router("", contests.router)  # /contests…, /me/certificates
+    api.add_router("", honours.router)  # /honours…, /me/honours
+    api.add_router("", stars.router)  # /star-ratings…
     api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
     api.add_router("", labour.router)  # /labour/people, /labour/ledgers…, /labour/jobs…, /labour/referrals…
     api.add_router("", cases.router)  # /cases…, /me/cases, /public-notices

@@ -15,6 +15,8 @@ urlpatterns = [
     path("merchant/", include("zhijia.h5.merchant.urls")),
     path("elections/", include("zhijia.h5.elections.urls")),
     path("voice/", include("zhijia.h5.voice.urls")),
+    path("honours/", include("zhijia.h5.honours.urls")),
+    path("contests/", include("zhijia.h5.contests.urls")),
     path("labour/", include("zhijia.h5.labour.urls")),
     path("cases/", include("zhijia.h5.cases.urls")),
 ]

@@ -44,6 +44,8 @@ class Cap(models.TextChoices):
     OPINIONS_REPLY = "opinions.reply", _("Answer the opinion box of a unit")
     CONTESTS_MANAGE = "contests.manage", _("Organise contests: events, marking sheets, judges, confirmations")
     CONTESTS_REGISTER = "contests.register", _("Register a union's contestants for contests")
+    HONOURS_MANAGE = "honours.manage", _("Run honour campaigns: quotas, reviews, public notice, objections")
+    HONOURS_NOMINATE = "honours.nominate", _("Nominate a union's candidates for honours")
     LABOUR_VIEW = "labour.view", _("View the labour registry and its ledgers (masked)")
     LABOUR_MANAGE = "labour.manage", _("Manage the labour registry, jobs, referrals and service teams")
     LABOUR_SURVEY = "labour.survey", _("Survey households door to door for the labour registry")

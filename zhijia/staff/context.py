@@ -38,6 +38,7 @@ NAV = [
     ("staff:elections_home", _("Congresses and elections"), "person-raised-hand", Cap.ELECTIONS_MANAGE),
     ("staff:voice_home", _("Consultations on draft laws"), "megaphone", Cap.VOICE_MANAGE),
     ("staff:voice_box", _("Opinion box"), "mailbox", Cap.OPINIONS_REPLY),
+    ("staff:honours_home", _("Honours"), "award", Cap.HONOURS_NOMINATE),
     ("staff:labour_people", _("Labour registry"), "people-fill", Cap.LABOUR_VIEW),
     ("staff:labour_ledgers", _("Labour ledgers"), "journal-bookmark", Cap.LABOUR_VIEW),
     ("staff:labour_jobs", _("Jobs and referrals"), "briefcase", Cap.LABOUR_VIEW),

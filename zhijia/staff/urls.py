@@ -21,6 +21,7 @@ urlpatterns = [
     path("benefits/", include("zhijia.staff.benefits.urls")),
     path("elections/", include("zhijia.staff.elections.urls")),
     path("voice/", include("zhijia.staff.voice.urls")),
+    path("honours/", include("zhijia.staff.honours.urls")),
     path("labour/", include("zhijia.staff.labour.urls")),
     path("cases/", include("zhijia.staff.casework.urls")),
 ]

@@ -1,0 +1,124 @@
+"""Reads of honours, limited to the actor's scope; names masked in every list."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from zhijia.core.masking import mask_name
+from zhijia.orgs.access import scope_for
+from zhijia.orgs.capabilities import Cap
+
+from .enums import CampaignStatus, NominationStatus
+from .models import Award, Campaign, Nomination, Objection, Quota, Review
+
+
+def _reads_q(actor: Any, field: str) -> Q:
+    return scope_for(actor, Cap.HONOURS_MANAGE).q(field) | scope_for(actor, Cap.HONOURS_NOMINATE).q(field)
+
+
+def campaign_list(*, actor: Any) -> QuerySet[Campaign]:
+    """Campaigns the actor organises, or where a union in its nominating scope holds a quota."""
+    quota_q = scope_for(actor, Cap.HONOURS_NOMINATE).q("org")
+    with_quota = Quota.objects.filter(quota_q).values("campaign_id")
+    return (
+        Campaign.objects.select_related("org")
+        .filter(_reads_q(actor, "org") | Q(pk__in=with_quota))
+        .exclude(~Q(scope_for(actor, Cap.HONOURS_MANAGE).q("org")) & Q(status=CampaignStatus.DRAFT))
+        .distinct()
+    )
+
+
+def quotas(campaign: Campaign) -> list[dict]:
+    used: dict = {}
+    from .enums import LIVE
+
+    for org_id in Nomination.objects.filter(campaign=campaign, status__in=LIVE).values_list(
+        "org_id", flat=True
+    ):
+        used[org_id] = used.get(org_id, 0) + 1
+    return [
+        {"org_id": q.org_id, "name": q.org.name, "quota": q.quota, "used": used.get(q.org_id, 0)}
+        for q in Quota.objects.filter(campaign=campaign).select_related("org").order_by("org__path")
+    ]
+
+
+def nominations(campaign: Campaign, *, actor: Any) -> QuerySet[Nomination]:
+    """The nominations of `campaign` the actor may read (its own union's, and those below it)."""
+    return (
+        Nomination.objects.filter(campaign=campaign)
+        .filter(_reads_q(actor, "org"))
+        .select_related("org", "at_org", "person", "campaign")
+    )
+
+
+def review_queue(*, actor: Any) -> QuerySet[Nomination]:
+    """Nominations waiting for a union in the actor's honours.manage scope."""
+    return (
+        Nomination.objects.filter(status=NominationStatus.SUBMITTED)
+        .filter(scope_for(actor, Cap.HONOURS_MANAGE).q("at_org"))
+        .select_related("campaign", "org", "at_org", "person")
+    )
+
+
+def nominee_label(nomination: Nomination | Award) -> str:
+    """A person's name masked (张*), or the team / unit named."""
+    if nomination.team_title:
+        return nomination.team_title
+    person = nomination.person
+    return mask_name(person.name) if person is not None else "—"
+
+
+def reviews(nomination: Nomination) -> list[Review]:
+    return list(Review.objects.filter(nomination=nomination).select_related("org"))
+
+
+def objections(campaign: Campaign) -> QuerySet[Objection]:
+    return Objection.objects.filter(nomination__campaign=campaign).select_related(
+        "nomination__org", "nomination__person"
+    )
+
+
+def public_notices() -> list[dict]:
+    """Campaigns on public notice with their nominees (names masked), for the public page."""
+    out = []
+    for campaign in Campaign.objects.filter(status=CampaignStatus.PUBLICITY).select_related("org"):
+        noms = Nomination.objects.filter(campaign=campaign, status=NominationStatus.PUBLICITY).select_related(
+            "org", "person"
+        )
+        out.append(
+            {
+                "campaign": campaign,
+                "nominees": [
+                    {
+                        "id": n.pk,
+                        "name": nominee_label(n),
+                        "unit": n.org.name,
+                        "job_title": n.job_title,
+                        "category": n.get_category_display(),
+                        "deeds": n.deeds,
+                    }
+                    for n in noms
+                ],
+            }
+        )
+    return out
+
+
+def register(*, actor: Any, org: Any = None) -> QuerySet[Award]:
+    """The honours register of the units in the actor's scope (optionally one unit's subtree)."""
+    from zhijia.orgs.tree import subtree_q
+
+    qs = Award.objects.filter(_reads_q(actor, "org")).select_related("org", "person", "awarded_by")
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org__path"))
+    return qs
+
+
+def honours_of_person(person: Any) -> QuerySet[Award]:
+    return Award.objects.filter(person=person).select_related("org", "awarded_by")
+
+
+def my_honours(*, user: Any) -> QuerySet[Award]:
+    if not getattr(user, "is_authenticated", False):
+        return Award.objects.none()
+    return Award.objects.filter(person__user=user).select_related("org", "awarded_by")
