@@ -216,10 +216,10 @@ def _ranked(eligible: QuerySet[RegistryPerson], job: Job, limit: int) -> list[An
     ordered = eligible.order_by(*RANK)  # type: ignore[misc]
     bound = OUTSIDE + (10 if any(c != job.occupation for c in job.skills) else 0)
     skilled = Skill.objects.filter(occupation=job.occupation).values("entry_id")
-    top = list(ordered.filter(pk__in=skilled).values_list("pk", "score")[:limit])
+    top = list(ordered.filter(pk__in=skilled).values_list("pk", "score")[:limit])  # type: ignore[misc]
     if limit > 0 and len(top) == limit and top[-1][1] > bound:
         return top
-    return list(ordered.values_list("pk", "score")[:limit])
+    return list(ordered.values_list("pk", "score")[:limit])  # type: ignore[misc]
 
 
 def reasons(row: Any, job: Job) -> list[str]:
