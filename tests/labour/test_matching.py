@@ -135,3 +135,48 @@ def test_team_roster_assignment_and_work_days_are_ledger_rows(demo):
         attendance_record(actor=clerk, assignment=job, entries=[outsider], on=today)
     with pytest.raises(ValidationFailed):
         attendance_record(actor=clerk, assignment=job, entries=[a], on=today + dt.timedelta(days=1))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=st.lists(
+        st.tuples(
+            st.sampled_from(["6-29", "6-30", "4-10", ""]),
+            st.sampled_from(["", "6-29"]),
+            st.sampled_from(["unemployed", "local"]),
+            st.sampled_from([None, "2026-12-20", "2027-06-01"]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    limit=st.integers(1, 5),
+)
+def test_skilled_first_ranking_equals_scoring_everyone(demo, people, limit):
+    """The shortcut (score those with the job's skill first) returns what scoring all does."""
+    from zhijia.labour.selectors.matching import RANK, candidates
+
+    u = units()
+    viewer = login(u["平利县总"], role="viewer")
+    job = Job.objects.create(org=u["广佛乡建公司工会"], title="岗位", occupation="6-29", starts_on=START)
+    for i, (skill, wish, status, available) in enumerate(people):
+        register(
+            u["塘坊村" if i % 2 else "三坪村"],
+            300 + i,
+            status=status,
+            status_since="2025-01-01",
+            skills=[{"occupation": skill}] if skill else [],
+            wanted_occupation=wish,
+            available_from=available,
+            job_matching_consent=True,
+        )
+    every = list(
+        candidates(actor=viewer, job=job, today=START).order_by(*RANK).values_list("pk", "score")[:limit]
+    )
+    got = [(m.entry.pk, m.score) for m in job_matches(actor=viewer, job=job, limit=limit, today=START)]
+    assert got == every
+    job.delete()
+    for entry in RegistryPerson.objects.all():
+        entry.skills.all().delete()
+        entry.periods.all().delete()
+        entry.person.consents.all().delete()
+        entry.delete()

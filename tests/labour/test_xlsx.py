@@ -122,3 +122,65 @@ def test_ledger_export_in_county_layout_is_masked(demo):
     assert row[2] == "塘坊村" and row[11] == "西安"
     text = repr([[c.value for c in r] for r in ws.iter_rows()])
     assert cn_id(31) not in text and "13900139000" not in text
+
+
+def _state(entry):
+    from zhijia.labour.services.registry import fingerprint
+
+    entry = RegistryPerson.objects.get(pk=entry.pk)
+    own, person, address, skills, certificates, flags, periods, consent = fingerprint(entry)
+    return (own[1:] if own else own, person, address, skills, certificates, flags, periods, consent)
+
+
+def test_batched_import_writes_what_the_form_writes(demo):
+    """A sheet row imported in bulk leaves the record person_register (the form) would leave."""
+    from zhijia.labour.enums import StatusSource
+    from zhijia.labour.services.registry import person_register
+    from zhijia.labour.xlsx import row_to_data
+
+    u = units()
+    clerk = login(u["广佛镇"])
+    row = dict(GOOD[0], certificate="砌筑工证", address="塘坊村一组", wanted_wage="4500", village="")
+    run(clerk, u["塘坊村"], sheet([row]))
+    imported = RegistryPerson.objects.get(person__name="张大山")
+    other = dict(row, name="张小山", id_number=cn_id(41))
+    by_form, _r = person_register(
+        actor=clerk, org=u["塘坊村"], data=row_to_data(other), source=StatusSource.IMPORT, audit=False
+    )
+    a, b = _state(imported), _state(by_form)
+    assert a[0][1:] == b[0][1:] and a[2:] == b[2:]  # all but the household id and the person
+    assert imported.household_id == by_form.household_id  # the same 户 (group, number)
+    assert imported.status == "migrant" and imported.status_since == dt.date(2025, 3, 1)
+
+
+def test_same_person_twice_in_one_sheet_and_a_known_person(demo):
+    from zhijia.members.services.people import person_upsert
+
+    u = units()
+    clerk = login(u["广佛镇"])
+    known, _c = person_upsert(
+        actor=None, data={"name": "王知名", "id_type": "cn_resident", "id_number": cn_id(51)}
+    )
+    later = dict(GOOD[0], status="在本地就业", status_since="2025-09-01")
+    rows = [GOOD[0], later, {"village": "三坪村", "name": "王知名", "id_number": cn_id(51), "consent": "是"}]
+    job = run(clerk, u["广佛镇"], sheet(rows))
+    assert (job.created_count, job.updated_count, job.error_count) == (2, 1, 0)
+    zhang = RegistryPerson.objects.get(person__name="张大山")
+    assert list(zhang.periods.values_list("status", flat=True)) == ["migrant", "local"]
+    assert RegistryPerson.objects.get(person=known).org == u["三坪村"]
+    again = run(clerk, u["广佛镇"], sheet(rows))
+    assert (again.created_count, again.error_count) == (0, 0)
+    assert RegistryPerson.objects.count() == 2 and StatusPeriod.objects.count() == 2
+
+
+def test_import_withdraws_consent_and_reports_a_bad_row_between_good_ones(demo):
+    from zhijia.labour.services.registry import consented
+
+    u = units()
+    clerk = login(u["广佛镇"])
+    run(clerk, u["广佛镇"], sheet(GOOD))
+    rows = [dict(GOOD[0], consent="否"), BAD[0], GOOD[1]]
+    job = run(clerk, u["广佛镇"], sheet(rows))
+    assert (job.created_count, job.updated_count, job.error_count) == (0, 1, 1)
+    assert {e["row"] for e in job.errors} == {3}
+    assert not consented(RegistryPerson.objects.get(person__name="张大山").person)

@@ -95,6 +95,7 @@ CONSOLE: dict = {
     C + "teams/<uuid:pk>/assignments/": [_console(MANAGE, "labour_team", "post")],
     C + "assignments/<uuid:pk>/attendance/": [_console(MANAGE, "labour_assignment", "post")],
     "/h5/labour/survey/": [Check("own")],
+    "/h5/labour/jobs/": [Check("worker")],
 }
 
 
@@ -107,6 +108,7 @@ ROUTES: dict = {
         _on(VIEW),
         Check("rule", "patch", api=True, rule=write_people, body=lambda org, o: {"note": "矩阵"}),
     ],
+    P + "/people/<entry_id>/jobs": [_on(VIEW)],
     P + "/ledgers/<ledger>": [Check("rule", api=True, rule=lambda u, org, o: has(u, VIEW))],
     P + "/ledgers/<ledger>/changes": [
         Check(

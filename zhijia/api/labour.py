@@ -43,7 +43,7 @@ from zhijia.labour.permissions import (
 )
 from zhijia.labour.selectors import jobs as job_sel
 from zhijia.labour.selectors.ledgers import ledger_changes, ledger_on
-from zhijia.labour.selectors.matching import job_matches
+from zhijia.labour.selectors.matching import job_matches, open_jobs, person_jobs
 from zhijia.labour.selectors.people import people_list, person_detail
 from zhijia.labour.services import jobs as job_svc
 from zhijia.labour.services.common import day
@@ -441,6 +441,47 @@ def job_matches_view(request: HttpRequest, job_id: str, limit: int = Query(50, g
         }
         for m in job_matches(actor=request.user, job=job, limit=limit)
     ]
+
+
+class PersonJobOut(Schema):
+    job_id: UUID
+    title: str
+    employer: str
+    occupation: str
+    place: str
+    wage_min: int | None
+    wage_max: int | None
+    starts_on: date
+    score: int
+    reasons: list[str]
+
+
+def person_job_rows(matches: list) -> list[dict[str, Any]]:
+    return [
+        {
+            "job_id": m.job.pk,
+            "title": m.job.title,
+            "employer": m.job.org.short_name or m.job.org.name,
+            "occupation": m.job.occupation,
+            "place": m.job.place,
+            "wage_min": m.job.wage_min,
+            "wage_max": m.job.wage_max,
+            "starts_on": m.job.starts_on,
+            "score": m.score,
+            "reasons": m.reasons,
+        }
+        for m in matches
+    ]
+
+
+@router.get("/labour/people/{entry_id}/jobs", response={200: list[PersonJobOut], **ERRORS})
+def person_jobs_view(request: HttpRequest, entry_id: str, limit: int = Query(20, ge=1, le=100)):
+    """Open jobs for a registry person (labour.view on their village), best first, scored and
+    explained as the job's matches are; only jobs the caller may see (labour.view on the
+    employer), and none for a person who has not consented to job matching."""
+    entry = access_entry(actor=request.user, id=entry_id)
+    jobs = open_jobs(timezone.localdate()).filter(job_sel.visible_jobs_q(request.user))
+    return person_job_rows(person_jobs(entry=entry, jobs=jobs, limit=limit))
 
 
 class FunnelOut(Schema):

@@ -1,8 +1,8 @@
 """The county's registry sheets (劳动力信息采集表) and the three ledgers in the county's layout.
 
-Import: core.imports streams the rows in batches to `labour_import_batch`, which registers each
-row through services.registry.person_register in its own savepoint (a bad row never undoes a
-good one; each bad row is reported with its columns). Idempotent: a person is matched by the
+Import: core.imports streams the rows in batches to `importer.labour_import_batch`, which
+validates each row as the form does, reports each bad row with its columns and writes the good
+rows of a batch together (see importer). Idempotent: a person is matched by the
 blind index of the ID number, a status by its start day, so importing the same sheet again
 changes nothing and counts every row as unchanged. Coded columns take fixed Chinese labels (or
 the stored codes); dates take 2024-3-5, 2024/03/05, 2024年3月5日 or a spreadsheet date.
@@ -15,25 +15,23 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from zhijia.core.errors import ApplicationError, ValidationFailed
-from zhijia.core.imports import BatchResult, Column, escape_formula, workbook_bytes
+from zhijia.core.imports import Column, escape_formula, workbook_bytes
 from zhijia.core.masking import mask_phone
 from zhijia.core.validators.identity import mask_identity
 from zhijia.members.ledgers.columns import EDUCATION_LABELS, GENDER_LABELS, SKILL_LABELS, parse_date_text
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
-from zhijia.orgs.tree import subtree_q
 
-from . import error_codes
-from .enums import AssistanceKind, EmploymentStatus, Ledger, PlaceRange, StatusSource
+from .enums import AssistanceKind, EmploymentStatus, Ledger, PlaceRange
+from .importer import labour_import_batch
 from .models import RegistryPerson
+
+__all__ = ["COLUMNS", "labour_import_batch", "ledger_export", "row_to_data", "template_xlsx"]
 
 STATUS_LABELS = {
     EmploymentStatus.LOCAL: "在本地就业",
@@ -157,44 +155,6 @@ def row_to_data(row: dict[str, str]) -> dict[str, Any]:
 
 def template_xlsx() -> bytes:
     return workbook_bytes(title="劳动力信息采集表", columns=COLUMNS, rows=[], hint_row=True)
-
-
-def _village(actor: Any, unit: Org, ref: str, cache: dict[str, Org]) -> Org:
-    if not ref:
-        return unit
-    if ref not in cache:
-        found = list(
-            Org.objects.filter(subtree_q(unit.path), status="active").filter(Q(name=ref) | Q(short_name=ref))[
-                :2
-            ]
-        )
-        if len(found) != 1:
-            msg = "No single unit with this name under the unit you import into."
-            from django.utils.translation import gettext as _
-
-            raise ValidationFailed(_(msg), code=error_codes.IMPORT_OUT_OF_SCOPE, fields={"village": [_(msg)]})
-        cache[ref] = found[0]
-    return cache[ref]
-
-
-def labour_import_batch(*, actor: Any, unit: Org, rows: list[tuple[int, dict[str, str]]]) -> BatchResult:
-    """Register each row (see the module docstring); person_register re-checks the actor's
-    rights on the row's village, so a revoked grant rejects every later row."""
-    from .services.registry import person_register
-
-    result = BatchResult()
-    villages: dict[str, Org] = {}
-    for number, row in rows:
-        try:
-            with transaction.atomic():
-                org = _village(actor, unit, row.get("village", "").strip(), villages)
-                _entry, outcome = person_register(
-                    actor=actor, org=org, data=row_to_data(row), source=StatusSource.IMPORT, audit=False
-                )
-            result.add(outcome)
-        except ApplicationError as exc:
-            result.reject(number, exc)
-    return result
 
 
 # --- the ledgers in the county's layout ---------------------------------------------------------

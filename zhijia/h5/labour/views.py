@@ -8,12 +8,18 @@ reason shown). Any logged-in account may open the page (surveyors log in on the 
 without labour.survey or labour.manage anywhere it says so."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from zhijia.h5.accounts.decorators import worker_required
 from zhijia.h5.expert.decorators import expert_login_required
 from zhijia.labour.enums import AssistanceKind, EmploymentStatus
+from zhijia.labour.models import RegistryPerson
 from zhijia.labour.occupations import medium_choices
+from zhijia.labour.selectors.matching import open_jobs, person_jobs
+from zhijia.labour.services.registry import consented
+from zhijia.members.services.card import person_of
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.enums import OrgLevel
@@ -37,3 +43,17 @@ def labour_survey(request):
         "occupations": medium_choices(),
     }
     return render(request, "h5/labour/survey.html", context)
+
+
+@never_cache
+@worker_required
+@require_GET
+def labour_my_jobs(request):
+    """Jobs for the logged-in worker: open jobs their registry record is eligible for, best
+    first with the reasons, as staff see them for the person. Nothing without a registry record
+    or without the consent to job matching (the page says which)."""
+    person = person_of(request.user)
+    entry = RegistryPerson.objects.filter(person=person).first() if person is not None else None
+    agreed = entry is not None and consented(entry.person)
+    matches = person_jobs(entry=entry, jobs=open_jobs(timezone.localdate())) if entry and agreed else []
+    return render(request, "h5/labour/jobs.html", {"entry": entry, "agreed": agreed, "matches": matches})

@@ -24,6 +24,11 @@ STAGE_FIELD = {
 }
 
 
+def visible_jobs_q(actor: Any) -> Q:
+    """Jobs the actor sees: labour.view on the employer."""
+    return scope_for(actor, Cap.LABOUR_VIEW).q("org")
+
+
 def job_list(*, actor: Any, org: Org | None = None, status: str | None = None) -> QuerySet[Job]:
     qs = Job.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org")).select_related("org", "place_org")
     if org is not None:
@@ -80,3 +85,27 @@ def funnel(referrals: QuerySet[Referral]) -> dict[str, int]:
         }
     )
     return {str(k): int(v or 0) for k, v in counts.items()}
+
+
+def unit_funnel(*, actor: Any, unit: Org) -> list[tuple[str, int]]:
+    """The funnel of the people of `unit`'s villages (labour.view scope): registered → open to
+    job matching (a live consent) → referred → interviewed → hired → still in the job after 30
+    and 90 days, as (stage code, count)."""
+    from django.db.models import Exists, OuterRef
+
+    from zhijia.members.enums import ConsentPurpose
+    from zhijia.members.models import Consent
+
+    from ..models import RegistryPerson
+
+    people = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org")).filter(
+        subtree_q(unit.path, "org__path")
+    )
+    live = Consent.objects.filter(
+        person=OuterRef("person"), purpose=ConsentPurpose.JOB_MATCHING, withdrawn_at__isnull=True
+    )
+    counts = people.aggregate(registered=Count("pk"), matchable=Count("pk", filter=Q(Exists(live))))
+    stages = funnel(referral_list(actor=actor, village=unit))
+    return [("registered", counts["registered"]), ("matchable", counts["matchable"])] + [
+        (str(stage), stages[str(stage)]) for stage in FUNNEL
+    ]

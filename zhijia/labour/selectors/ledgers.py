@@ -35,7 +35,9 @@ def ledger_q(ledger: str, on: dt.date) -> Q:
     if ledger == Ledger.ASSISTANCE:
         return Q(Exists(Assistance.objects.filter(in_effect(on), entry=OuterRef("pk"))))
     statuses = LEDGER_STATUSES[Ledger(ledger)]
-    return Q(Exists(StatusPeriod.objects.filter(in_effect(on), entry=OuterRef("pk"), status__in=statuses)))
+    # periods tile time, so at most one is in effect per person: an IN over the index on
+    # (status, starts_on, ends_on) instead of a probe per registry row
+    return Q(pk__in=StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id"))
 
 
 def ledger_on(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> QuerySet[RegistryPerson]:

@@ -15,6 +15,7 @@ query ordered by the score; the reasons are written for the returned rows only."
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -27,7 +28,7 @@ from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import SEGMENT_WIDTH
 
-from ..enums import PLACE_RANK, EmploymentStatus, PlaceRange
+from ..enums import PLACE_RANK, EmploymentStatus, JobStatus, PlaceRange
 from ..models import Assistance, Certificate, Job, Referral, RegistryPerson, Skill
 from ..occupations import major_of, occupation_name
 from .ledgers import in_effect
@@ -170,19 +171,29 @@ def _parts(job: Job, today: dt.date) -> dict[str, Any]:
 SCORED = ("s_occ", "s_more", "s_wish", "s_dist", "s_avail", "s_wage", "s_need", "s_flag")
 
 
-def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySet[RegistryPerson]:
-    """Eligible people (consent, hard requirements, not referred yet), annotated with `score`
-    only (one expression: the parts are not selected, so each is computed once per row)."""
-    today = today or timezone.localdate()
-    parts = _parts(job, today)
+def _total(parts: dict[str, Any]) -> Any:
     total = parts[SCORED[0]]
     for name in SCORED[1:]:
         total = total + parts[name]
+    return total
+
+
+def eligible(job: Job, today: dt.date) -> QuerySet[RegistryPerson]:
+    """Everyone eligible for `job` (consent, hard requirements, not referred to it yet), in no
+    one's scope: callers limit it."""
+    return RegistryPerson.objects.filter(hard_q(job, today)).exclude(
+        Exists(Referral.objects.filter(job=job, entry=OuterRef("pk")))
+    )
+
+
+def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySet[RegistryPerson]:
+    """Eligible people in the actor's labour.view scope, annotated with `score` only (one
+    expression: the parts are not selected, so each is computed once per row)."""
+    today = today or timezone.localdate()
     return (
-        RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
-        .filter(hard_q(job, today))
-        .exclude(Exists(Referral.objects.filter(job=job, entry=OuterRef("pk"))))
-        .annotate(score=total)
+        eligible(job, today)
+        .filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+        .annotate(score=_total(_parts(job, today)))
     )
 
 
@@ -190,11 +201,7 @@ def job_matches(*, actor: Any, job: Job, limit: int = 50, today: dt.date | None 
     """The best `limit` eligible people for `job`, highest score first, with the reasons (the
     parts are computed again for those rows only)."""
     today = today or timezone.localdate()
-    ranked: list[Any] = list(
-        candidates(actor=actor, job=job, today=today)
-        .order_by("-score", "person__name_pinyin", "pk")  # type: ignore[misc]
-        .values_list("pk", "score")[:limit]
-    )
+    ranked = _ranked(candidates(actor=actor, job=job, today=today), job, limit)
     if not ranked:
         return []
     rows = {
@@ -204,6 +211,74 @@ def job_matches(*, actor: Any, job: Job, limit: int = 50, today: dt.date | None 
         .annotate(**_parts(job, today))
     }
     return [Match(entry=rows[pk], score=int(score), reasons=reasons(rows[pk], job)) for pk, score in ranked]
+
+
+RANK = ("-score", "person__name_pinyin", "pk")
+# the most a part of the score adds (see _parts); someone without the job's occupation among their
+# skills scores at most OUTSIDE, plus 10 when the job names further skills
+OUTSIDE = 15 + 10 + 20 + 10 + 5 + 5 + 5
+
+
+def _ranked(eligible: QuerySet[RegistryPerson], job: Job, limit: int) -> list[Any]:
+    """The top `limit` (pk, score) of `eligible`. Scoring every eligible person is a scan of the
+    registry (a score per row, then a sort), so first only those with the job's occupation as a
+    skill are scored (drawn from the skill index): when `limit` of them reach more than anyone
+    else can score, they are the top; otherwise everyone is scored. Same result either way."""
+    ordered = eligible.order_by(*RANK)  # type: ignore[misc]
+    bound = OUTSIDE + (10 if any(c != job.occupation for c in job.skills) else 0)
+    skilled = Skill.objects.filter(occupation=job.occupation).values("entry_id")
+    top = list(ordered.filter(pk__in=skilled).values_list("pk", "score")[:limit])  # type: ignore[misc]
+    if limit > 0 and len(top) == limit and top[-1][1] > bound:
+        return top
+    return list(ordered.values_list("pk", "score")[:limit])  # type: ignore[misc]
+
+
+@dataclass
+class JobMatch:
+    job: Job
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+MAX_JOBS = 100  # open jobs weighed for one person (the newest), one SQL statement for all
+
+
+def open_jobs(today: dt.date) -> QuerySet[Job]:
+    return Job.objects.filter(status=JobStatus.OPEN).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def person_jobs(
+    *, entry: RegistryPerson, jobs: QuerySet[Job], limit: int = 20, today: dt.date | None = None
+) -> list[JobMatch]:
+    """Jobs for a person: which of `jobs` (the newest MAX_JOBS; callers pass the jobs the viewer
+    may see) the person is eligible for, best first, scored and explained exactly as job_matches
+    ranks people (the same expressions, one query per job joined into one statement). Nothing
+    for a person who has not consented to job matching. The caller has checked access to
+    `entry`."""
+    today = today or timezone.localdate()
+    listed = list(jobs.select_related("org", "place_org").order_by("-created_at")[:MAX_JOBS])
+    if not listed:
+        return []
+    names = [*SCORED, "levels", "range_rank"]
+    queries = []
+    for n, job in enumerate(listed):
+        parts = _parts(job, today)
+        queries.append(
+            eligible(job, today)
+            .filter(pk=entry.pk)
+            .annotate(job_n=Value(n, output_field=IntegerField()), score=_total(parts), **parts)
+            .order_by()
+            .values_list("job_n", "score", *names)
+        )
+    rows = list(queries[0].union(*queries[1:], all=True)) if len(queries) > 1 else list(queries[0])
+    found = []
+    for job_n, score, *values in rows:
+        job = listed[job_n]
+        found.append(
+            JobMatch(job, int(score), reasons(SimpleNamespace(**dict(zip(names, values, strict=True))), job))
+        )
+    found.sort(key=lambda m: (-m.score, m.job.starts_on, str(m.job.pk)))
+    return found[:limit]
 
 
 def reasons(row: Any, job: Job) -> list[str]:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhijia.core.audit import audit_log
@@ -30,7 +31,7 @@ from zhijia.labour.permissions import (
 )
 from zhijia.labour.selectors import jobs as job_sel
 from zhijia.labour.selectors.ledgers import ledger_changes, ledger_on
-from zhijia.labour.selectors.matching import job_matches
+from zhijia.labour.selectors.matching import job_matches, open_jobs, person_jobs
 from zhijia.labour.selectors.people import people_list, person_detail
 from zhijia.labour.services import jobs as job_svc
 from zhijia.labour.services import teams as team_svc
@@ -95,7 +96,9 @@ def labour_people(request):
 def labour_person(request, pk):
     entry = _show(person_detail(access_entry(actor=request.user, id=pk)))
     skills = [(s, occupation_name(s.occupation)) for s in entry.skills.all()]
-    return render(request, T + "person.html", {"e": entry, "skills": skills})
+    jobs = open_jobs(timezone.localdate()).filter(job_sel.visible_jobs_q(request.user))
+    matches = person_jobs(entry=entry, jobs=jobs, limit=10)
+    return render(request, T + "person.html", {"e": entry, "skills": skills, "jobs": matches})
 
 
 @staff_required
@@ -220,6 +223,13 @@ def labour_import_report(request, pk):
     return xlsx_response(error_report(job, COLUMNS), "labour-import-errors.xlsx")
 
 
+FUNNEL_LABELS = {
+    "registered": _lazy("Registered"),
+    "matchable": _lazy("Open to job matching"),
+    **{str(s): s.label for s in FUNNEL},
+}
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def labour_jobs(request):
@@ -245,6 +255,10 @@ def labour_jobs(request):
         "form": form,
         "jobs": jobs,
         "may_post": may(request.user, Cap.LABOUR_MANAGE, unit),
+        "funnel": [
+            (FUNNEL_LABELS.get(code, code), n, code)
+            for code, n in job_sel.unit_funnel(actor=request.user, unit=unit)
+        ],
     }
     return render(request, T + "jobs.html", context)
 
