@@ -211,7 +211,8 @@ def test_review_page_campaign_and_decisions(demo, staff_client):
     applied = hardship(fubao, n=933)
     admin = staff_client("shenzhen_admin")
     body = _ok(admin.get("/console/cases/reviews/"))
-    assert 'data-testid="campaign-form"' in body and body.count('data-testid="review-task"') == 2
+    assert 'data-testid="campaign-form"' in body and 'data-testid="no-reviews"' in body  # due in a year
+    assert _ok(admin.get("/console/cases/reviews/?all=1")).count('data-testid="review-task"') == 2
     for due in ("2026-02-30", "", "not a date", "99999-01-01", "2001-01-01"):
         r = admin.post("/console/cases/reviews/", {"org_id": str(fubao.pk), "due_on": due})
         assert 'data-testid="form-error"' in _ok(r), due
@@ -231,12 +232,16 @@ def test_review_page_campaign_and_decisions(demo, staff_client):
         due_on=timezone.localdate() - dt.timedelta(days=3)
     )
     body = _ok(admin.get("/console/cases/reviews/"))
-    assert 'data-testid="overdue-count"' in body and body.index(closed.number) < body.index(kept.number)
+    assert body.count('data-testid="review-task"') == 2 and 'data-testid="overdue-count"' in body
+    assert body.index(closed.number) < body.index(kept.number)  # overdue first
     clerk = staff_client("fubao_staff")
     assert 'data-testid="campaign-form"' not in _ok(clerk.get("/console/cases/reviews/"))
     assert clerk.post(f"/console/cases/reviews/{kept.pk}/", {"outcome": "kept"}).status_code == 302
     clock = CaseDeadline.objects.get(case=kept, code="review_by")
     assert clock.due_on > due and Case.objects.get(pk=kept.pk).status == "filed"
+    body = _ok(clerk.get("/console/cases/reviews/"))
+    assert body.count('data-testid="review-task"') == 1  # kept: next review in a year, not due now
+    assert kept.number in _ok(clerk.get("/console/cases/reviews/?all=1"))
     assert Case.objects.get(pk=kept.pk).hardship.reviewed_on == timezone.localdate()
     clerk.post(f"/console/cases/reviews/{closed.pk}/", {"outcome": "closed", "reason": "bogus"})
     assert Case.objects.get(pk=closed.pk).status == "filed"
@@ -284,6 +289,10 @@ def test_review_api(demo, api_client):
     assert baoan.get("/api/v1/case-reviews").json()["items"] == []
     assert clerk.post(f"/api/v1/cases/{filed.pk}/review", {}).status_code == 200
     assert admin.get("/api/v1/case-reviews").json()["items"][0]["due_on"] > due
+    assert admin.get("/api/v1/case-reviews?within=30").json()["items"] == []
+    for bad in ("-1", "99999999999999999999", "x"):
+        r = admin.get(f"/api/v1/case-reviews?within={bad}")
+        assert r.status_code in (400, 422) and "within" in str(r.json()), bad
     applied = hardship(fubao, n=942)
     r = clerk.post(f"/api/v1/cases/{applied.pk}/review", {})
     assert r.status_code == 409 and r.json()["code"] == "invalid_transition"

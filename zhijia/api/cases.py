@@ -29,7 +29,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -493,9 +493,10 @@ class CampaignIn(Schema):
 
 @router.get("/case-reviews", response=list[ReviewTaskOut])
 @paginate(Pagination, max_limit=MAX_PAGE)
-def list_reviews(request: HttpRequest):
-    """The open yearly 复核 tasks the caller sees, soonest first (mark one with
-    `POST /cases/<id>/review`, or close the file with `POST /cases/<id>/close`)."""
+def list_reviews(request: HttpRequest, within: int | None = Query(None, ge=0, le=3660)):
+    """The open yearly 复核 tasks the caller sees, soonest first: overdue and due within
+    `within` days (default every filed file's next review). Mark one with
+    `POST /cases/<id>/review`, or close the file with `POST /cases/<id>/close`."""
     return [
         {
             "case_id": t["case"].pk,
@@ -505,7 +506,7 @@ def list_reviews(request: HttpRequest):
             "due_on": t["due_on"],
             "overdue": t["overdue"],
         }
-        for t in sel.review_tasks(actor=request.user)
+        for t in sel.review_tasks(actor=request.user, within=within)
     ]
 
 

@@ -148,9 +148,15 @@ def public_notice(id: Any) -> Case | None:
     return public_notices().filter(pk=pk).first() if pk else None
 
 
-def review_tasks(*, actor: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+REVIEW_WINDOW_DAYS = 90
+
+
+def review_tasks(
+    *, actor: Any, today: dt.date | None = None, within: int | None = REVIEW_WINDOW_DAYS
+) -> list[dict[str, Any]]:
     """The open yearly 复核 tasks (`review_by` clocks of filed hardship files) the actor sees,
-    soonest first, with the days left (negative: overdue)."""
+    due within `within` days or overdue (None: all, a reviewed file's next one included),
+    soonest first, with the days left and the days overdue."""
     from .models import CaseDeadline
 
     day = today or timezone.localdate()
@@ -165,6 +171,8 @@ def review_tasks(*, actor: Any, today: dt.date | None = None) -> list[dict[str, 
         )
         .order_by("due_on", "case__number")
     )
+    if within is not None:
+        clocks = clocks.filter(due_on__lte=day + dt.timedelta(days=within))
     return [
         {
             "case": d.case,

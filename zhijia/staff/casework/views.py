@@ -468,7 +468,8 @@ def reviews(request):
             else:
                 messages.success(request, _("Review campaign started: %(n)d files to review.") % {"n": count})
                 return redirect("staff:case_reviews")
-    tasks = sel.review_tasks(actor=request.user)
+    everything = request.GET.get("all") == "1"
+    tasks = sel.review_tasks(actor=request.user, within=None if everything else sel.REVIEW_WINDOW_DAYS)
     current = current_unit(request)
     return render(
         request,
@@ -481,6 +482,8 @@ def reviews(request):
             "selected": request.POST.get("org_id") or (str(current.pk) if current else ""),
             "reasons": ExitReason.choices,
             "overdue": sum(1 for t in tasks if t["overdue"]),
+            "everything": everything,
+            "window": sel.REVIEW_WINDOW_DAYS,
         },
     )
 
