@@ -63,3 +63,21 @@ def test_session_rows_carry_their_codes_and_no_money(demo):
     row = ServiceRecord.objects.get(source=RecordSource.COUNSELLING)
     assert row.service_code == "counselling:session" and row.amount is None
     assert row.source_id == booking.sessions.get().pk and row.org_id == org.pk
+
+
+def test_statistics_count_and_sum_the_help(demo):
+    from zhijia.stats.figures import breakdown, summary
+    from zhijia.stats.fold import fold_all
+
+    org = demo.org("福保街道")
+    case = _filed(org)
+    staff = demo.user("fubao_staff")
+    step(case, "help", staff, kind="warmth", amount="500")
+    step(case, "help", staff, kind="medical", amount="1200.50")
+    fold_all()
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=366)
+    assert summary(org, first, today)["help_given"] == Decimal("1700.50")
+    by_code = {i["key"]: i for i in breakdown(org, first, today, "service", exact=True)}
+    assert by_code["hardship:warmth"]["service_visits"] == 1
+    assert by_code["hardship:medical"]["service_visits"] == 1
