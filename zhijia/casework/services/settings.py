@@ -65,7 +65,8 @@ def settings_update(*, actor: Any, org: Org, data: dict[str, Any]) -> CaseSettin
     a field left out is kept."""
     check_configure(actor, org)
     values = clean(data)
-    row = CaseSettings.objects.select_for_update().filter(org=org).first() or CaseSettings(org=org)
+    CaseSettings.objects.get_or_create(org=org)  # one row per unit (a concurrent first save waits)
+    row = CaseSettings.objects.select_for_update().get(org=org)
     changed = {}
     for field in values:
         before, after = getattr(row, field), values[field]
