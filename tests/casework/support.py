@@ -54,3 +54,14 @@ def fund(org, amount="10000", year=None, name="送温暖资金") -> HelpFund:
 
 def settings(org, **values) -> CaseSettings:
     return CaseSettings.objects.update_or_create(org=org, defaults=values)[0]
+
+
+def png(size=(4, 4), tail: bytes = b"") -> bytes:
+    """A real PNG (what the upload re-encoding accepts), with `tail` appended."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
+    return out.getvalue() + tail

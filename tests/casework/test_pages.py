@@ -10,7 +10,7 @@ from tests.matrix.world import cn_id
 from tests.support import leaks
 from zhijia.casework.models import Case, HardshipFile
 
-from .support import counselling, expert_login, fund, hardship, settings, step, worker
+from .support import counselling, expert_login, fund, hardship, png, settings, step, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -151,15 +151,20 @@ def test_attachments_are_checked_by_content_and_only_downloaded(demo, staff_clie
 
     case = hardship(demo.org("福保街道"), n=811)
     console = staff_client("fubao_staff")
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    photo = png(tail=b"<script>x</script>")
     console.post(
         f"/console/cases/{case.pk}/attachments/",
-        {"kind": "visit_photo", "caption": "入户照片", "file": SimpleUploadedFile("x.png", png, "image/png")},
+        {
+            "kind": "visit_photo",
+            "caption": "入户照片",
+            "file": SimpleUploadedFile("x.png", photo, "image/png"),
+        },
     )
     fake = SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", "image/png")
     console.post(f"/console/cases/{case.pk}/attachments/", {"kind": "other", "file": fake})
     assert case.attachments.count() == 1
     attachment = case.attachments.get()
+    assert bytes(attachment.content).startswith(b"\x89PNG") and b"<script>" not in bytes(attachment.content)
     r = console.get(f"/console/cases/{case.pk}/attachments/{attachment.pk}/")
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment;")
     assert r["Content-Type"] == "application/octet-stream" and r["X-Content-Type-Options"] == "nosniff"

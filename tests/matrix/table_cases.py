@@ -7,6 +7,8 @@ opens a case for themselves; staff need cases.handle on the unit. The counsellor
 and the expert who does get through are covered by tests/casework/test_api.py. The public
 notice of a case not on notice is 404 for everyone."""
 
+import itertools
+
 from zhijia.orgs.capabilities import Cap
 
 from .reference import has, scoped
@@ -104,8 +106,79 @@ ROUTES.update(
 )
 
 
+def _configure(u, org, o):
+    """Help settings: cases.approve or orgs.manage on the unit (404 outside every grant)."""
+    approve, manage = scoped(u, Cap.CASES_APPROVE, org), scoped(u, Cap.ORGS_MANAGE, org)
+    return None if approve is None or manage is None else approve
+
+
+def _configure_page(u, org, o):
+    return None if has(u, Cap.CASES_APPROVE) is None or has(u, Cap.ORGS_MANAGE) is None else 403
+
+
+def _review_decide(u, org, o):
+    """Marking the unit's hardship file reviewed: seen (else 404), then cases.handle (403)."""
+    return visible(u, org, o) or _handle(u, org, o)
+
+
+def _due(org, o):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+
+ROUTES.update(
+    {
+        CID + "/attachments": [
+            Check("rule", api=True, rule=_handle),
+            Check("rule", "post", api=True, rule=_handle, body=lambda org, o: {"kind": "other"}),
+        ],
+        CID + "/attachments/<attachment_id>": [Check("rule", api=True, rule=_attachment)],
+        "/api/v1/case-settings/<settings_org_id>": [
+            Check("rule", api=True, rule=_configure),
+            Check("rule", "put", api=True, rule=_configure, body=lambda org, o: {"crisis_hotline": "12356"}),
+        ],
+        "/api/v1/case-reviews": [
+            Check("staff", api=True),
+            Check(
+                "rule",
+                "post",
+                api=True,
+                rule=lambda u, org, o: scoped(u, Cap.CASES_APPROVE, org),
+                body=lambda org, o: {"org_id": str(org.pk), "due_on": _due(org, o)},
+            ),
+        ],
+        "/console/cases/settings/": [Check("rule", rule=_configure_page)],
+        "/console/cases/settings/<uuid:settings_org>/": [
+            Check("rule", rule=_configure),
+            Check("rule", "post", rule=_configure, body=lambda org, o: {"crisis_hotline": "12356"}),
+        ],
+        "/console/cases/reviews/": [
+            Check("rule", rule=_cases_page),
+            Check(
+                "rule",
+                "post",
+                rule=_cases_page,
+                body=lambda org, o: {"org_id": str(org.pk), "due_on": _due(org, o)},
+            ),
+        ],
+        "/console/cases/reviews/<uuid:review_case>/": [
+            Check("rule", "post", rule=_review_decide, body=lambda org, o: {"outcome": "kept"})
+        ],
+        "/h5/cases/<uuid:pk>/evidence/": [Check("own", "post", target="case")],
+        "/h5/cases/<uuid:pk>/evidence/<uuid:evidence_id>/": [Check("own", target="case")],
+    }
+)
+
+_hardship_ids = itertools.count(640)
+
+
 def extend(unit: dict, demo) -> None:
     from zhijia.casework.services.cases import case_create
+
+    from .world import cn_id
 
     org = unit["org"]
     unit["case"] = case_create(
@@ -121,10 +194,32 @@ def extend(unit: dict, demo) -> None:
     unit["url_values"]["att"] = CaseAttachment.objects.create(
         case=unit["case"], kind="evidence", extension="pdf", size=8, content=b"%PDF-1.4", at=timezone.now()
     ).pk
+    unit["url_values"]["attachment_id"] = unit["url_values"]["att"]
+    unit["url_values"]["evidence_id"] = unit["url_values"]["att"]
+    unit["url_values"]["settings_org_id"] = unit["url_values"]["settings_org"] = org.pk
+    unit["url_values"]["review_case"] = case_create(
+        actor=None,
+        kind="hardship",
+        org=org,
+        data={
+            "name": "矩阵困难",
+            "id_number": cn_id(next(_hardship_ids)),
+            "own_income": "800",
+            "household_size": 2,
+        },
+    ).pk
 
 
 def snapshot() -> list:
-    from zhijia.casework.models import Case, CaseAttachment, CaseEvent, CaseNote, Objection
+    from zhijia.casework.models import (
+        Case,
+        CaseAttachment,
+        CaseDeadline,
+        CaseEvent,
+        CaseNote,
+        CaseSettings,
+        Objection,
+    )
 
     return [
         list(Case.objects.order_by("pk").values_list("pk", "status", "handler_id", "updated_at")),
@@ -132,4 +227,6 @@ def snapshot() -> list:
         CaseNote.objects.count(),
         CaseAttachment.objects.count(),
         Objection.objects.count(),
+        list(CaseSettings.objects.order_by("pk").values_list("pk", "updated_at")),
+        list(CaseDeadline.objects.order_by("pk").values_list("pk", "due_on", "met_at")),
     ]

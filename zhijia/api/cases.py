@@ -11,6 +11,11 @@
 - `GET|POST /cases/<id>/notes` — notes; a counselling case's notes are its counsellor's alone
   (404 for anyone else). Every read is audited.
 - `GET /cases/<id>/agreement.pdf` — the 调解协议书 of an agreed mediation (handler / cases.handle).
+- `GET|POST /cases/<id>/attachments`, `GET /cases/<id>/attachments/<id>` — photos (re-encoded)
+  and PDFs, downloads only: the notes' readers all of them, the worker their own evidence.
+- `GET|PUT /case-settings/<org>` — a unit's 低保 line, crisis contact and hotline (inherited
+  down the tree; cases.approve or orgs.manage).
+- `GET|POST /case-reviews` — the open yearly 复核 tasks; start a campaign (cases.approve).
 - `GET /me/cases` — the caller's own cases with plain-language dates.
 - `GET /public-notices` and `POST /public-notices/<id>/objections` — the 公示 (public, names
   masked) and objections to it.
@@ -24,7 +29,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -33,10 +38,20 @@ from zhijia.casework import selectors as sel
 from zhijia.casework.enums import CaseKind, CaseStatus
 from zhijia.casework.models import Case
 from zhijia.casework.pdf import agreement_pdf
-from zhijia.casework.permissions import access_case, access_notes, find_case, is_handler
+from zhijia.casework.permissions import (
+    access_attachments,
+    access_case,
+    access_notes,
+    find_case,
+    is_handler,
+)
 from zhijia.casework.services import cases as svc
+from zhijia.casework.services import settings as settings_svc
+from zhijia.casework.services.attachments import attachment_add, attachment_download
 from zhijia.casework.services.hardship import objection_add
+from zhijia.casework.services.tick import review_campaign
 from zhijia.core.errors import NotFound
+from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_cn_id, mask_name, mask_text
 from zhijia.orgs.selectors import org_by_id
 
@@ -336,6 +351,172 @@ def agreement(request: HttpRequest, case_id: str):
 def get_case(request: HttpRequest, case_id: str):
     """One case; 404 unless the caller sees it."""
     return detail(request.user, access_case(actor=request.user, id=case_id))
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: UUID
+    kind: str
+    caption: str
+    extension: str
+    size: int
+    at: datetime
+    mine: bool
+
+
+def _attachment(a, actor: Any) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "caption": a.caption,
+        "extension": a.extension,
+        "size": a.size,
+        "at": a.at,
+        "mine": a.uploaded_by_id == getattr(actor, "pk", None),
+    }
+
+
+def _attachments(case: Case, actor: Any, all_of_them: bool):
+    qs = case.attachments.defer("content")
+    return qs if all_of_them else qs.filter(uploaded_by=actor)
+
+
+@router.get("/cases/{case_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
+def list_attachments(request: HttpRequest, case_id: str):
+    """The attachments the caller may see: all for the notes' readers, their own uploads for the
+    worker the case is about; 404 for anyone else."""
+    case, everything = access_attachments(actor=request.user, id=case_id)
+    return [_attachment(a, request.user) for a in _attachments(case, request.user, everything)]
+
+
+@router.post("/cases/{case_id}/attachments", response={201: AttachmentOut, **ERRORS})
+def add_attachment(request: HttpRequest, case_id: str):
+    """Add a photo or PDF as multipart form data: `file`, `kind` (visit_photo, authorisation,
+    evidence, other; the worker's are always evidence), `caption`. Photos are re-encoded."""
+    case, everything = access_attachments(actor=request.user, id=case_id)
+    attachment = attachment_add(
+        actor=request.user,
+        case=case,
+        upload=request.FILES.get("file"),
+        kind=request.POST.get("kind") if everything else "evidence",
+        caption=request.POST.get("caption"),
+    )
+    return Status(201, _attachment(attachment, request.user))
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}", response={200: None, **ERRORS})
+def get_attachment(request: HttpRequest, case_id: str, attachment_id: str):
+    """The file, only ever as a download (never inline); every read is audited."""
+    case, everything = access_attachments(actor=request.user, id=case_id)
+    pk = parse_uuid(attachment_id)
+    attachment = _attachments(case, request.user, everything).filter(pk=pk).first() if pk else None
+    if attachment is None:
+        raise NotFound(code="not_found")
+    return attachment_download(actor=request.user, case=case, attachment=attachment)
+
+
+# --- settings per unit and the yearly review -----------------------------------------------
+
+
+class SettingOut(Schema):
+    own: str = Field(description="This unit's own value; empty when it takes the unit above's.")
+    value: str = Field(description="The value in force (the contact's phone masked).")
+    from_org: Ref | None = Field(description="The unit the value in force comes from.")
+    inherited: bool
+
+
+class CaseSettingsOut(Schema):
+    org: Ref
+    dibao_line: SettingOut
+    crisis_contact_name: SettingOut
+    crisis_contact_phone: SettingOut
+    crisis_hotline: SettingOut
+
+
+class CaseSettingsIn(Schema):
+    """Each field given is set (blank: take the unit above's); a field left out is kept."""
+
+    dibao_line: str | None = Field(None, max_length=20)
+    crisis_contact_name: str | None = Field(None, max_length=50)
+    crisis_contact_phone: str | None = Field(None, max_length=20)
+    crisis_hotline: str | None = Field(None, max_length=20)
+
+
+def _settings_out(org) -> dict[str, Any]:
+    page = sel.settings_page(org)
+    return {
+        "org": {"id": org.pk, "name": org.name},
+        **{
+            k: {
+                "own": v["own"],
+                "value": v["value"],
+                "from_org": {"id": v["from"].pk, "name": v["from"].name} if v["from"] else None,
+                "inherited": v["inherited"],
+            }
+            for k, v in page.items()
+        },
+    }
+
+
+@router.get("/case-settings/{settings_org_id}", response={200: CaseSettingsOut, **ERRORS})
+def get_case_settings(request: HttpRequest, settings_org_id: UUID):
+    """A unit's help settings with the values in force (cases.approve or orgs.manage)."""
+    org = org_by_id(settings_org_id)
+    settings_svc.check_configure(request.user, org)
+    return _settings_out(org)
+
+
+@router.put("/case-settings/{settings_org_id}", response={200: CaseSettingsOut, **ERRORS})
+def put_case_settings(request: HttpRequest, settings_org_id: UUID, payload: CaseSettingsIn):
+    """Set the unit's 低保 line, crisis contact and hotline (audited)."""
+    org = org_by_id(settings_org_id)
+    data = payload.dict(exclude_unset=True)
+    settings_svc.settings_update(actor=request.user, org=org, data={k: v or "" for k, v in data.items()})
+    return _settings_out(org)
+
+
+class ReviewTaskOut(Schema):
+    case_id: UUID
+    number: str
+    name: str
+    org: Ref
+    due_on: date
+    overdue: bool
+
+
+class CampaignIn(Schema):
+    org_id: UUID
+    due_on: date
+
+
+@router.get("/case-reviews", response=list[ReviewTaskOut])
+@paginate(Pagination, max_limit=MAX_PAGE)
+def list_reviews(request: HttpRequest, within: int | None = Query(None, ge=0, le=3660)):
+    """The open yearly 复核 tasks the caller sees, soonest first: overdue and due within
+    `within` days (default every filed file's next review). Mark one with
+    `POST /cases/<id>/review`, or close the file with `POST /cases/<id>/close`."""
+    return [
+        {
+            "case_id": t["case"].pk,
+            "number": t["case"].number,
+            "name": t["name"],
+            "org": {"id": t["case"].org.pk, "name": t["case"].org.name},
+            "due_on": t["due_on"],
+            "overdue": t["overdue"],
+        }
+        for t in sel.review_tasks(actor=request.user, within=within)
+    ]
+
+
+@router.post("/case-reviews", response={201: dict[str, int], **ERRORS})
+def start_review_campaign(request: HttpRequest, payload: CampaignIn):
+    """Start a 复核 campaign over the unit's filed files (cases.approve): `{"files": n}`."""
+    org = org_by_id(payload.org_id)
+    return Status(
+        201, {"files": review_campaign(actor=request.user, org=org, due_on=payload.due_on.isoformat())}
+    )
 
 
 class StepIn(Schema):

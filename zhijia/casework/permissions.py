@@ -113,6 +113,17 @@ def access_notes(*, actor: Any, id: Any) -> Case:
     return case
 
 
+def access_attachments(*, actor: Any, id: Any) -> tuple[Case, bool]:
+    """The case whose attachments `actor` may work with, and whether they see all of them:
+    the notes' readers (access_notes) see and add all; the worker a hardship or legal case is
+    about adds their own evidence and sees only what they uploaded (a counselling booking takes
+    none). 404 for anyone else (403 inside scope without cases.handle, as access_notes)."""
+    case = _get(id)
+    if case.kind != CaseKind.COUNSELLING and is_owner(actor, case) and not is_handler(actor, case):
+        return case, False
+    return access_notes(actor=actor, id=id), True
+
+
 def visible_q(actor: Any) -> Q:
     """Cases `actor` may see in lists: in their cases.view scope, or assigned to them."""
     q = scope_for(actor, Cap.CASES_VIEW).q("org")

@@ -45,6 +45,33 @@ def settings_for(org: Org) -> Settings:
     return out
 
 
+def settings_page(org: Org) -> dict[str, Any]:
+    """`org`'s own values and, for each, the value in force and the unit it comes from (an
+    empty unit for the built-in hotline). The contact's phone is masked."""
+    from zhijia.core.masking import mask_phone
+
+    own = CaseSettings.objects.filter(org=org).first()
+    parts = org.path.rstrip(".").split(".")
+    paths = [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+    rows = sorted(
+        CaseSettings.objects.filter(org__path__in=paths).select_related("org"), key=lambda s: -len(s.org.path)
+    )
+    fields: dict[str, Any] = {}
+    for field in ("dibao_line", "crisis_contact_name", "crisis_contact_phone", "crisis_hotline"):
+        source = next((r for r in rows if getattr(r, field) not in (None, "")), None)
+        value = getattr(source, field) if source else (HOTLINE if field == "crisis_hotline" else None)
+        mine = getattr(own, field) if own else None
+        if field == "crisis_contact_phone":
+            value, mine = (mask_phone(value) if value else value), (mask_phone(mine) if mine else mine)
+        fields[field] = {
+            "own": str(mine) if mine not in (None, "") else "",
+            "value": str(value) if value not in (None, "") else "",
+            "from": source.org if source else None,
+            "inherited": source is not None and source.org_id != org.pk,
+        }
+    return fields
+
+
 def case_list(
     *, actor: Any, kind: str | None = None, status: str | None = None, org: Org | None = None
 ) -> QuerySet:
@@ -119,6 +146,44 @@ def public_notice(id: Any) -> Case | None:
 
     pk = parse_uuid(id)
     return public_notices().filter(pk=pk).first() if pk else None
+
+
+REVIEW_WINDOW_DAYS = 90
+
+
+def review_tasks(
+    *, actor: Any, today: dt.date | None = None, within: int | None = REVIEW_WINDOW_DAYS
+) -> list[dict[str, Any]]:
+    """The open yearly 复核 tasks (`review_by` clocks of filed hardship files) the actor sees,
+    due within `within` days or overdue (None: all, a reviewed file's next one included),
+    soonest first, with the days left and the days overdue."""
+    from .models import CaseDeadline
+
+    day = today or timezone.localdate()
+    clocks = (
+        CaseDeadline.objects.select_related("case__org")
+        .filter(
+            code="review_by",
+            met_at__isnull=True,
+            case__kind=CaseKind.HARDSHIP,
+            case__status=CaseStatus.FILED,
+            case__in=Case.objects.filter(visible_q(actor)),
+        )
+        .order_by("due_on", "case__number")
+    )
+    if within is not None:
+        clocks = clocks.filter(due_on__lte=day + dt.timedelta(days=within))
+    return [
+        {
+            "case": d.case,
+            "name": masked_name(d.case),
+            "due_on": d.due_on,
+            "days": (d.due_on - day).days,
+            "overdue": d.due_on < day,
+            "late": max(0, (day - d.due_on).days),
+        }
+        for d in clocks[:500]
+    ]
 
 
 def masked_name(case: Case) -> str:

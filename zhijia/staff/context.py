@@ -47,6 +47,8 @@ NAV = [
     ("staff:cases_list", _("Help and rights cases"), "life-preserver", Cap.CASES_VIEW),
     ("staff:cases_mine", _("Cases assigned to me"), "person-check", Cap.EXPERT_WORK),
     ("staff:case_funds", _("Help funds"), "piggy-bank", Cap.CASES_APPROVE),
+    ("staff:case_reviews", _("Yearly reviews"), "calendar-check", Cap.CASES_APPROVE),
+    ("staff:case_settings", _("Help settings"), "sliders", Cap.CASES_APPROVE),
     ("h5:expert_orders", _("My expert orders"), "person-workspace", Cap.EXPERT_WORK),
     ("h5:merchant_home", _("Merchant till"), "upc-scan", Cap.BENEFITS_REDEEM),
     ("staff:user_list", _("Users and roles"), "people", Cap.USERS_VIEW),

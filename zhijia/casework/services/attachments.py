@@ -1,5 +1,8 @@
 """Attachments on a case: checked by content (never by name or the browser's type), at most
-5 MB, audited; the interface has checked who may add them (access_notes, or the owner)."""
+5 MB, audited; the interface has checked who may add them (permissions.access_attachments:
+the notes' readers, or the worker on their own case). Photos go through the shared upload
+re-encoding (core.uploads.read_photo: decoded in full, stored as a fresh encoding without EXIF,
+GPS or appended bytes); a PDF must start and end like one and is only ever downloaded."""
 
 from typing import Any
 
@@ -9,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import field_error
-from zhijia.core.uploads import MAX_PHOTO_BYTES, image_extension
+from zhijia.core.uploads import MAX_PHOTO_BYTES, image_extension, read_photo
 
 from ..models import Case, CaseAttachment
 from . import common as c
@@ -19,16 +22,24 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", 
 
 
 def _read(upload: Any) -> tuple[bytes, str]:
+    message = _("Choose a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB.")
     size = getattr(upload, "size", None)
-    if upload is None or (size is not None and size > MAX_PHOTO_BYTES):
-        raise field_error("file", _("Choose a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB."))
+    if upload is None or not hasattr(upload, "read") or (size is not None and size > MAX_PHOTO_BYTES):
+        raise field_error("file", message)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    head = upload.read(16)
+    if image_extension(head):
+        photo = read_photo(upload)
+        if photo is None:
+            raise field_error("file", message)
+        return photo
     if hasattr(upload, "seek"):
         upload.seek(0)
     content = upload.read(MAX_PHOTO_BYTES + 1)
-    extension = image_extension(content[:16]) or ("pdf" if content.startswith(b"%PDF-") else None)
-    if not content or len(content) > MAX_PHOTO_BYTES or extension is None:
-        raise field_error("file", _("Choose a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB."))
-    return content, extension
+    if not content.startswith(b"%PDF-") or len(content) > MAX_PHOTO_BYTES or b"%%EOF" not in content[-1024:]:
+        raise field_error("file", message)
+    return content, "pdf"
 
 
 @transaction.atomic
@@ -56,3 +67,29 @@ def attachment_add(
         data={"number": case.number, "kind": chosen, "size": len(content)},
     )
     return attachment
+
+
+CONTENT_DISPOSITION = 'attachment; filename="{number}-{pk}.{extension}"'
+
+
+def attachment_download(*, actor: Any, case: Case, attachment: CaseAttachment) -> Any:
+    """The attachment as a download (never inline, nosniff, sandboxed), its read audited; the
+    interface has checked who may read it."""
+    from django.http import HttpResponse
+
+    from zhijia.core.uploads import USER_FILE_HEADERS
+
+    audit_log(
+        actor=actor,
+        action="case.attachment_read",
+        obj=case,
+        org=case.org,
+        data={"number": case.number, "attachment": str(attachment.pk)},
+    )
+    response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
+    for name, value in USER_FILE_HEADERS.items():
+        response[name] = value
+    response["Content-Disposition"] = CONTENT_DISPOSITION.format(
+        number=case.number, pk=attachment.pk, extension=attachment.extension
+    )
+    return response

@@ -406,6 +406,8 @@ def _help(actor: Any, case: Case, data: dict[str, Any]) -> None:
         occurred_at=c.day_start(given_on),
         title=str(HelpKind(kind).label),
         person=case.person,
+        service_code=f"{RecordSource.HARDSHIP}:{kind}",
+        amount=amount,
     )
     case.events.create(
         step="help",

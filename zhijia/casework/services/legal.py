@@ -77,6 +77,14 @@ def refresh_clocks(case: Case, detail: LegalDetail) -> None:
         c.set_clock(case, deadlines.sue_clock(detail.award_received_on))
 
 
+def session_code(ledger: str, both_parties: bool) -> str:
+    """The ledger's service code of a session: legal:mediation, legal:consultation or
+    counselling:session (statistics count them by it; no money is given)."""
+    if ledger == RecordSource.LEGAL:
+        return f"{ledger}:{'mediation' if both_parties else 'consultation'}"
+    return f"{ledger}:session"
+
+
 def session_record(
     actor: Any, case: Case, *, held_at: Any, both_parties: bool, minutes: Any, ledger: Any
 ) -> CaseSession:
@@ -97,6 +105,7 @@ def session_record(
         if ledger == RecordSource.LEGAL
         else str(_("Counselling session")),
         person=case.person,
+        service_code=session_code(ledger, both_parties),
     )
     return session
 

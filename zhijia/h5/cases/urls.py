@@ -12,4 +12,6 @@ urlpatterns = [
     path("<uuid:pk>/", views.case_detail, name="case_mine"),
     path("<uuid:pk>/screening/", views.case_screening, name="case_screening"),
     path("<uuid:pk>/cancel/", views.case_cancel, name="case_cancel"),
+    path("<uuid:pk>/evidence/", views.case_evidence_add, name="case_evidence_add"),
+    path("<uuid:pk>/evidence/<uuid:evidence_id>/", views.case_evidence, name="case_evidence"),
 ]

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhijia.casework import selectors as sel
 from zhijia.casework.enums import CaseKind, Cause, HardshipCategory, WorkStatus
-from zhijia.casework.permissions import find_case, is_owner
+from zhijia.casework.permissions import access_attachments, find_case, is_owner
 from zhijia.casework.services import cases as svc
+from zhijia.casework.services.attachments import attachment_add, attachment_download
 from zhijia.casework.services.hardship import objection_add
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.ids import parse_uuid
@@ -171,6 +172,10 @@ def case_detail(request, pk):
             and case.status in ("booked", "assigned", "in_progress")
             and not case.screenings.exists(),
             "may_cancel": case.kind == CaseKind.COUNSELLING and case.status in ("booked", "assigned"),
+            "may_attach": case.kind != CaseKind.COUNSELLING,
+            "evidence": list(case.attachments.defer("content").filter(uploaded_by=request.user))
+            if case.kind != CaseKind.COUNSELLING
+            else [],
             "phq9": PHQ9,
             "gad7": GAD7,
             "answers": ANSWERS,
@@ -212,6 +217,48 @@ def case_cancel(request, pk):
     else:
         messages.success(request, _("Your booking is cancelled."))
     return redirect("h5:case_mine", pk=pk)
+
+
+def _evidence_case(request, pk):
+    """The worker's own hardship or legal case (404 otherwise, a counselling booking included)."""
+    case, everything = access_attachments(actor=request.user, id=pk)
+    if everything:  # a worker's login reaches cases only as their owner
+        raise NotFound()
+    return case
+
+
+@worker_required
+@require_POST
+def case_evidence_add(request, pk):
+    """A photo or PDF of evidence from the phone (photos re-encoded by the shared upload check)."""
+    case = _evidence_case(request, pk)
+    try:
+        attachment_add(
+            actor=request.user,
+            case=case,
+            upload=request.FILES.get("file"),
+            kind="evidence",
+            caption=request.POST.get("caption"),
+        )
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        detail = [str(m) for v in exc.fields.values() for m in v]
+        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
+    else:
+        messages.success(request, _("Your file has been added to the case."))
+    return redirect("h5:case_mine", pk=pk)
+
+
+@worker_required
+@require_GET
+def case_evidence(request, pk, evidence_id):
+    """One of the worker's own uploads, as a download."""
+    case = _evidence_case(request, pk)
+    attachment = case.attachments.filter(pk=evidence_id, uploaded_by=request.user).first()
+    if attachment is None:
+        raise NotFound()
+    return attachment_download(actor=request.user, case=case, attachment=attachment)
 
 
 @require_GET

@@ -14,15 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhijia.accounts.selectors import orgs_where
 from zhijia.casework import selectors as sel
-from zhijia.casework.enums import CaseKind, CaseStatus, Cause, Grade, HardshipCategory, WorkStatus
+from zhijia.casework.enums import (
+    CaseKind,
+    CaseStatus,
+    Cause,
+    ExitReason,
+    Grade,
+    HardshipCategory,
+    WorkStatus,
+)
 from zhijia.casework.kinds import KINDS, allowed
 from zhijia.casework.pdf import agreement_pdf
 from zhijia.casework.permissions import access_case, access_notes, find_case, is_handler, require_step
 from zhijia.casework.services import cases as svc
-from zhijia.casework.services.attachments import attachment_add
+from zhijia.casework.services import settings as settings_svc
+from zhijia.casework.services.attachments import attachment_add, attachment_download
 from zhijia.casework.services.hardship import fund_create
-from zhijia.core.audit import audit_log
-from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
+from zhijia.casework.services.tick import review_campaign
+from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied, field_error
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_cn_id, mask_name, mask_text
 from zhijia.dispatch.models import Expert
@@ -313,19 +322,7 @@ def case_attachment(request, pk, att):
     attachment = case.attachments.filter(pk=att).first()
     if attachment is None:
         raise NotFound()
-    audit_log(
-        actor=request.user,
-        action="case.attachment_read",
-        obj=case,
-        org=case.org,
-        data={"number": case.number, "attachment": str(attachment.pk)},
-    )
-    response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{case.number}-{attachment.pk}.{attachment.extension}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_download(actor=request.user, case=case, attachment=attachment)
 
 
 @staff_required
@@ -371,6 +368,152 @@ def funds(request):
 
     rows = HelpFund.objects.select_related("org").filter(org__in=units).order_by("-year", "org__path", "name")
     return render(request, T + "funds.html", {"funds": rows, "units": units, "year": date.today().year})
+
+
+# --- settings per unit (低保 line, crisis contact and hotline) -------------------------------
+
+
+def _settings_units(user) -> list[Org]:
+    units = {u.pk: u for cap in settings_svc.CAPS for u in orgs_where(actor=user, cap=cap)[:500]}
+    return sorted(units.values(), key=lambda u: u.path)
+
+
+@staff_required
+@require_GET
+def settings_home(request):
+    """The units whose settings the user may set (cases.approve or orgs.manage); one → its page."""
+    units = _settings_units(request.user)
+    if not units:
+        raise PermissionDenied(_("You do not have permission to do this."), code="permission_denied")
+    current = current_unit(request)
+    asked = parse_uuid(request.GET.get("unit"))
+    chosen = next((u for u in units if u.pk == asked), None) or next(
+        (u for u in units if current and u.pk == current.pk), None
+    )
+    if chosen is not None or len(units) == 1:
+        return redirect("staff:case_settings_edit", settings_org=(chosen or units[0]).pk)
+    return render(request, T + "settings_units.html", {"units": units})
+
+
+SETTING_LABELS = {
+    "dibao_line": _("Minimum living standard (低保 line, yuan per person per month)"),
+    "crisis_contact_name": _("Crisis contact"),
+    "crisis_contact_phone": _("Crisis contact mobile"),
+    "crisis_hotline": _("Crisis hotline shown to workers"),
+}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def settings_edit(request, settings_org):
+    """One unit's own values; blank inherits from the unit above (shown with its source)."""
+    org = Org.objects.filter(pk=settings_org).first()
+    if org is None:
+        raise NotFound()
+    settings_svc.check_configure(request.user, org)
+    errors: dict = {}
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in settings_svc.FIELDS}
+        if not data["crisis_contact_phone"] and not request.POST.get("clear_crisis_contact_phone"):
+            data.pop("crisis_contact_phone")  # shown masked: blank keeps it unless cleared
+        try:
+            settings_svc.settings_update(actor=request.user, org=org, data=data)
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as exc:
+            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"": [str(exc.message)]}
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("staff:case_settings_edit", settings_org=org.pk)
+    page = sel.settings_page(org)
+    rows = [
+        {
+            "name": k,
+            "label": SETTING_LABELS[k],
+            "own": request.POST.get(k, "") if errors and k != "crisis_contact_phone" else page[k]["own"],
+            **{key: page[k][key] for key in ("value", "from", "inherited")},
+            "errors": errors.get(k, []),
+        }
+        for k in settings_svc.FIELDS
+    ]
+    return render(
+        request,
+        T + "settings.html",
+        {"org": org, "rows": rows, "errors": errors.get("", []), "units": _settings_units(request.user)},
+    )
+
+
+# --- the yearly 复核 ------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def reviews(request):
+    """The open review tasks the user sees (due and overdue first) and, for cases.approve
+    holders, the form that starts a campaign over a unit's filed files."""
+    _require_cases(request.user)
+    units = list(orgs_where(actor=request.user, cap=Cap.CASES_APPROVE)[:500])
+    errors: dict = {}
+    if request.method == "POST":
+        org = next((u for u in units if str(u.pk) == request.POST.get("org_id")), None)
+        if org is None:
+            errors = {"org_id": [_("Choose a unit.")]}
+        else:
+            try:
+                count = review_campaign(actor=request.user, org=org, due_on=request.POST.get("due_on"))
+            except (NotFound, PermissionDenied):
+                raise
+            except ApplicationError as exc:
+                errors = {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"": [str(exc.message)]}
+            else:
+                messages.success(request, _("Review campaign started: %(n)d files to review.") % {"n": count})
+                return redirect("staff:case_reviews")
+    everything = request.GET.get("all") == "1"
+    tasks = sel.review_tasks(actor=request.user, within=None if everything else sel.REVIEW_WINDOW_DAYS)
+    current = current_unit(request)
+    return render(
+        request,
+        T + "reviews.html",
+        {
+            "tasks": tasks,
+            "units": units,
+            "errors": errors,
+            "v": request.POST if errors else {},
+            "selected": request.POST.get("org_id") or (str(current.pk) if current else ""),
+            "reasons": ExitReason.choices,
+            "overdue": sum(1 for t in tasks if t["overdue"]),
+            "everything": everything,
+            "window": sel.REVIEW_WINDOW_DAYS,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def review_decide(request, review_case):
+    """Mark a file reviewed: kept (the 复核 step, next review in a year) or closed (脱困退档 with
+    its reason). The case service decides: 409 invalid_transition shows as a message."""
+    case = access_case(actor=request.user, id=review_case)
+    if case.kind != CaseKind.HARDSHIP:
+        raise NotFound()
+    outcome = request.POST.get("outcome")
+    try:
+        if outcome == "kept":
+            svc.case_step(actor=request.user, case=case, step="review", data={})
+        elif outcome == "closed":
+            svc.case_step(
+                actor=request.user, case=case, step="close", data={"reason": request.POST.get("reason")}
+            )
+        else:
+            raise field_error("outcome", _("Choose kept or closed."))
+    except (NotFound, PermissionDenied):
+        raise
+    except ApplicationError as exc:
+        detail = [str(m) for v in exc.fields.values() for m in v]
+        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
+    else:
+        messages.success(request, _("File %(number)s reviewed.") % {"number": case.number})
+    return redirect("staff:case_reviews")
 
 
 __all__ = ["Org"]
