@@ -138,25 +138,30 @@ def _apply(deltas: dict[Key, Delta]) -> None:
                 period=period, start=start, org_id__in={k[0] for k in keys}, dim__in={k[3] for k in keys}
             )
         }
-        new, changed = [], []
+        cells = []
         for key in keys:
-            delta = deltas[key]
-            cell = existing.get(key)
-            if cell is None:
-                cell = StatCell(org_id=key[0], period=period, start=start, dim=key[3], value=key[4])
-                new.append(cell)
-            else:
-                changed.append(cell)
-            cell.visits += delta.visits
-            cell.amount += delta.amount
-            cell.driven += delta.driven
-            if delta.added or delta.removed:
-                people = BitMap.deserialize(bytes(cell.people)) if cell.people else BitMap()
-                people |= BitMap(delta.added)
-                people -= BitMap(delta.removed)
-                cell.people = people.serialize()
-        StatCell.objects.bulk_create(new, batch_size=500)
-        StatCell.objects.bulk_update(changed, ["visits", "amount", "driven", "people"], batch_size=500)
+            delta, old = deltas[key], existing.get(key)
+            people = BitMap.deserialize(bytes(old.people)) if old and old.people else BitMap()
+            people |= BitMap(delta.added)
+            people -= BitMap(delta.removed)
+            cells.append(
+                StatCell(
+                    org_id=key[0], period=period, start=start, dim=key[3], value=key[4],
+                    visits=(old.visits if old else 0) + delta.visits,
+                    amount=(old.amount if old else 0) + delta.amount,
+                    driven=(old.driven if old else 0) + delta.driven,
+                    people=people.serialize() if people else b"",
+                )
+            )  # fmt: skip
+        # One upsert of the cells' new totals (the fold holds the FoldState lock: no other fold
+        # writes them meanwhile); Django's bulk_update would build a CASE per column and row.
+        StatCell.objects.bulk_create(
+            cells,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["org_id", "period", "start", "dim", "value"],
+            update_fields=["visits", "amount", "driven", "people"],
+        )
 
 
 def fold_pending(limit: int = BATCH) -> int:
