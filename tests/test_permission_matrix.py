@@ -5,6 +5,7 @@ Routes come from the URL resolver, so a new route without an entry in tests/matr
 fails here. A denied request must change no row (audit entries aside) and send no SMS.
 """
 
+import copy
 import hashlib
 import re
 
@@ -194,10 +195,11 @@ def _check_one(pattern, check, user, client, token, url, body, expected):
                 writes.append(sql)
             return execute(sql, params, many, context)
 
-        sent = len(sms.outbox)
+        sent, cookies = len(sms.outbox), copy.deepcopy(client.cookies)
         savepoint = transaction.savepoint()
         with connection.execute_wrapper(spy):
             response = _request(client, check, url, body, token if check.api else None)
+        client.cookies = cookies  # the clients serve every route: a logout here logs no one out there
         changed = len(sms.outbox) != sent
         if writes and expected in DENIED and not changed:
             after = snapshot()

@@ -43,17 +43,6 @@ def test_seed_demo_refuses_production_settings():
     assert "refuses" in result.stderr
 
 
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent(settings):
-    from zhijia.accounts.models import User
-    from zhijia.orgs.models import Org
-
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    counts = (Org.objects.count(), User.objects.count())
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    assert (Org.objects.count(), User.objects.count()) == counts
-
-
 def test_seed_demo_refuses_when_not_demo(settings):
     settings.ZHIJIA_DEMO = False
     with pytest.raises(CommandError):

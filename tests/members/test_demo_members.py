@@ -3,10 +3,12 @@
 from django.core.management import call_command
 
 from tests.support import is_cn_id
+from zhijia.accounts.models import User
 from zhijia.demo.members import PEOPLE, UNIONS, generated_row, seed_generated, seed_members
 from zhijia.demo.seed import WORKER_PHONE
 from zhijia.members.enums import MemberStatus
 from zhijia.members.models import Membership, Person
+from zhijia.orgs.models import Org
 
 
 def test_demo_members_are_valid_varied_and_idempotent(demo):
@@ -38,10 +40,11 @@ def test_generated_members_are_distinct_and_idempotent(demo):
 def test_seed_demo_accepts_members(db, capsys):
     call_command("seed_demo", "--members", "12")
     assert "52 members and" in capsys.readouterr().out
-    people = Person.objects.count()
+    counts = (Person.objects.count(), Org.objects.count(), User.objects.count())
     call_command("seed_demo", "--members", "12")
     assert " 0 members and" in capsys.readouterr().out
-    assert Person.objects.count() == people  # no demo adds a person twice
+    # A second run adds nothing: no demo adds a person, a unit or an account twice.
+    assert (Person.objects.count(), Org.objects.count(), User.objects.count()) == counts
     # The demo members are the people in the member demo's unions: the named ones and the 12
     # generated. The other demos' people (the 中山 voucher claimers, 花都's members, the labour
     # registry's people) are counted by their own demos' tests.
