@@ -23,9 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhijia.accounts.models import UserKind
-from zhijia.benefits import cache as gatekeeper
 from zhijia.benefits import codes
-from zhijia.benefits.enums import Allocation, EntryStatus, VoucherStatus
+from zhijia.benefits.enums import Allocation, CampaignStatus, EntryStatus, VoucherStatus
 from zhijia.benefits.permissions import own_voucher
 from zhijia.benefits.selectors.campaigns import (
     campaign_get_public,
@@ -34,7 +33,7 @@ from zhijia.benefits.selectors.campaigns import (
     lottery_entries,
 )
 from zhijia.benefits.selectors.vouchers import my_entries, my_vouchers
-from zhijia.benefits.services.claim import voucher_claim
+from zhijia.benefits.services.claim import snapshot, voucher_claim_request
 from zhijia.benefits.services.lottery import entry_register
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name
@@ -161,9 +160,13 @@ def _lottery(campaign, now) -> dict[str, Any]:
     return {"open": is_open, "window": window}
 
 
-def _gate(campaign_id, user, key: str) -> str | None:
-    """The cached loser answer for this worker, if any (no database work)."""
-    return gatekeeper.gate(campaign_id, user.pk, idempotency_key=key)
+def campaign_shown(pk) -> Any:
+    """The campaign for the result page from the claim path's few-seconds snapshot (no query
+    on the hot path); a draft is 404 like its page."""
+    campaign = snapshot(pk).campaign
+    if campaign.status == CampaignStatus.DRAFT:
+        raise NotFound(code="not_found")
+    return campaign
 
 
 @never_cache
@@ -172,24 +175,20 @@ def _gate(campaign_id, user, key: str) -> str | None:
 def claim(request, pk):
     """POST: claim with the form's idempotency key and show the voucher or why not. GET (after
     the login an anonymous tap led to): back to the campaign."""
-    campaign = campaign_get_public(id=pk)
     if request.method == "GET":
-        return redirect("h5:vouchers_campaign", pk=campaign.pk)
+        return redirect("h5:vouchers_campaign", pk=pk)
     form = ClaimForm(request.POST)
     key = form.cleaned_data["key"] if form.is_valid() else ""
-    context: dict[str, Any] = {"c": campaign}
-    shed = _gate(campaign.pk, request.user, key)
-    if shed is not None:
-        context["refusal"] = display.refusal(shed)
-        return render(request, T + "result.html", context)
-    try:
-        result = voucher_claim(user=request.user, campaign_id=campaign.pk, idempotency_key=key)
+    context: dict[str, Any] = {}
+    try:  # the API's entry point: the cache gate answers the losers before any database work
+        result = voucher_claim_request(campaign_id=pk, idempotency_key=key, authenticate=lambda: request.user)
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
             raise
         context["refusal"] = display.refusal(exc)
     else:
         context["voucher"] = result.voucher
+    context["c"] = campaign_shown(pk)
     return render(request, T + "result.html", context)
 
 
