@@ -127,9 +127,10 @@ def enrolment_target(
         activity = access_activity(actor=actor, id=activity_id, cap=Cap.ACTIVITIES_ENROL)
         if person_id in (None, ""):
             raise field_error("person_id", _("Choose the person to enrol."), "required")
-        person = Person.objects.filter(pk=_uuid_or_404(person_id), anonymised_at__isnull=True).first()
-        if person is None:
+        named = Person.objects.filter(pk=_uuid_or_404(person_id), anonymised_at__isnull=True).first()
+        if named is None:
             raise NotFound(code="not_found")
+        person = named
         channel, fresh = EnrolmentChannel.STAFF, False
     child = None
     if child_id not in (None, ""):

@@ -37,6 +37,7 @@ from zhijia.benefits import codes
 from zhijia.benefits.enums import Allocation, CampaignStatus, VoucherStatus
 from zhijia.benefits.models import Campaign, Voucher
 from zhijia.benefits.selectors import campaigns as sel
+from zhijia.benefits.selectors.campaigns import merchants_of
 from zhijia.benefits.selectors.vouchers import my_vouchers
 from zhijia.benefits.services.claim import voucher_claim_request
 from zhijia.benefits.services.lottery import ALGORITHM, entry_register
@@ -44,7 +45,6 @@ from zhijia.core import idempotency
 from zhijia.core.errors import NotAuthenticated, NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
-from zhijia.h5.benefits.display import merchants_of
 
 from .security import BearerAuth
 

@@ -21,7 +21,7 @@ from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_posit
 from zhijia.activities.services import enrolment as engine
 from zhijia.core import idempotency
 from zhijia.core.masking import mask_name
-from zhijia.members.models import Person
+from zhijia.members.selectors.joining import people_by_ids
 from zhijia.members.services.joining import is_worker
 from zhijia.orgs.capabilities import Cap
 
@@ -182,7 +182,7 @@ def bulk(request: HttpRequest, activity_id: UUID, payload: BulkIn):
     all_or_nothing enrols nobody when anyone is refused (that person's row has the code).
     Unknown person ids are refused with `not_found`."""
     activity = access_activity(actor=request.user, id=activity_id, cap=Cap.ACTIVITIES_ENROL)
-    found = {p.pk: p for p in Person.objects.filter(pk__in=payload.person_ids, anonymised_at__isnull=True)}
+    found = people_by_ids(payload.person_ids)
     missing = [pid for pid in payload.person_ids if pid not in found]
     all_or_nothing = payload.mode == "all_or_nothing"
     if missing:

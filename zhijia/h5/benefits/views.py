@@ -31,6 +31,7 @@ from zhijia.benefits.selectors.campaigns import (
     campaign_public_list,
     campaign_state,
     lottery_entries,
+    merchants_of,
 )
 from zhijia.benefits.selectors.vouchers import my_entries, my_vouchers
 from zhijia.benefits.services.claim import snapshot, voucher_claim_request
@@ -130,7 +131,7 @@ def campaign_page(request, pk):
         "lottery": _lottery(campaign, now),
         "validity": display.validity(campaign),
         "eligibility": display.eligibility(campaign),
-        "merchants": display.merchants_of(campaign),
+        "merchants": merchants_of(campaign),
         "is_worker": worker,
         "person": person,
         "mine": mine,
@@ -266,6 +267,6 @@ def voucher_page(request, pk):
         "v": voucher,
         "value": display.value(voucher),
         "qr": _qr(codes.voucher_qr(voucher), 6) if voucher.status == VoucherStatus.CLAIMED else "",
-        "merchants": display.merchants_of(voucher.campaign),
+        "merchants": merchants_of(voucher.campaign),
     }
     return render(request, T + "voucher.html", context)

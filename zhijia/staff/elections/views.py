@@ -29,8 +29,8 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import run_step
 from zhijia.staff.units import current_unit
+from zhijia.web.responses import run_step
 
 T = "staff/elections/"
 
@@ -41,7 +41,7 @@ def _require_any(user: Any, *caps: str) -> None:
         raise PermissionDenied(code="permission_denied")
 
 
-_run = run_step  # one console step runner (zhijia.staff.responses)
+_run = run_step  # one console step runner (zhijia.web.responses)
 
 
 def _date(value: str) -> dt.date | None:

@@ -42,8 +42,8 @@ from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.dispatch.common import may, require_any, run
 from zhijia.staff.imports import import_status
-from zhijia.staff.responses import apply_errors, xlsx_response
 from zhijia.staff.units import current_unit
+from zhijia.web.responses import apply_errors, xlsx_response
 
 from .forms import AssignmentForm, ImportForm, JobForm, LedgerForm, PeopleFilter, TeamForm, occupation_field
 

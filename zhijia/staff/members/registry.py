@@ -27,8 +27,8 @@ from zhijia.members.services import card, registry, rights
 from zhijia.orgs.access import require_cap, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, is_htmx
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import current_unit, unit_with
+from zhijia.web.responses import apply_errors, is_htmx
 
 from .forms_registry import (
     CardVerifyForm,
@@ -42,13 +42,6 @@ from .forms_registry import (
 
 PAGE_SIZE = 50
 T = "staff/members/registry/"
-
-
-def _unit(request):
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return member_org(actor=request.user, id=unit.pk)
 
 
 def masked_person(person) -> dict[str, Any]:
@@ -70,7 +63,7 @@ def member_list_view(request):
     The search form posts, so an identity number or phone searched for never lands in a URL
     (history, logs, the page's own links); a GET carrying one is sent back to the bare list."""
     require_cap(request.user, Cap.MEMBERS_VIEW)
-    unit = _unit(request)
+    unit = unit_with(request, Cap.MEMBERS_VIEW)
     params = request.POST if request.method == "POST" else request.GET
     q, status = params.get("q", "").strip()[:100], params.get("status", "")
     if request.method == "GET" and mask_text(q) != q:

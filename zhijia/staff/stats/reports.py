@@ -13,7 +13,6 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import xlsx_response
 from zhijia.staff.units import current_unit
 from zhijia.stats.access import access_stats_org
 from zhijia.stats.models import ReportStatus
@@ -37,6 +36,7 @@ from zhijia.stats.reports.services import (
     report_submit,
     reviewer_unit,
 )
+from zhijia.web.responses import xlsx_response
 
 T = "staff/stats/"
 

@@ -20,7 +20,6 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import is_within, subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import run_step
 from zhijia.staff.units import current_unit
 from zhijia.voice import selectors as sel
 from zhijia.voice.enums import Outcome
@@ -29,6 +28,7 @@ from zhijia.voice.report import report_xlsx
 from zhijia.voice.services import box as box_svc
 from zhijia.voice.services import consultations as csvc
 from zhijia.voice.services import opinions as osvc
+from zhijia.web.responses import run_step
 
 T = "staff/voice/"
 
@@ -45,7 +45,7 @@ def _unit(request) -> Any:
     return unit
 
 
-_run = run_step  # one console step runner (zhijia.staff.responses)
+_run = run_step  # one console step runner (zhijia.web.responses)
 
 
 def parse_articles(text: str) -> list[tuple[str, str]]:
