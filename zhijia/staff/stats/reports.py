@@ -13,7 +13,7 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
 from zhijia.stats.access import access_stats_org
 from zhijia.stats.models import ReportStatus
 from zhijia.stats.reports.export import report_pdf, report_xlsx
@@ -42,10 +42,7 @@ T = "staff/stats/"
 
 
 def _unit(request):
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return unit
+    return unit_with(request)
 
 
 @staff_required
