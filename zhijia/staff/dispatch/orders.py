@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhijia.accounts.selectors import orgs_where
@@ -41,7 +41,7 @@ BOARD_GROUPS = [
     (gettext_lazy("To dispatch"), (S.SUBMITTED, S.DECLINED, S.TIMED_OUT)),
     (gettext_lazy("With the expert"), (S.DISPATCHED, S.ACCEPTED)),
     (gettext_lazy("Delivered"), (S.DELIVERED, S.DISPUTED, S.CONFIRMED)),
-    (gettext_lazy("Closed"), (S.SETTLED, S.CANCELLED)),
+    (pgettext_lazy("order board column", "Closed"), (S.SETTLED, S.CANCELLED)),
 ]
 
 

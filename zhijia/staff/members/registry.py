@@ -14,6 +14,7 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name, mask_phone, mask_text
 from zhijia.core.validators.identity import mask_identity
 from zhijia.members.enums import DataRequestKind, DataRequestStatus, MemberStatus
+from zhijia.members.history import history_rows
 from zhijia.members.permissions import access_membership
 from zhijia.members.selectors.registry import (
     data_request_get,
@@ -98,7 +99,7 @@ def member_detail(request, pk):
             {"f": f, "name": mask_name(f.name), "id_number": mask_identity(f.id_type, f.id_number)}
             for f in membership.person.family.all()
         ],
-        "events": [(e, mask_text(e.note)) for e in membership.events.all()],
+        "events": [{**row, "note": mask_text(row["note"])} for row in history_rows(membership.events.all())],
         "can_manage": scope_for(request.user, Cap.MEMBERS_MANAGE).contains(org),
         "can_reveal": scope_for(request.user, Cap.MEMBERS_REVEAL).contains(org),
         "retain_form": RetainForm(),
