@@ -73,7 +73,7 @@ def plan_detail(request, pk):
     entries = list(plan.entries.all())
     context = {
         "plan": plan,
-        "months": entries_by_month(entries),
+        "months": entries_by_month(entries, year=plan.year),
         "totals": plan_totals(entries),
         "draft": plan.status == PlanStatus.DRAFT,
     }
