@@ -46,7 +46,7 @@ lint: setup
 	$(UV) run --frozen ruff format --check .
 
 types: setup
-	$(UV) run --frozen mypy zhijia/core zhijia/orgs zhijia/accounts zhijia/members zhijia/records zhijia/positions zhijia/catalog zhijia/activities zhijia/dispatch zhijia/benefits zhijia/stats zhijia/elections zhijia/voice zhijia/contests zhijia/labour zhijia/casework zhijia/honours
+	$(UV) run --frozen mypy zhijia/core zhijia/orgs zhijia/accounts zhijia/members zhijia/records zhijia/positions zhijia/catalog zhijia/activities zhijia/dispatch zhijia/benefits zhijia/stats zhijia/elections zhijia/voice zhijia/contests zhijia/labour zhijia/casework zhijia/honours zhijia/web
 
 layers: setup
 	$(UV) run --frozen lint-imports

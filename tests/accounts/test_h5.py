@@ -66,8 +66,21 @@ def test_bad_phone_shows_an_error_next_to_the_phone(db, client):
 def test_rate_limit_is_shown(db, client, sent, settings):
     settings.SMS_SEND_INTERVAL_SECONDS = 60
     sent()
-    response = client.post(LOGIN, {"action": "resend"})
-    assert 'data-testid="form-error"' in response.content.decode()
+    response = client.post(LOGIN, {"action": "resend"}, follow=True)
+    html = response.content.decode()
+    assert "moments ago" in html or "刚刚" in html
+    assert 'data-testid="code"' in html  # the code sent moments ago is still asked for
+
+
+def test_a_code_sent_under_a_minute_ago_keeps_the_code_field(db, client, sent, settings):
+    """Issue 16: asking again within the minute (another tab, "another number" and back) hid
+    the code field although the first code was still good."""
+    settings.SMS_SEND_INTERVAL_SECONDS = 60
+    sent()
+    client.post(LOGIN, {"action": "change"})
+    response = client.post(LOGIN, {"phone": WORKER_PHONE, "action": "send"}, follow=True)
+    html = response.content.decode()
+    assert 'data-testid="code"' in html and 'data-testid="masked-phone"' in html
 
 
 def test_first_login_creates_the_worker(db, client, sent):

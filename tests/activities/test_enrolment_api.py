@@ -1,6 +1,7 @@
 """The enrolment API contract the mini-program relies on: exact shapes and codes."""
 
 import pytest
+from django.urls import reverse
 
 from zhijia.activities.enums import ActivityStatus
 from zhijia.activities.models import Enrolment
@@ -76,7 +77,7 @@ def test_not_eligible_403_and_422(api_client, futian, demo):
     assert (response.status_code, response.json()["code"]) == (422, "not_eligible")
     foreign = child(member(futian))
     response = client.post(url(camp), {"child_id": str(foreign.pk)})
-    assert (response.status_code, response.json()["code"]) == (422, "not_eligible")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
     mine = child(person, age=8)
     response = client.post(url(camp), {"child_id": str(mine.pk)})
     assert response.status_code == 201
@@ -130,3 +131,32 @@ def test_approve_reject_and_bulk(api_client, futian):
     response = staff.post(f"/api/v1/enrolments/{ids[1]}/reject", {"reason": "不符合"})
     assert response.json()["status"] == "rejected"
     assert staff.post(f"/api/v1/enrolments/{ids[1]}/approve").json()["code"] == "invalid_transition"
+
+
+def test_someone_elses_child_answers_404_in_the_api_as_on_the_phone(api_client, futian, client):
+    """One entry point (activities.permissions.enrolment_target): someone else's child, an
+    unknown child id and another activity's session answer the same 404 in both interfaces,
+    and the message does not tell whether the id exists."""
+    import uuid
+
+    user, person = worker(futian)
+    camp = activity(futian, for_children=True)
+    other = activity(futian)
+    foreign = child(member(futian), age=8, at=camp.starts_at)
+    api = as_worker(api_client, user)
+    answers = [
+        api.post(url(camp), {"child_id": str(foreign.pk)}),
+        api.post(url(camp), {"child_id": str(uuid.uuid4())}),
+    ]
+    assert [r.status_code for r in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json()
+    client.force_login(user)
+    phone = client.post(reverse("h5:activity_enrol", args=[camp.pk]), {"key": "k", "child": str(foreign.pk)})
+    assert phone.status_code == 404
+    session_elsewhere = other.sessions.first()
+    if session_elsewhere is not None:
+        r = api.post(url(camp), {"session_id": str(session_elsewhere.pk)})
+        assert r.status_code == 404
+    staff = api_client.login("futian_staff")
+    r = staff.post(url(camp), {"person_id": str(person.pk), "child_id": str(foreign.pk)})
+    assert r.status_code == 404

@@ -107,7 +107,8 @@ def test_detail_for_anyone_with_sessions_place_links_eligibility_and_counts(futi
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('data-testid="session"') == 3
-    assert "https://replay.example.com/1" in html and "https://live.example.com/1" in html
+    assert "https://live.example.com/1" in html
+    assert "https://replay.example.com/1" not in html  # the session has not happened yet
     assert "uri.amap.com" in html  # navigate link for a positioned activity
     assert "Union members only." in html and "Food delivery rider" in html
     assert 'data-testid="count-capacity">30<' in html
@@ -174,3 +175,25 @@ def test_ical_download(futian):
     body = response.content.decode()
     assert body.count("BEGIN:VEVENT") == 2
     assert f"http://testserver/h5/activities/{act.pk}/" in body.replace("\r\n ", "")
+
+
+def test_a_replay_link_shows_only_after_its_session_has_ended(futian):
+    """Issue 16: a replay link set ahead (a placeholder, last term's recording) is not offered
+    before the session happens; once it has ended, it is."""
+    start = timezone.now() - dt.timedelta(days=1, hours=1)  # day 1 ended yesterday, day 2 ends in an hour
+    act = activity(
+        futian,
+        sessions=2,
+        starts_at=start,
+        registration_opens_at=start - dt.timedelta(days=3),
+        registration_closes_at=start - dt.timedelta(days=1),
+    )
+    ended, upcoming = list(act.sessions.order_by("starts_at"))
+    assert ended.ends_at < timezone.now() < upcoming.ends_at
+    for n, s in enumerate((ended, upcoming), 1):
+        s.replay_url = f"https://replay.example.com/{n}"
+        s.save()
+    html = Client().get(detail(act)).content.decode()
+    assert "https://replay.example.com/1" in html
+    assert "https://replay.example.com/2" not in html
+    assert html.count('data-testid="replay-link"') == 1

@@ -212,3 +212,31 @@ def test_a_sold_out_round_counts_down_to_the_next_one(org):
     tomorrow = Round.objects.get(campaign=camp, number=2).opens_at
     target = re.search(r'data-target="([^"]+)"', html).group(1)
     assert abs(dt.datetime.fromisoformat(target) - tomorrow) < dt.timedelta(seconds=1)
+
+
+def test_phone_claim_goes_through_the_api_gate_before_any_database_work(org, api_client):
+    """One entry point (benefits.services.claim.voucher_claim_request): with a cached sold_out
+    the phone's claim reads no benefits table (the snapshot for the page is primed), and the API
+    and the phone answer the same code."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhijia.benefits import cache
+    from zhijia.benefits.services.claim import snapshot
+
+    camp = campaign(org, total=5)
+    user, _p = claimer(org)
+    client = logged_in(user)
+    client.get(reverse("h5:vouchers_campaign", args=[camp.pk]))
+    snapshot(camp.pk)
+    cache.mark_sold_out(camp.pk, next_opens_at=None, now=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("h5:vouchers_claim", args=[camp.pk]), {"key": "g"})
+    assert result(response) == "sold_out"
+    touched = [q["sql"] for q in queries.captured_queries if "benefits_" in q["sql"]]
+    assert touched == []
+    from zhijia.accounts.tokens import token_issue
+
+    api_client.token, _ = token_issue(user=user)
+    api = api_client.post(f"/api/v1/voucher-campaigns/{camp.pk}/claims", headers={"Idempotency-Key": "g"})
+    assert (api.status_code, api.json()["code"]) == (409, "sold_out")

@@ -99,3 +99,19 @@ def test_plan_of_another_district_is_404(staff_client, demo):
     client = staff_client("futian_staff")
     assert client.get(reverse("staff:plan_detail", args=[plan.pk])).status_code == 404
     assert client.post(reverse("staff:plan_entry_cancel", args=[entry.pk])).status_code == 404
+
+
+def test_a_months_overdue_planned_entry_warns_in_the_console(staff_client, demo):
+    """Issue 16: an entry still "planned" after its month shows a warning; later ones do not."""
+    from zhijia.catalog import plans
+
+    user = demo.user("futian_staff")
+    plan, (held, overdue, cancelled) = make_plan(demo.org("福保街道"), user, publish=False)
+    plans.plan_entry_add(actor=user, plan=plan, month=12, title="年终联欢", planned_participants=80)
+    plans.plan_publish(actor=user, plan=plan)
+    plans.plan_entry_record(actor=user, entry=held, held_times=2, participants=130)
+    plans.plan_entry_cancel(actor=user, entry=cancelled)
+    page = staff_client("futian_staff").get(reverse("staff:plan_detail", args=[plan.pk])).content.decode()
+    assert page.count('data-testid="entry-overdue"') == 1
+    row = page.split(f'data-title="{overdue.title}"')[1].split("</li>")[0]
+    assert 'data-testid="entry-overdue"' in row

@@ -35,3 +35,19 @@ def test_index_and_plan_page(client, demo, futian, fubao_list):
     page = client.get(reverse("h5:plan", args=[plan.pk])).content.decode()
     assert page.count('data-testid="plan-entry"') == 3 and 'data-testid="total-held">1<' in page
     assert client.get(reverse("h5:plan", args=[draft_plan.pk])).status_code == 404
+
+
+def test_a_months_overdue_planned_entry_warns_on_the_phone(client, demo, futian):
+    """Issue 16: March's 法律讲座 (still planned in November, the pinned clock) says it is overdue;
+    held, cancelled and December's entries do not."""
+    from zhijia.catalog import plans
+
+    plan, (held, overdue, cancelled) = make_plan(demo.org("福保街道"), futian, publish=False)
+    plans.plan_entry_add(actor=futian, plan=plan, month=12, title="年终联欢", planned_participants=80)
+    plans.plan_publish(actor=futian, plan=plan)
+    plans.plan_entry_record(actor=futian, entry=held, held_times=2, participants=130)
+    plans.plan_entry_cancel(actor=futian, entry=cancelled)
+    page = client.get(reverse("h5:plan", args=[plan.pk])).content.decode()
+    assert page.count('data-testid="plan-entry-overdue"') == 1
+    warning_at = page.index('data-testid="plan-entry-overdue"')
+    assert page.rfind(overdue.title, 0, warning_at) > page.rfind('data-testid="plan-entry"', 0, warning_at)

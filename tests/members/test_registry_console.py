@@ -110,3 +110,19 @@ def test_api_list_is_masked_and_scoped(demo, register, api_client):
     ww = Membership.objects.get(person__name="王五")
     assert api.get(f"/api/v1/members/{ww.pk}").status_code == 404
     assert api_client.login("auditor").get("/api/v1/members").status_code == 403
+
+
+def test_history_speaks_words_not_codes_or_ids(demo, staff_client):
+    """Issue 16: the history showed "joined → 福保街道" and "join application <uuid>"."""
+    import re
+
+    from tests.members.joining_support import apply_to
+    from zhijia.members.services import joining
+
+    app = apply_to(demo.org("河套科创工会"), 9)
+    membership = joining.application_approve(actor=None, application=app).membership
+    html = staff_client("futian_staff").get(url("member_detail", membership.pk)).content.decode()
+    history = html.split('data-testid="member-history"')[1].split("</ol>")[0]
+    assert ">joined<" not in history and f"join application {app.pk}" not in history
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", history)
+    assert "Approved from an online join application" in history or "网上入会申请" in history

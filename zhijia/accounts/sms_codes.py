@@ -149,3 +149,15 @@ def _audit_failure(phone: str, reason: str) -> None:
         actor_label=masked,
         data={"phone": masked, "via": "sms", "reason": reason},
     )
+
+
+def sms_code_live(*, phone: str) -> bool:
+    """Whether an unused, unexpired code was sent to `phone` (so the login page asks for it,
+    even when a new one may not be sent yet)."""
+    try:
+        index = phone_index(clean_phone(phone))
+    except Exception:
+        return False
+    return SmsCode.objects.filter(
+        phone_index=index, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()

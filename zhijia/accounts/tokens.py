@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,3 +25,15 @@ def token_hash(token: str) -> str:
 def token_revoke(*, user: User, token: str) -> None:
     """Revoke one of `user`'s bearer tokens (logout); unknown tokens are ignored."""
     ApiToken.objects.filter(key_hash=token_hash(token), user=user).update(revoked=True)
+
+
+def token_user(token: str) -> Any:
+    """The active user of a live (unrevoked, unexpired) API token, or None."""
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(
+            key_hash=token_hash(token), revoked=False, expires_at__gt=timezone.now(), user__is_active=True
+        )
+        .first()
+    )
+    return found.user if found is not None else None

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -153,6 +155,11 @@ class Session(BaseModel, Slot):
 
     def __str__(self) -> str:
         return self.title or f"{self.activity} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def replay_shown(self, at: Any) -> str:
+        """The replay link people may follow at `at`: only once the session has ended (before
+        that it is a placeholder or a previous recording); "" otherwise."""
+        return self.replay_url if self.replay_url and self.ends_at <= at else ""
 
 
 class Enrolment(BaseModel):

@@ -26,11 +26,10 @@ from zhijia.activities.selectors.enrolments import activity_counts
 from zhijia.activities.services import activities as svc
 from zhijia.activities.services import checkin
 from zhijia.api.pagination import Pagination
-from zhijia.core.errors import NotFound, field_error
+from zhijia.core.errors import field_error
 from zhijia.core.masking import mask_name
-from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.models import Org
+from zhijia.orgs.permissions import access_org
 from zhijia.positions.geo import validate_point
 
 router = Router(tags=["activities"])
@@ -231,10 +230,7 @@ def _data(payload: Schema) -> dict[str, Any]:
 @router.post("/activities", response={201: ActivityOut})
 def create_activity(request: HttpRequest, payload: ActivityIn):
     """A draft activity of `org_id` (activities.manage there). 201 with the activity."""
-    org = Org.objects.filter(pk=payload.org_id).first()
-    if org is None:
-        raise NotFound(code="not_found")
-    check(request.user, Cap.ACTIVITIES_MANAGE, org)
+    org = access_org(actor=request.user, id=payload.org_id, cap=Cap.ACTIVITIES_MANAGE)
     data = _data(payload)
     data.pop("org_id")
     activity = svc.activity_create(actor=request.user, org=org, data=data)

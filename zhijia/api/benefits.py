@@ -27,27 +27,24 @@ from uuid import UUID
 from django.core.cache import cache as django_cache
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
 from zhijia.api.pagination import Pagination
-from zhijia.benefits import cache as gatekeeper
 from zhijia.benefits import codes
 from zhijia.benefits.enums import Allocation, CampaignStatus, VoucherStatus
-from zhijia.benefits.error_codes import NOT_OPEN, SOLD_OUT
 from zhijia.benefits.models import Campaign, Voucher
 from zhijia.benefits.selectors import campaigns as sel
+from zhijia.benefits.selectors.campaigns import merchants_of
 from zhijia.benefits.selectors.vouchers import my_vouchers
-from zhijia.benefits.services.claim import voucher_claim
+from zhijia.benefits.services.claim import voucher_claim_request
 from zhijia.benefits.services.lottery import ALGORITHM, entry_register
 from zhijia.core import idempotency
 from zhijia.core.errors import NotAuthenticated, NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
-from zhijia.h5.benefits.display import merchants_of
 
 from .security import BearerAuth
 
@@ -292,15 +289,6 @@ def _caller(request: HttpRequest) -> Any:
     return user
 
 
-def _shed(code: str) -> Status:
-    messages = {
-        SOLD_OUT: _("All vouchers of this round have been claimed."),
-        NOT_OPEN: _("Vouchers are not being given out right now."),
-    }
-    message = messages.get(code, _("You already hold as many vouchers of this campaign as allowed."))
-    return Status(409, {"code": code, "message": message, "fields": {}})
-
-
 def _claimed(voucher: Voucher) -> dict[str, Any]:
     return {"voucher_id": voucher.pk, "code": voucher.code, "expires_at": voucher.expires_at}
 
@@ -317,18 +305,11 @@ def claim(request: HttpRequest, campaign_id: str):
     403 not_eligible, 401, 429 rate_limited, 404. Authentication: `Authorization: Bearer`, or
     the session cookie with the CSRF token. The cached sold_out / not_open answers come before
     authentication (they are the same for everyone)."""
-    pk = parse_uuid(campaign_id)
-    if pk is None:
-        raise NotFound(code="not_found")
-    key = idempotency.key_from(request.headers)
-    shed = gatekeeper.gate(pk, idempotency_key=key)
-    if shed is not None:
-        return _shed(shed)
-    user = _caller(request)
-    shed = gatekeeper.gate(pk, user.pk, idempotency_key=key)
-    if shed is not None:
-        return _shed(shed)
-    result = voucher_claim(user=user, campaign_id=pk, idempotency_key=key)
+    result = voucher_claim_request(
+        campaign_id=campaign_id,
+        idempotency_key=idempotency.key_from(request.headers),
+        authenticate=lambda: _caller(request),
+    )
     return Status(201, _claimed(result.voucher))
 
 

@@ -20,9 +20,8 @@ from zhijia.catalog.selectors import (
     published_service_list,
     published_service_lists,
 )
-from zhijia.core.errors import NotFound
-from zhijia.core.ids import parse_uuid
 from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import org_by_id
 
 router = Router(tags=["catalog"])
 
@@ -114,10 +113,7 @@ class ActivityPlanOut(Schema):
 def _org(org: UUID | None) -> Org | None:
     if org is None:
         return None
-    found = Org.objects.filter(pk=org).first() if parse_uuid(org) else None
-    if found is None:
-        raise NotFound(code="not_found")
-    return found
+    return org_by_id(org)
 
 
 def _org_ref(org: Org) -> dict:

@@ -15,17 +15,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from zhijia.activities.enums import ActivityStatus
-from zhijia.activities.error_codes import NOT_ELIGIBLE
-from zhijia.activities.models import Activity, Enrolment, Session
-from zhijia.activities.permissions import access_activity, access_enrolment, own_enrolment
+from zhijia.activities.models import Enrolment
+from zhijia.activities.permissions import access_activity, access_enrolment, enrolment_target, own_enrolment
 from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_position
 from zhijia.activities.services import enrolment as engine
 from zhijia.core import idempotency
-from zhijia.core.errors import NotFound, PermissionDenied, Unprocessable, field_error
 from zhijia.core.masking import mask_name
-from zhijia.members.models import FamilyMember, Person
-from zhijia.members.services.card import person_of
+from zhijia.members.selectors.joining import people_by_ids
 from zhijia.members.services.joining import is_worker
 from zhijia.orgs.capabilities import Cap
 
@@ -83,56 +79,27 @@ def _out(e: Enrolment) -> dict:
     }
 
 
-def _who(request: HttpRequest, activity_id: UUID, person_id: UUID | None) -> tuple[Activity, Person]:
-    """The activity and the person enrolled: a worker's own person (a draft activity is 404),
-    or for staff the named person with activities.enrol on the organiser."""
-    user = request.user
-    if is_worker(user):
-        activity = Activity.objects.select_related("org", "eligible_org").filter(pk=activity_id).first()
-        if activity is None or activity.status == ActivityStatus.DRAFT:
-            raise NotFound(code="not_found")
-        own = person_of(user)
-        if person_id is not None and (own is None or own.pk != person_id):
-            raise NotFound(code="not_found")
-        if own is None:
-            message = _("Link your union membership to your account first.")
-            raise PermissionDenied(message, code=NOT_ELIGIBLE, fields={"person_id": [message]})
-        return activity, own
-    activity = access_activity(actor=user, id=activity_id, cap=Cap.ACTIVITIES_ENROL)
-    if person_id is None:
-        raise field_error("person_id", _("Choose the person to enrol."), "required")
-    person = Person.objects.filter(pk=person_id, anonymised_at__isnull=True).first()
-    if person is None:
-        raise NotFound(code="not_found")
-    return activity, person
-
-
 @router.post("/activities/{activity_id}/enrolments", response={201: EnrolledOut, **ERRORS})
 def enrol(request: HttpRequest, activity_id: UUID, payload: EnrolIn):
     """Enrol (optional `Idempotency-Key` header: a replay returns the first enrolment).
-    201 `{"id", "status": confirmed|waitlisted|pending_approval, "waitlist_position"}`."""
-    activity, person = _who(request, activity_id, payload.person_id)
-    child = None
-    if payload.child_id is not None:
-        child = FamilyMember.objects.filter(pk=payload.child_id).first()
-        if child is None:
-            raise Unprocessable(
-                _("Unknown child."), code=NOT_ELIGIBLE, fields={"child_id": [_("Unknown child.")]}
-            )
-    session = None
-    if payload.session_id is not None:
-        session = Session.objects.filter(pk=payload.session_id, activity=activity).first()
-        if session is None:
-            raise NotFound(code="not_found")
+    201 `{"id", "status": confirmed|waitlisted|pending_approval, "waitlist_position"}`.
+    Someone else's person or child, or another activity's session, is 404 (as on the phone)."""
+    target = enrolment_target(
+        actor=request.user,
+        activity_id=activity_id,
+        person_id=payload.person_id,
+        child_id=payload.child_id,
+        session_id=payload.session_id,
+    )
     enrolment = engine.enrolment_create(
         actor=request.user,
-        activity=activity,
-        person=person,
-        child=child,
-        session=session,
-        channel="self" if is_worker(request.user) else "staff",
+        activity=target.activity,
+        person=target.person,
+        child=target.child,
+        session=target.session,
+        channel=target.channel,
+        fresh=target.fresh,
         idempotency_key=idempotency.key_from(request.headers),
-        fresh=is_worker(request.user),  # _who read it just now, with org and eligible_org
     )
     return Status(
         201,
@@ -215,7 +182,7 @@ def bulk(request: HttpRequest, activity_id: UUID, payload: BulkIn):
     all_or_nothing enrols nobody when anyone is refused (that person's row has the code).
     Unknown person ids are refused with `not_found`."""
     activity = access_activity(actor=request.user, id=activity_id, cap=Cap.ACTIVITIES_ENROL)
-    found = {p.pk: p for p in Person.objects.filter(pk__in=payload.person_ids, anonymised_at__isnull=True)}
+    found = people_by_ids(payload.person_ids)
     missing = [pid for pid in payload.person_ids if pid not in found]
     all_or_nothing = payload.mode == "all_or_nothing"
     if missing:

@@ -38,6 +38,7 @@ from zhijia.members.selectors.joining import (
     application_list,
     joinable_unions,
     transfer_list,
+    transfer_reloaded,
     with_days_left,
 )
 from zhijia.members.services import joining, transfers
@@ -340,8 +341,7 @@ def request_transfer(request: HttpRequest, payload: TransferIn):
 
 
 def _reloaded(tr: Transfer) -> Transfer:
-    related = ("membership__person", "from_org", "to_org", "new_membership")
-    return Transfer.objects.select_related(*related).get(pk=tr.pk)
+    return transfer_reloaded(tr)
 
 
 class TransferPage(Schema):

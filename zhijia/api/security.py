@@ -1,10 +1,8 @@
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from zhijia.accounts.models import ApiToken
 from zhijia.accounts.otp import needs_otp
 from zhijia.accounts.policy import require_current_password
-from zhijia.accounts.tokens import token_hash
+from zhijia.accounts.tokens import token_user
 
 LOGOUT_PATH = "/api/v1/auth/logout"  # logging out is always allowed
 
@@ -20,18 +18,12 @@ class BearerAuth(HttpBearer):
     `password_change_required` on every request, like its console session."""
 
     def authenticate(self, request, token):
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(
-                key_hash=token_hash(token), revoked=False, expires_at__gt=timezone.now(), user__is_active=True
-            )
-            .first()
-        )
-        if found is None:
+        user = token_user(token)
+        if user is None:
             return None
-        request.user = found.user
-        _password_rule(request, found.user)
-        return found.user
+        request.user = user
+        _password_rule(request, user)
+        return user
 
 
 class ConsoleSession(SessionAuth):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from zhijia.core.errors import NotFound
 from zhijia.core.ids import parse_uuid
@@ -181,9 +182,19 @@ def plan_totals(entries: list[PlanEntry]) -> PlanTotals:
     )
 
 
-def entries_by_month(entries: list[PlanEntry]) -> list[tuple[int, list[PlanEntry]]]:
-    """(month, entries) for each month with entries, in order."""
+def entries_by_month(
+    entries: list[PlanEntry], *, year: int | None = None, today: Any = None
+) -> list[tuple[int, list[PlanEntry]]]:
+    """(month, entries) for each month with entries, in order. With the plan's `year`, each
+    entry gets `overdue`: still planned though its month has passed (before `today`, default
+    the local date), so a page can warn instead of showing a months-old "planned"."""
     months: dict[int, list[PlanEntry]] = {}
+    if year is not None:
+        today = today or timezone.localdate()
+        for entry in entries:
+            entry.overdue = entry.status == PlanEntryStatus.PLANNED and (  # type: ignore[attr-defined]
+                (year, entry.month) < (today.year, today.month)
+            )
     for entry in sorted(entries, key=lambda e: (e.month, e.order, e.title)):
         months.setdefault(entry.month, []).append(entry)
     return list(months.items())

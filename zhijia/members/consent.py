@@ -31,11 +31,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.masking import mask_name
 
 from .enums import ConsentPurpose
 from .models import Consent, Person
+from .notices import notify, phone_of
 
 __all__ = ["consent_given", "consenting_q", "marketing_notice", "merchant_holder_name"]
 
@@ -72,11 +72,10 @@ def marketing_notice(person: Person, template: str, params: dict[str, str]) -> b
     was queued."""
     if not consent_given(person, ConsentPurpose.MARKETING_SMS):
         return False
-    user = getattr(person, "user", None)
-    phone = str(getattr(user, "phone", "") or person.phone or "")
+    phone = phone_of(person)  # the one phone rule of members.notices
     if not phone:
         return False
-    notice_on_commit(phone=phone, template=template, params=params)
+    notify(phone, template, params)
     return True
 
 

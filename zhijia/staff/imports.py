@@ -4,8 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from zhijia.core.models import ImportJob, ImportStatus
-
-from .responses import is_htmx
+from zhijia.web.responses import is_htmx
 
 SHOWN_ERRORS = 500  # more are in the downloadable report
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, field_error
+from zhijia.members.notices import notify
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 
 from .. import error_codes
 from ..enums import ACTIVE, ActivityKind, ActivityStatus, EnrolmentStatus
 from ..models import Activity, Attendance, Enrolment, Session
-from .activity_fields import clean_activity, clean_session, notify_person
+from .activity_fields import clean_activity, clean_session
 from .checkin import enrolment_rate  # noqa: F401  (re-exported: ratings sit with attendance)
 
 EDITABLE = (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED)
@@ -183,7 +184,7 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
     activity.save(update_fields=["status", "cancelled_at", "cancel_reason", "taken", "updated_at"])
     starts = timezone.localtime(activity.starts_at).strftime("%Y-%m-%d") if activity.starts_at else ""
     for person in {e.person_id: e.person for e in affected}.values():
-        notify_person(person, "activity_cancelled", {"title": activity.title[:30], "date": starts})
+        notify(person, "activity_cancelled", {"title": activity.title[:30], "date": starts})
     audit_log(actor=actor, action="activity.cancel", obj=activity, data={"enrolments": len(affected)})
     return activity
 

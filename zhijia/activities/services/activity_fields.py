@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core import dates
 from zhijia.core.errors import field_error
 from zhijia.core.ids import parse_uuid
@@ -198,11 +197,3 @@ def clean_session(data: dict[str, Any], *, index: int | None = None, partial: bo
     if not partial and out["ends_at"] <= out["starts_at"]:
         raise field_error(prefix + "ends_at", _("A session must end after it starts."), code="invalid")
     return out
-
-
-def notify_person(person: Any, template: str, params: dict[str, str]) -> None:
-    """An SMS notice to the phone of the person's linked account (else the person's own phone),
-    once the transaction commits. Params never carry identity numbers."""
-    user = getattr(person, "user", None)
-    phone = str(getattr(user, "phone", "") or getattr(person, "phone", "") or "")
-    notice_on_commit(phone=phone, template=template, params=params)

@@ -32,12 +32,12 @@ from zhijia.core.audit import audit_log
 from zhijia.core.errors import ApplicationError, Conflict, busy_as_conflict, field_error
 from zhijia.core.masking import mask_name
 from zhijia.members.models import Person
+from zhijia.members.notices import notify
 
 from .. import error_codes
 from ..eligibility import eligibility_check
 from ..enums import ACTIVE, HOLDING, ActivityStatus, EnrolmentChannel, EnrolmentStatus
 from ..models import Activity, Enrolment, Session
-from .activity_fields import notify_person
 
 logger = logging.getLogger("zhijia.activities")
 S = EnrolmentStatus
@@ -170,7 +170,7 @@ def _notify(enrolment: Enrolment, template: str, activity: Activity, **extra: An
     params = {"title": activity.title[:40]}
     if "expires" in extra:
         params["expires"] = timezone.localtime(extra["expires"]).strftime("%m-%d %H:%M")
-    notify_person(enrolment.person, template, params)
+    notify(enrolment.person, template, params)
 
 
 def _audit(actor: Any, action: str, enrolment: Enrolment, **data: Any) -> None:

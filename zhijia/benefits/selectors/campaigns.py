@@ -191,3 +191,15 @@ def outlet_choices(*, merchants: Any) -> QuerySet[Outlet]:
         .select_related("merchant")
         .order_by("merchant__name", "name")
     )
+
+
+def merchants_of(campaign: Any) -> list[dict[str, Any]]:
+    """The campaign's active merchants, each with the outlets where its vouchers work (the
+    campaign's outlets when it names some, else all the merchant's active outlets)."""
+    merchants = list(campaign.merchants.all())
+    named = {o.pk for o in campaign.outlets.all()}
+    by_merchant: dict[Any, list] = {m.pk: [] for m in merchants}
+    for outlet in outlet_choices(merchants=merchants):
+        if not named or outlet.pk in named:
+            by_merchant[outlet.merchant_id].append(outlet)
+    return [{"id": m.pk, "name": m.name, "outlets": by_merchant[m.pk]} for m in merchants]

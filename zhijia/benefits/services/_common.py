@@ -6,7 +6,6 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.errors import Conflict
 
 from .. import error_codes
@@ -39,10 +38,3 @@ def db_id(model: type, pk: Any) -> Any:
 
 def table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
-
-
-def notify(person: Any, template: str, params: dict[str, str]) -> None:
-    """SMS to the person's account phone (else their registered phone), once committed."""
-    user = getattr(person, "user", None)
-    phone = str(getattr(user, "phone", "") or getattr(person, "phone", "") or "")
-    notice_on_commit(phone=phone, template=template, params=params)

@@ -18,6 +18,7 @@ Losers are answered from cache flags set here (benefits.cache) before they reach
 A lock wait past the database's lock_timeout becomes 409 busy."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,39 @@ def _replay(campaign_id: Any, user: Any, key: str) -> Voucher | None:
     )
     asked = {"campaign": parse_uuid(campaign_id) or campaign_id}
     return idempotency.replay(found, asked=asked, stored={"campaign": found.campaign_id if found else None})
+
+
+SHED_MESSAGES = {
+    error_codes.SOLD_OUT: lambda: _("All vouchers of this round have been claimed."),
+    error_codes.NOT_OPEN: lambda: _("Vouchers are not being given out right now."),
+    error_codes.ALREADY_CLAIMED: lambda: _("You already hold as many vouchers of this campaign as allowed."),
+}
+
+
+def _shed(code: str) -> Conflict:
+    return Conflict(SHED_MESSAGES[code](), code=code)
+
+
+def voucher_claim_request(
+    *, campaign_id: Any, idempotency_key: str, authenticate: Callable[[], Any]
+) -> ClaimResult:
+    """THE entry point of a claim for every interface (API and phone pages): the cached
+    campaign-level answers (sold_out, not_open) before authentication and before any database
+    work, then `authenticate()` (the interface's own: bearer token or session), then the cached
+    "already claimed" for that user, then `voucher_claim`. A shed answer is the same 409
+    Conflict the database path raises. 404 for a malformed id."""
+    pk = parse_uuid(campaign_id)
+    if pk is None:
+        raise NotFound(code="not_found")
+    key = idempotency.normalise_key(idempotency_key)
+    shed = cache.gate(pk, idempotency_key=key)
+    if shed is not None:
+        raise _shed(shed)
+    user = authenticate()
+    shed = cache.gate(pk, user.pk, idempotency_key=key)
+    if shed is not None:
+        raise _shed(shed)
+    return voucher_claim(user=user, campaign_id=pk, idempotency_key=key)
 
 
 def voucher_claim(*, user: Any, campaign_id: Any, idempotency_key: str = "") -> ClaimResult:

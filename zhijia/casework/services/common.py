@@ -19,9 +19,9 @@ from zhijia.dispatch.services.common import (  # noqa: F401  (re-exported for th
     integer,
     mobile,
     moment,
-    notify,
     text,
 )
+from zhijia.members.notices import notify  # noqa: F401  (re-exported for the kinds' modules)
 
 from .. import error_codes
 from ..deadlines import Clock

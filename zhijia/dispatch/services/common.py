@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.accounts.phones import is_mobile, normalize_phone
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core import dates
 from zhijia.core.errors import field_error
 from zhijia.core.validators.text import has_control_chars
@@ -30,11 +29,6 @@ def require(actor: Any, cap: str, org: Any) -> None:
 
 def user_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def notify(phone: Any, template: str, params: dict[str, Any]) -> None:
-    """An SMS notice to `phone` once the transaction commits (accounts.sms.notice_on_commit)."""
-    notice_on_commit(phone=phone, template=template, params={k: str(v)[:40] for k, v in params.items()})
 
 
 def local_text(at: dt.datetime | None) -> str:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.errors import Conflict, NotFound, busy_as_conflict, field_error
 from zhijia.core.uploads import read_photo
+from zhijia.members.notices import notify
 
 from .. import error_codes
 from ..enums import OrderStatus
 from ..models import Expert, OrderPhoto, ServiceOrder
 from ..selectors.experts import booked_overlap, unavailable_on
 from .budget import budget_commit, budget_for
-from .common import integer, local_day, local_text, moment, notify, text
+from .common import integer, local_day, local_text, moment, text
 from .common import rating as parse_rating
 from .order_steps import (
     audit,

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, NotFound, PermissionDenied
+from zhijia.members.notices import notify
 from zhijia.orgs.access import has_cap
 from zhijia.orgs.capabilities import Cap
 
 from .. import error_codes
 from ..enums import TRANSITIONS, OrderStatus
 from ..models import Expert, ServiceOrder
-from .common import notify, user_or_none
+from .common import user_or_none
 
 RELATED = ("item__menu", "org", "dispatcher", "expert", "budget")
 

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from zhijia.core import idempotency
 from zhijia.core.errors import Conflict, PermissionDenied, busy_as_conflict, field_error
 from zhijia.core.workdays import next_value
+from zhijia.members.notices import notify
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
@@ -56,7 +57,6 @@ from .common import (
     integer,
     local_text,
     mobile,
-    notify,
     require,
     text,
     user_or_none,

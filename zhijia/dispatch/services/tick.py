@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijia.core.errors import Conflict, busy_as_conflict
+from zhijia.members.notices import notify
 
 from ..enums import OrderStatus
 from ..models import ServiceOrder
-from .common import local_text, notify
+from .common import local_text
 from .order_steps import RELATED, audit, params, time_out
 
 S = OrderStatus

@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, ValidationFailed, field_error
 from zhijia.members.enums import ACTIVE_STATUSES
 from zhijia.members.models import Membership, Person
+from zhijia.members.notices import notify
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
@@ -92,10 +92,10 @@ def committees_remind(*, today: dt.date | None = None) -> int:
             data={"ends_on": committee.ends_on.isoformat()},
         )
         phone = getattr(committee.org, "contact_phone", "")
-        notice_on_commit(
-            phone=str(phone or ""),
-            template="committee_term_ending",
-            params={"committee": committee.title[:40], "ends_on": committee.ends_on.isoformat()},
+        notify(
+            str(phone or ""),
+            "committee_term_ending",
+            {"committee": committee.title[:40], "ends_on": committee.ends_on.isoformat()},
         )
         done += 1
     return done

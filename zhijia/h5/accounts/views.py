@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhijia.accounts.services import clean_phone
-from zhijia.accounts.sms_codes import sms_code_send, sms_code_verify
+from zhijia.accounts.sms_codes import sms_code_live, sms_code_send, sms_code_verify
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import ApplicationError
 from zhijia.core.masking import mask_phone
@@ -70,6 +70,11 @@ def login_view(request):
             try:
                 sms_code_send(phone=phone_form.cleaned_data["phone"], ip=ip)
             except ApplicationError as exc:
+                if sms_code_live(phone=phone_form.cleaned_data["phone"]):
+                    # a code sent moments ago is still good: ask for it instead of hiding the field
+                    request.session[PHONE_KEY] = clean_phone(phone_form.cleaned_data["phone"])
+                    messages.info(request, str(exc.message))
+                    return redirect(request.get_full_path())
                 _show(phone_form, exc, "phone" if exc.fields else None)
             else:
                 phone = clean_phone(phone_form.cleaned_data["phone"])

@@ -10,8 +10,7 @@ from django.utils.translation import ngettext
 
 from zhijia.activities import error_codes as codes
 from zhijia.activities.enums import Delivery, EnrolmentStatus
-
-from ..positions.display import nav_links
+from zhijia.web.positions import nav_links
 
 # Badge colours per status (Bootstrap text-bg-*).
 STATUS_STYLE = {

@@ -89,6 +89,9 @@ def activity_detail(request, pk):
     counts, the worker's own enrolments in it, and the enrol buttons."""
     activity = activity_public_get(id=pk)
     sessions = list(activity.sessions.all())
+    now = timezone.now()
+    for s in sessions:  # a replay link only after the session has ended
+        s.replay = s.replay_shown(now)
     person = person_of(request.user) if _is_worker(request.user) else None
     mine = []
     if person is not None:

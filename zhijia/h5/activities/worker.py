@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhijia.accounts.models import UserKind
-from zhijia.activities.enums import ACTIVE, EnrolmentChannel, EnrolmentStatus
-from zhijia.activities.permissions import own_enrolment
+from zhijia.activities.enums import ACTIVE, EnrolmentStatus
+from zhijia.activities.permissions import enrolment_target, own_enrolment
 from zhijia.activities.selectors.activities import activity_public_get
 from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_position
 from zhijia.activities.services.checkin import checkin_by_code, enrolment_rate, session_from_code
@@ -29,7 +29,6 @@ from zhijia.activities.services.enrolment import (
     offer_decline,
 )
 from zhijia.core.errors import ApplicationError, NotFound
-from zhijia.members.enums import Relation
 from zhijia.members.services.card import person_of
 
 from ..accounts.decorators import worker_required
@@ -63,41 +62,29 @@ def activity_enrol(request, pk):
         }
         return render(request, T + "result.html", context)
     data = form.cleaned_data
-    child, session = _targets(person, activity, data)
+    # the one entry point the API calls too: someone else's child or session is 404 in both
+    target = enrolment_target(
+        actor=request.user, activity_id=activity.pk, child_id=data["child"], session_id=data["session"]
+    )
     try:
         enrolment = enrolment_create(
             actor=request.user,
-            activity=activity,
-            person=person,
-            child=child,
-            session=session,
-            channel=EnrolmentChannel.SELF,
+            activity=target.activity,
+            person=target.person,
+            child=target.child,
+            session=target.session,
+            channel=target.channel,
+            fresh=target.fresh,
             idempotency_key=data["key"] or "",
         )
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
             raise
         context["refusal"] = display.refusal(exc)
-        context["child"] = child
+        context["child"] = target.child
     else:
         context.update(e=enrolment, position=waitlist_position(enrolment), child=enrolment.child)
     return render(request, T + "result.html", context)
-
-
-def _targets(person, activity, data: dict) -> tuple:
-    """The child and session the button named: the worker's own child, a session of this
-    activity; anything else is 404 (never someone else's child)."""
-    child = session = None
-    if data["child"]:
-        kids = [f for f in person.family.all() if f.relation == Relation.CHILD]
-        child = next((f for f in kids if f.pk == data["child"]), None)
-        if child is None:
-            raise NotFound(code="not_found")
-    if data["session"]:
-        session = next((s for s in activity.sessions.all() if s.pk == data["session"]), None)
-        if session is None:
-            raise NotFound(code="not_found")
-    return child, session
 
 
 def _item(enrolment, now) -> dict:

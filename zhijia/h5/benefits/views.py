@@ -23,18 +23,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhijia.accounts.models import UserKind
-from zhijia.benefits import cache as gatekeeper
 from zhijia.benefits import codes
-from zhijia.benefits.enums import Allocation, EntryStatus, VoucherStatus
+from zhijia.benefits.enums import Allocation, CampaignStatus, EntryStatus, VoucherStatus
 from zhijia.benefits.permissions import own_voucher
 from zhijia.benefits.selectors.campaigns import (
     campaign_get_public,
     campaign_public_list,
     campaign_state,
     lottery_entries,
+    merchants_of,
 )
 from zhijia.benefits.selectors.vouchers import my_entries, my_vouchers
-from zhijia.benefits.services.claim import voucher_claim
+from zhijia.benefits.services.claim import snapshot, voucher_claim_request
 from zhijia.benefits.services.lottery import entry_register
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name
@@ -131,7 +131,7 @@ def campaign_page(request, pk):
         "lottery": _lottery(campaign, now),
         "validity": display.validity(campaign),
         "eligibility": display.eligibility(campaign),
-        "merchants": display.merchants_of(campaign),
+        "merchants": merchants_of(campaign),
         "is_worker": worker,
         "person": person,
         "mine": mine,
@@ -161,9 +161,13 @@ def _lottery(campaign, now) -> dict[str, Any]:
     return {"open": is_open, "window": window}
 
 
-def _gate(campaign_id, user, key: str) -> str | None:
-    """The cached loser answer for this worker, if any (no database work)."""
-    return gatekeeper.gate(campaign_id, user.pk, idempotency_key=key)
+def campaign_shown(pk) -> Any:
+    """The campaign for the result page from the claim path's few-seconds snapshot (no query
+    on the hot path); a draft is 404 like its page."""
+    campaign = snapshot(pk).campaign
+    if campaign.status == CampaignStatus.DRAFT:
+        raise NotFound(code="not_found")
+    return campaign
 
 
 @never_cache
@@ -172,24 +176,20 @@ def _gate(campaign_id, user, key: str) -> str | None:
 def claim(request, pk):
     """POST: claim with the form's idempotency key and show the voucher or why not. GET (after
     the login an anonymous tap led to): back to the campaign."""
-    campaign = campaign_get_public(id=pk)
     if request.method == "GET":
-        return redirect("h5:vouchers_campaign", pk=campaign.pk)
+        return redirect("h5:vouchers_campaign", pk=pk)
     form = ClaimForm(request.POST)
     key = form.cleaned_data["key"] if form.is_valid() else ""
-    context: dict[str, Any] = {"c": campaign}
-    shed = _gate(campaign.pk, request.user, key)
-    if shed is not None:
-        context["refusal"] = display.refusal(shed)
-        return render(request, T + "result.html", context)
-    try:
-        result = voucher_claim(user=request.user, campaign_id=campaign.pk, idempotency_key=key)
+    context: dict[str, Any] = {}
+    try:  # the API's entry point: the cache gate answers the losers before any database work
+        result = voucher_claim_request(campaign_id=pk, idempotency_key=key, authenticate=lambda: request.user)
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
             raise
         context["refusal"] = display.refusal(exc)
     else:
         context["voucher"] = result.voucher
+    context["c"] = campaign_shown(pk)
     return render(request, T + "result.html", context)
 
 
@@ -267,6 +267,6 @@ def voucher_page(request, pk):
         "v": voucher,
         "value": display.value(voucher),
         "qr": _qr(codes.voucher_qr(voucher), 6) if voucher.status == VoucherStatus.CLAIMED else "",
-        "merchants": display.merchants_of(voucher.campaign),
+        "merchants": merchants_of(voucher.campaign),
     }
     return render(request, T + "voucher.html", context)

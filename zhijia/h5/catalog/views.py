@@ -41,5 +41,9 @@ def service_list_print(request, pk):
 def plan(request, pk):
     plan = published_plan(id=pk)
     entries = list(plan.entries.all())
-    context = {"plan": plan, "months": entries_by_month(entries), "totals": plan_totals(entries)}
+    context = {
+        "plan": plan,
+        "months": entries_by_month(entries, year=plan.year),
+        "totals": plan_totals(entries),
+    }
     return render(request, T + "plan.html", context)

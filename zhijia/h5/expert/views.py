@@ -27,7 +27,7 @@ from zhijia.dispatch.permissions import expert_order
 from zhijia.dispatch.selectors.orders import my_expert_orders
 from zhijia.dispatch.services import checkin as checkin_services
 from zhijia.dispatch.services import orders as order_services
-from zhijia.staff.responses import apply_errors, is_htmx
+from zhijia.web.responses import apply_errors, is_htmx
 
 from . import display
 from .decorators import expert_login_required, expert_of

@@ -14,7 +14,7 @@ from zhijia.dispatch.selectors.needs import open_survey_get, open_surveys
 from zhijia.dispatch.services.checkin import order_checkin_by_code
 from zhijia.dispatch.services.needs import need_submit
 from zhijia.members.services.card import person_of
-from zhijia.staff.responses import apply_errors
+from zhijia.web.responses import apply_errors
 
 from ..accounts.decorators import worker_required
 from . import display

@@ -29,7 +29,7 @@ from zhijia.members.services import joining, transfers
 from zhijia.members.services.joining import WORKPLACE_LEVELS
 from zhijia.orgs.models import Org
 from zhijia.orgs.selectors import org_by_id
-from zhijia.staff.responses import apply_errors
+from zhijia.web.responses import apply_errors
 
 from ..accounts.decorators import worker_required
 from .forms_joining import NOTICE_VERSION, JoinForm, TransferForm

@@ -20,8 +20,7 @@ from zhijia.positions import geo
 from zhijia.positions.enums import Facility, PositionKind, PositionStatus
 from zhijia.positions.selectors import position_public_get, position_to_dict, positions_nearby
 from zhijia.positions.services import feedback_submit
-
-from . import display
+from zhijia.web import positions as display
 
 RADII = (1000, 3000, 5000, 10000, 20000, 50000)
 T = "h5/positions/"

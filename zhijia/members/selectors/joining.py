@@ -235,3 +235,15 @@ def forward_targets(*, actor: Any, application: JoinApplication, q: str = "", li
             cond |= Q(name_initials__startswith=compact)
         qs = qs.filter(cond)
     return above + list(qs.order_by("path")[: max(0, limit - len(above))])
+
+
+def transfer_reloaded(transfer: Transfer) -> Transfer:
+    """A transfer just changed by a service, read again with what its answer shows."""
+    related = ("membership__person", "from_org", "to_org", "new_membership")
+    return Transfer.objects.select_related(*related).get(pk=transfer.pk)
+
+
+def people_by_ids(ids: list[Any]) -> dict[Any, Person]:
+    """Live (not anonymised) people by id, for a staff action that names them (the action's
+    own access check decides what may be done to them)."""
+    return {p.pk: p for p in Person.objects.filter(pk__in=ids, anonymised_at__isnull=True)}

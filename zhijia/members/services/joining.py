@@ -7,7 +7,7 @@ status transitions (only a `submitted` application moves; anything else is `inva
 
 Only a logged-in worker applies (their phone was verified by the SMS login): an anonymous
 form would let anyone, an employer included, test someone's ID number against the membership
-rolls. Decisions are told to the worker by SMS after they commit (notify_person); Zhijia never
+rolls. Decisions are told to the worker by SMS after they commit (members.notices.notify); Zhijia never
 tells the employer.
 """
 
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.accounts.models import UserKind
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, field_error
 from zhijia.core.workdays import add_working_days
@@ -32,6 +31,7 @@ from zhijia.orgs.models import Org
 from .. import error_codes
 from ..enums import ACTIVE_STATUSES, ApplicationSource, ApplicationStatus, ConsentPurpose, MemberStatus
 from ..models import Consent, JoinApplication, Membership, Person
+from ..notices import notify
 from ..validation import clean_person
 from .events import event_create
 from .people import lock_active_union, member_no_issue, person_upsert
@@ -46,12 +46,6 @@ logger = logging.getLogger("zhijia.members")
 
 def is_worker(actor: Any) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.kind == UserKind.WORKER)
-
-
-def notify_person(person: Person, template: str, params: dict[str, str]) -> None:
-    """Send the person an SMS notice (`template` a stable code) once the current transaction
-    commits (accounts.sms.notice_on_commit). The employer is never notified."""
-    notice_on_commit(phone=str(person.phone or ""), template=template, params=params)
 
 
 def review_due_on(start: date | None = None) -> date:
@@ -269,7 +263,7 @@ def application_approve(*, actor: Any, application: JoinApplication) -> JoinAppl
     audit_log(
         actor=actor, action="join_application.approve", obj=app, data={"member_no": membership.member_no}
     )
-    notify_person(app.person, "join_approved", {"org": app.org.name, "member_no": membership.member_no or ""})
+    notify(app.person, "join_approved", {"org": app.org.name, "member_no": membership.member_no or ""})
     return app
 
 
@@ -290,7 +284,7 @@ def application_reject(*, actor: Any, application: JoinApplication, reason: str)
     app = _locked_submitted(application)
     _decide(app, actor, ApplicationStatus.REJECTED, text)
     audit_log(actor=actor, action="join_application.reject", obj=app, data={"reason": text})
-    notify_person(app.person, "join_rejected", {"org": app.org.name})
+    notify(app.person, "join_rejected", {"org": app.org.name})
     return app
 
 

@@ -6,7 +6,7 @@ union (members.review on `to_org`); cancelled by whoever requested it. One open 
 membership (constraint `one_open_transfer`). On acceptance the old membership is closed before
 the new one is created, in one transaction, so the person never has two active memberships
 (constraint `one_active_membership`). The member is told the receiving union's decision by SMS
-after it commits (joining.notify_person); Zhijia never tells the employer.
+after it commits (members.notices.notify); Zhijia never tells the employer.
 """
 
 from typing import Any
@@ -23,8 +23,9 @@ from zhijia.orgs.models import Org
 from .. import error_codes
 from ..enums import ACTIVE_STATUSES, MemberStatus, TransferStatus
 from ..models import Membership, Transfer
+from ..notices import notify
 from .events import event_create
-from .joining import JOINABLE_LEVELS, clean_reason, notify_person
+from .joining import JOINABLE_LEVELS, clean_reason
 from .people import lock_active_union, member_no_issue
 
 
@@ -131,7 +132,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer) -> Transfer:
         org=tr.to_org,
         data={"old_member_no": old.member_no, "new_member_no": new.member_no},
     )
-    notify_person(new.person, "transfer_accepted", {"org": tr.to_org.name})
+    notify(new.person, "transfer_accepted", {"org": tr.to_org.name})
     return tr
 
 
@@ -146,7 +147,7 @@ def transfer_reject(*, actor: Any, transfer: Transfer, reason: str) -> Transfer:
     tr.rejection_reason = text  # the requester's own `reason` stays as they wrote it
     _close(tr, actor, TransferStatus.REJECTED)
     audit_log(actor=actor, action="transfer.reject", obj=tr, org=tr.to_org, data={"reason": text})
-    notify_person(tr.membership.person, "transfer_rejected", {"org": tr.to_org.name})
+    notify(tr.membership.person, "transfer_rejected", {"org": tr.to_org.name})
     return tr
 
 

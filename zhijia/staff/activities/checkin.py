@@ -16,7 +16,7 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name
 from zhijia.positions.enums import VisitorGroup
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import is_htmx
+from zhijia.web.responses import is_htmx
 
 from .forms import ScanForm, WalkInForm
 

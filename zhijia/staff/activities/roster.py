@@ -28,7 +28,7 @@ from zhijia.members.services import card
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import is_htmx, xlsx_response
+from zhijia.web.responses import is_htmx, xlsx_response
 
 from .forms import BulkForm, EnrolForm
 

@@ -22,12 +22,12 @@ from zhijia.activities.services import activities as svc
 from zhijia.catalog.models import PlanEntry
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.ids import parse_uuid
-from zhijia.orgs.access import check, require_cap
+from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors
 
 from . import calendar as cal
 from .forms import ActivityForm, CancelForm, SessionFormSet
@@ -36,20 +36,12 @@ T = "staff/activities/"
 PAGE_SIZE = 50
 
 
-def _unit(request):
-    require_cap(request.user, Cap.ACTIVITIES_MANAGE)
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return unit
-
-
 @staff_required
 @require_GET
 def activity_calendar(request):
     """Month grid (?month=YYYY-MM) or week list (?view=week&week=YYYY-MM-DD) of the sessions
     organised in the current unit's subtree. On a phone the month grid becomes a day list."""
-    unit = _unit(request)
+    unit = unit_with(request, Cap.ACTIVITIES_MANAGE)
     context = {
         "unit": unit,
         "view": "week" if request.GET.get("view") == "week" else "month",
@@ -80,7 +72,7 @@ def activity_calendar(request):
 @require_GET
 def activity_list_view(request):
     """Activities of the current unit's subtree, filtered by kind, status, text and dates."""
-    unit = _unit(request)
+    unit = unit_with(request, Cap.ACTIVITIES_MANAGE)
     params = request.GET
     filters = {
         "kind": params.get("kind") if params.get("kind") in ActivityKind.values else None,
@@ -140,7 +132,7 @@ def _render_form(request, form, sessions, activity=None, entry=None):
 @require_http_methods(["GET", "POST"])
 def activity_new(request):
     """A draft activity organised by the current unit (activities.manage there)."""
-    unit = _unit(request)
+    unit = unit_with(request, Cap.ACTIVITIES_MANAGE)
     check(request.user, Cap.ACTIVITIES_MANAGE, unit)
     entry = _plan_entry(request)
     initial, session_rows = _initial_from_entry(entry) if entry else ({}, [{}])

@@ -22,13 +22,13 @@ from zhijia.benefits.services import lottery
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name
 from zhijia.members.enums import Occupation
-from zhijia.orgs.access import check, require_cap, scope_for
+from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors
 
 from .forms import BaseRoundFormSet, CampaignForm, RoundFormSet, RoundsGeneratorForm
 
@@ -36,15 +36,6 @@ T = "staff/benefits/"
 PAGE_SIZE = 50
 ENTRIES_SHOWN = 1000
 MANAGE, VIEW = Cap.BENEFITS_MANAGE, Cap.BENEFITS_VIEW
-
-
-def unit_for(request, cap: str) -> Org:
-    """The console's current unit, for pages not tied to one object (`cap` needed somewhere)."""
-    require_cap(request.user, cap)
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return unit
 
 
 def can(request, cap: str, org: Org) -> bool:
@@ -72,7 +63,7 @@ def with_counts(rows):
 def campaign_list(request):
     """Campaigns funded in the current unit's subtree (benefits.view): status, allocation,
     claimed of total and redeemed."""
-    unit = unit_for(request, VIEW)
+    unit = unit_with(request, VIEW)
     status = request.GET.get("status") if request.GET.get("status") in CampaignStatus.values else ""
     q = request.GET.get("q", "").strip()[:100]
     rows = with_counts(
@@ -209,7 +200,7 @@ def _gen_initial() -> dict:
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
     """A draft campaign funded by the current unit (benefits.manage there)."""
-    unit = unit_for(request, MANAGE)
+    unit = unit_with(request, MANAGE)
     check(request.user, MANAGE, unit)
     now = timezone.localtime().replace(second=0, microsecond=0)
     initial = {

@@ -22,9 +22,10 @@ from zhijia.orgs.access import check, has_cap, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, xlsx_response
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors, xlsx_response
 
-from .campaigns import fail, unit_for
+from .campaigns import fail
 from .forms import CashierForm, DayForm, MerchantForm, OutletForm
 
 T = "staff/benefits/"
@@ -36,7 +37,7 @@ MANAGE, VIEW = Cap.BENEFITS_MANAGE, Cap.BENEFITS_VIEW
 @require_GET
 def merchant_list_view(request):
     """Merchants signed in the current unit's subtree (benefits.view or manage)."""
-    unit = unit_for(request, MANAGE if has_cap(request.user, MANAGE) else VIEW)
+    unit = unit_with(request, MANAGE if has_cap(request.user, MANAGE) else VIEW)
     q = request.GET.get("q", "").strip()[:100]
     rows = merchant_list(actor=request.user, filters={"q": q}).filter(subtree_q(unit.path, "org__path"))
     page = Paginator(rows.prefetch_related("outlets"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -57,7 +58,7 @@ def _merchant_form_page(request, *, form, merchant=None):
 @require_http_methods(["GET", "POST"])
 def merchant_new(request):
     """A merchant signed by the current unit (benefits.manage there)."""
-    unit = unit_for(request, MANAGE)
+    unit = unit_with(request, MANAGE)
     check(request.user, MANAGE, unit)
     form = MerchantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,9 @@ from zhijia.core.masking import mask_name
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
+from zhijia.staff.units import unit_with
 
-from .campaigns import fail, unit_for
+from .campaigns import fail
 from .forms import ReasonForm, VoucherSearchForm
 
 T = "staff/benefits/"
@@ -44,7 +45,7 @@ def _found(request, code: str) -> list[dict]:
 @require_GET
 def voucher_search(request):
     """?code= → the voucher (campaign, holder masked, status, validity, redemptions)."""
-    unit_for(request, Cap.BENEFITS_MANAGE)
+    unit_with(request, Cap.BENEFITS_MANAGE)
     form = VoucherSearchForm(request.GET or None)
     found = _found(request, form.cleaned_data["code"]) if form.is_bound and form.is_valid() else None
     context = {"form": form, "found": found, "reason_form": ReasonForm()}

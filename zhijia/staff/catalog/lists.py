@@ -20,26 +20,16 @@ from zhijia.catalog.selectors import (
     service_list_versions,
 )
 from zhijia.catalog.xlsx import service_list_export_xlsx
-from zhijia.core.errors import ApplicationError, NotFound
+from zhijia.core.errors import ApplicationError
 from zhijia.orgs.access import require_cap
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.permissions import access_org
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, xlsx_response
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import current_unit, unit_with
+from zhijia.web.responses import apply_errors, xlsx_response
 
 from .forms import CategoryForm, ItemForm, ServiceListForm
 
 T = "staff/catalog/"
-
-
-def unit_for(request, org_id=None):
-    """The union named by ?org= (default: the console's current unit), with catalog.manage."""
-    unit = current_unit(request)
-    wanted = org_id or (unit.pk if unit else None)
-    if wanted is None:
-        raise NotFound()
-    return access_org(actor=request.user, id=wanted, cap=Cap.CATALOG_MANAGE)
 
 
 def _back(service_list):
@@ -78,7 +68,7 @@ def service_list_list(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def service_list_new(request):
-    org = unit_for(request, request.GET.get("org") or request.POST.get("org"))
+    org = unit_with(request, Cap.CATALOG_MANAGE, org_id=request.GET.get("org") or request.POST.get("org"))
     form = ServiceListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

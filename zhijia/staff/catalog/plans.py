@@ -25,12 +25,12 @@ from zhijia.orgs.access import require_cap
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.orgs.forms import ImportForm
-from zhijia.staff.responses import apply_errors, xlsx_response
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import current_unit, unit_with
+from zhijia.web.responses import apply_errors, xlsx_response
 
 from ..imports import import_status
 from .forms import EntryForm, OutcomeForm, PlanForm
-from .lists import _run, unit_for
+from .lists import _run
 
 T = "staff/catalog/"
 
@@ -53,7 +53,7 @@ def plan_list_view(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def plan_new(request):
-    org = unit_for(request, request.GET.get("org") or request.POST.get("org"))
+    org = unit_with(request, Cap.CATALOG_MANAGE, org_id=request.GET.get("org") or request.POST.get("org"))
     form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +73,7 @@ def plan_detail(request, pk):
     entries = list(plan.entries.all())
     context = {
         "plan": plan,
-        "months": entries_by_month(entries),
+        "months": entries_by_month(entries, year=plan.year),
         "totals": plan_totals(entries),
         "draft": plan.status == PlanStatus.DRAFT,
     }

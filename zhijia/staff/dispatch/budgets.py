@@ -21,9 +21,10 @@ from zhijia.orgs.access import capabilities_of
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors
 
-from .common import T, require_any, unit_or_404
+from .common import T, require_any
 from .forms import BudgetForm
 
 
@@ -57,7 +58,7 @@ def dispatch_budgets(request):
     form = None
     if Cap.DISPATCH_BUDGET in capabilities_of(request.user):
         orgs = orgs_where(actor=request.user, cap=Cap.DISPATCH_BUDGET)
-        unit = unit_or_404(request)
+        unit = unit_with(request)
         initial = {"year": year, "org": unit.pk if orgs.filter(pk=unit.pk).exists() else None}
         form = BudgetForm(request.POST or None, orgs=orgs, initial=initial)
     elif request.method == "POST":

@@ -12,17 +12,9 @@ from zhijia.core.ids import parse_uuid
 from zhijia.dispatch.models import MenuItem
 from zhijia.dispatch.selectors.menus import menu_list
 from zhijia.orgs.access import capabilities_of, scope_for
-from zhijia.staff.units import current_unit
 
 T = "staff/dispatch/"
 PAGE_SIZE = 50
-
-
-def unit_or_404(request) -> Any:
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return unit
 
 
 def may(user: Any, cap: str, org: Any) -> bool:

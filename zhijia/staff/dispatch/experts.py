@@ -21,13 +21,13 @@ from zhijia.dispatch.selectors.menus import menus_manage_list
 from zhijia.dispatch.services import experts as svc
 from zhijia.dispatch.xlsx import expert_export, expert_import, expert_template
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.orgs.forms import ImportForm
-from zhijia.staff.responses import apply_errors, xlsx_response
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors, xlsx_response
 
-from .common import T, require_any, run, unit_or_404
+from .common import T, require_any, run
 from .forms import ExpertForm, LinkLoginForm, QualificationForm, UnavailabilityForm
 
 EXPIRING_DAYS = 60  # a certificate expiring within this many days is highlighted
@@ -35,12 +35,6 @@ EXPIRING_DAYS = 60  # a certificate expiring within this many days is highlighte
 
 def _back(expert):
     return redirect("staff:dispatch_expert_detail", pk=expert.pk)
-
-
-def _pool_unit(request):
-    """The union whose pool is meant (?org=, else the current unit), with dispatch.menus."""
-    wanted = request.GET.get("org") or request.POST.get("org") or unit_or_404(request).pk
-    return access_org(actor=request.user, id=wanted, cap=Cap.DISPATCH_MENUS)
 
 
 def _certificate_state(expires_on: dt.date | None, today: dt.date) -> str:
@@ -56,7 +50,7 @@ def _certificate_state(expires_on: dt.date | None, today: dt.date) -> str:
 def dispatch_experts(request):
     """The experts of the pools in the current unit's subtree (name search, active filter)."""
     require_any(request.user, Cap.DISPATCH_MENUS)
-    unit = unit_or_404(request)
+    unit = unit_with(request)
     q = request.GET.get("q", "").strip()[:100]
     active = {"1": True, "0": False}.get(request.GET.get("active", ""))
     experts = list(
@@ -104,7 +98,7 @@ def _save(request, form, org, expert=None):
 @require_http_methods(["GET", "POST"])
 def dispatch_expert_new(request):
     require_any(request.user, Cap.DISPATCH_MENUS)
-    org = _pool_unit(request)
+    org = unit_with(request, Cap.DISPATCH_MENUS, org_id=request.GET.get("org") or request.POST.get("org"))
     form = _expert_form(request, org)
     if request.method == "POST" and form.is_valid():
         expert = _save(request, form, org)
@@ -257,7 +251,7 @@ def dispatch_expert_link(request, pk):
 @require_GET
 def dispatch_experts_export(request):
     """The pool of ?org= (default: the current unit) as xlsx, phones masked."""
-    org = _pool_unit(request)
+    org = unit_with(request, Cap.DISPATCH_MENUS, org_id=request.GET.get("org") or request.POST.get("org"))
     return xlsx_response(expert_export(actor=request.user, org=org), "experts.xlsx")
 
 
@@ -273,7 +267,7 @@ def dispatch_experts_import(request):
     """Experts from a spreadsheet into the pool of ?org= (default: the current unit), matched
     by name and phone; bad rows are listed, the good ones kept."""
     require_any(request.user, Cap.DISPATCH_MENUS)
-    org = _pool_unit(request)
+    org = unit_with(request, Cap.DISPATCH_MENUS, org_id=request.GET.get("org") or request.POST.get("org"))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,6 @@
 """Console forms of expert services. They only parse and shape input; every rule (what may be
 ordered, who may be dispatched, budgets) is decided by zhijia.dispatch.services, whose errors
-land on these forms through zhijia.staff.responses.apply_errors."""
+land on these forms through zhijia.web.responses.apply_errors."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -15,13 +15,13 @@ from zhijia.dispatch.selectors.menus import menu_items, menu_list, menu_versions
 from zhijia.dispatch.services import menus as svc
 from zhijia.dispatch.xlsx import menu_export, menu_import, menu_template
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.orgs.forms import ImportForm
-from zhijia.staff.responses import apply_errors, xlsx_response
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors, xlsx_response
 
-from .common import T, require_any, run, unit_or_404
+from .common import T, require_any, run
 from .forms import ItemForm, MenuForm
 
 
@@ -35,7 +35,7 @@ def dispatch_menus(request):
     """The menus of the current unit's subtree, one row per menu with its published version
     and its draft."""
     require_any(request.user, Cap.DISPATCH_MENUS)
-    unit = unit_or_404(request)
+    unit = unit_with(request)
     families: dict = {}
     for menu in menus_manage_list(actor=request.user).filter(subtree_q(unit.path, "org__path")):
         row = families.setdefault(menu.family, {"title": menu.title, "org": menu.org, "versions": []})
@@ -55,7 +55,7 @@ def dispatch_menus(request):
 def dispatch_menu_new(request):
     """A new menu of the current unit (its draft version 1)."""
     require_any(request.user, Cap.DISPATCH_MENUS)
-    unit = access_org(actor=request.user, id=unit_or_404(request).pk, cap=Cap.DISPATCH_MENUS)
+    unit = unit_with(request, Cap.DISPATCH_MENUS)
     form = MenuForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,6 +222,6 @@ def dispatch_menu_import(request, pk):
 def dispatch_menu_browse(request):
     """Grassroots unions: the published menus the current unit may order from."""
     require_any(request.user, Cap.DISPATCH_ORDER)
-    unit = unit_or_404(request)
+    unit = unit_with(request)
     menus = list(menu_list(orderable_by=unit))
     return render(request, T + "browse.html", {"menus": menus, "unit": unit})

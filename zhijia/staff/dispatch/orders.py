@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhijia.accounts.selectors import orgs_where
@@ -23,9 +23,10 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors
 
-from .common import PAGE_SIZE, T, may, public_item, require_any, run, unit_or_404
+from .common import PAGE_SIZE, T, may, public_item, require_any, run
 from .forms import ConfirmForm, DispatchForm, OrderForm, ReasonForm
 
 S = OrderStatus
@@ -40,7 +41,7 @@ BOARD_GROUPS = [
     (gettext_lazy("To dispatch"), (S.SUBMITTED, S.DECLINED, S.TIMED_OUT)),
     (gettext_lazy("With the expert"), (S.DISPATCHED, S.ACCEPTED)),
     (gettext_lazy("Delivered"), (S.DELIVERED, S.DISPUTED, S.CONFIRMED)),
-    (gettext_lazy("Closed"), (S.SETTLED, S.CANCELLED)),
+    (pgettext_lazy("order board column", "Closed"), (S.SETTLED, S.CANCELLED)),
 ]
 
 
@@ -96,7 +97,7 @@ def dispatch_order_new(request):
     require_any(request.user, Cap.DISPATCH_ORDER)
     if request.method == "POST" and request.POST.get("org"):  # dispatch.order there (404 / 403)
         access_org(actor=request.user, id=request.POST.get("org"), cap=Cap.DISPATCH_ORDER)
-    unit = unit_or_404(request)
+    unit = unit_with(request)
     wanted = request.GET.get("item") or request.POST.get("item")
     if not wanted:  # pick the service first
         return redirect("staff:dispatch_menu_browse")

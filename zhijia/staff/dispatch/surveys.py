@@ -19,9 +19,10 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import ancestor_paths, subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors
 
-from .common import T, require_any, run, unit_or_404
+from .common import T, require_any, run
 from .forms import NeedOrderForm, SurveyForm
 
 
@@ -37,7 +38,7 @@ def _survey_menus(unit):
 def dispatch_surveys(request):
     """Surveys of the current unit's subtree; POST starts one for the current unit."""
     require_any(request.user, Cap.DISPATCH_MENUS)
-    unit = unit_or_404(request)
+    unit = unit_with(request)
     form = SurveyForm(request.POST or None, menus=_survey_menus(unit))
     if request.method == "POST":
         org = access_org(actor=request.user, id=unit.pk, cap=Cap.DISPATCH_MENUS)

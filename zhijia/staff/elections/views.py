@@ -29,8 +29,8 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import run_step
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import run_step
 
 T = "staff/elections/"
 
@@ -41,7 +41,7 @@ def _require_any(user: Any, *caps: str) -> None:
         raise PermissionDenied(code="permission_denied")
 
 
-_run = run_step  # one console step runner (zhijia.staff.responses)
+_run = run_step  # one console step runner (zhijia.web.responses)
 
 
 def _date(value: str) -> dt.date | None:
@@ -55,9 +55,7 @@ def _date(value: str) -> dt.date | None:
 @require_http_methods(["GET", "POST"])
 def elections_home(request):
     _require_any(request.user, Cap.ELECTIONS_MANAGE, Cap.ELECTIONS_APPROVE)
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
+    unit = unit_with(request)
     if request.method == "POST":
         org = access_org(actor=request.user, id=unit.pk, cap=Cap.ELECTIONS_MANAGE)
         held_on = _date(request.POST.get("held_on", ""))

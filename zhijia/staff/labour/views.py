@@ -43,8 +43,8 @@ from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.dispatch.common import may, require_any, run
 from zhijia.staff.imports import import_status
-from zhijia.staff.responses import apply_errors, xlsx_response
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors, xlsx_response
 
 from .forms import AssignmentForm, ImportForm, JobForm, LedgerForm, PeopleFilter, TeamForm, occupation_field
 
@@ -54,11 +54,7 @@ STEP_FOR = {v: k for k, v in STEP_WORDS.items()}
 
 
 def _unit(request, cap: str = Cap.LABOUR_VIEW):
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    check(request.user, cap, unit)
-    return unit
+    return unit_with(request, cap)  # the console's one "current unit with capability X"
 
 
 def _show(entry: RegistryPerson) -> RegistryPerson:

@@ -35,7 +35,7 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.selectors import org_by_id
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
+from zhijia.web.responses import apply_errors
 
 from .forms_joining import ForwardForm, ReasonForm, TransferForm
 

@@ -23,25 +23,16 @@ from zhijia.members.selectors.ledgers import (
 )
 from zhijia.members.services import ledgers as services
 from zhijia.members.tasks import member_export_full, member_export_masked, member_import_start
-from zhijia.orgs.access import check, has_cap
+from zhijia.orgs.access import has_cap
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, is_htmx, xlsx_response
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors, is_htmx, xlsx_response
 
 from ..imports import import_status
 from .forms_ledgers import ExportRequestForm, LedgerImportForm
 
 EXPORT_TOKENS = "zhijia_member_exports"  # session key: tokens of this user's background exports
-
-
-def _unit(request, cap: str):
-    """The console's current unit, with `cap` on it (404 without any grant, else 403)."""
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    check(request.user, cap, unit)
-    return unit
 
 
 @staff_required
@@ -55,7 +46,7 @@ def member_template(request):
 @require_http_methods(["GET", "POST"])
 def member_import(request):
     """Upload a ledger; it is imported into the current unit's subtree in the background."""
-    unit = _unit(request, Cap.MEMBERS_IMPORT)
+    unit = unit_with(request, Cap.MEMBERS_IMPORT)
     form = LedgerImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -102,7 +93,7 @@ def member_export(request):
     """The current unit's members, masked (audited as member.export). Up to
     EXPORT_INLINE_LIMIT rows are written here; a larger export runs as a task and this page
     polls for it (?token=…), then hands the file out once (&download=1)."""
-    unit = _unit(request, Cap.MEMBERS_EXPORT)
+    unit = unit_with(request, Cap.MEMBERS_EXPORT)
     token = request.GET.get("token", "")
     if token:
         return _background_export(request, token)
@@ -144,7 +135,7 @@ def export_request_list_view(request):
 @require_http_methods(["GET", "POST"])
 def export_request_create(request):
     """Ask for a full export of the current unit's members (purpose required)."""
-    unit = _unit(request, Cap.MEMBERS_EXPORT)
+    unit = unit_with(request, Cap.MEMBERS_EXPORT)
     form = ExportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

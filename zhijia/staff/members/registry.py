@@ -14,6 +14,7 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name, mask_phone, mask_text
 from zhijia.core.validators.identity import mask_identity
 from zhijia.members.enums import DataRequestKind, DataRequestStatus, MemberStatus
+from zhijia.members.history import history_rows
 from zhijia.members.permissions import access_membership
 from zhijia.members.selectors.registry import (
     data_request_get,
@@ -27,8 +28,8 @@ from zhijia.members.services import card, registry, rights
 from zhijia.orgs.access import require_cap, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, is_htmx
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import current_unit, unit_with
+from zhijia.web.responses import apply_errors, is_htmx
 
 from .forms_registry import (
     CardVerifyForm,
@@ -42,13 +43,6 @@ from .forms_registry import (
 
 PAGE_SIZE = 50
 T = "staff/members/registry/"
-
-
-def _unit(request):
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return member_org(actor=request.user, id=unit.pk)
 
 
 def masked_person(person) -> dict[str, Any]:
@@ -70,7 +64,7 @@ def member_list_view(request):
     The search form posts, so an identity number or phone searched for never lands in a URL
     (history, logs, the page's own links); a GET carrying one is sent back to the bare list."""
     require_cap(request.user, Cap.MEMBERS_VIEW)
-    unit = _unit(request)
+    unit = unit_with(request, Cap.MEMBERS_VIEW)
     params = request.POST if request.method == "POST" else request.GET
     q, status = params.get("q", "").strip()[:100], params.get("status", "")
     if request.method == "GET" and mask_text(q) != q:
@@ -105,7 +99,7 @@ def member_detail(request, pk):
             {"f": f, "name": mask_name(f.name), "id_number": mask_identity(f.id_type, f.id_number)}
             for f in membership.person.family.all()
         ],
-        "events": [(e, mask_text(e.note)) for e in membership.events.all()],
+        "events": [{**row, "note": mask_text(row["note"])} for row in history_rows(membership.events.all())],
         "can_manage": scope_for(request.user, Cap.MEMBERS_MANAGE).contains(org),
         "can_reveal": scope_for(request.user, Cap.MEMBERS_REVEAL).contains(org),
         "retain_form": RetainForm(),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhijia.core.errors import ApplicationError, NotFound
+from zhijia.core.errors import ApplicationError
 from zhijia.core.imports import error_report
 from zhijia.core.masking import mask_phone
 from zhijia.orgs import services
@@ -20,8 +20,8 @@ from zhijia.orgs.selectors import org_breadcrumbs, org_list, org_move_targets
 from zhijia.orgs.tasks import org_import_start
 from zhijia.orgs.xlsx import COLUMNS, org_export_xlsx, template_xlsx
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, is_htmx, xlsx_response
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import current_unit, unit_with
+from zhijia.web.responses import apply_errors, is_htmx, xlsx_response
 
 from ..imports import import_status
 from .forms import ImportForm, MoveForm, OrgForm
@@ -29,19 +29,11 @@ from .forms import ImportForm, MoveForm, OrgForm
 SEARCH_LIMIT = 50
 
 
-def _unit(request, *, write: bool = False):
-    """The console's current unit, re-checked through the access layer."""
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return access_org(actor=request.user, id=unit.pk, write=write)
-
-
 @staff_required
 @require_GET
 def org_list_view(request):
     """The current unit and its children (expandable), or search results with breadcrumbs."""
-    unit = _unit(request)
+    unit = unit_with(request, Cap.ORGS_VIEW)
     q = request.GET.get("q", "").strip()[:100]
     context = {"unit": unit, "q": q, "can_manage": scope_for(request.user, Cap.ORGS_MANAGE).contains(unit)}
     if q:
@@ -86,7 +78,9 @@ def org_create(request):
     """New unit under ?parent=<id> (default: the current unit); orgs.manage on the parent."""
     parent_id = request.GET.get("parent") or request.POST.get("parent")
     parent = (
-        access_org(actor=request.user, id=parent_id, write=True) if parent_id else _unit(request, write=True)
+        access_org(actor=request.user, id=parent_id, write=True)
+        if parent_id
+        else unit_with(request, Cap.ORGS_MANAGE)
     )
     form = OrgForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +152,7 @@ def org_dissolve(request, pk):
 @require_http_methods(["GET", "POST"])
 def org_import(request):
     """Upload a spreadsheet; it is imported into the current unit's subtree in the background."""
-    unit = _unit(request, write=True)
+    unit = unit_with(request, Cap.ORGS_MANAGE)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -196,7 +190,7 @@ def org_import_report(request, pk):
 @require_GET
 def org_export(request):
     """The current unit's subtree as a re-importable xlsx (audited as org.export)."""
-    unit = _unit(request)
+    unit = unit_with(request, Cap.ORGS_VIEW)
     content, _rows = org_export_xlsx(actor=request.user, unit=unit)
     return xlsx_response(content, "orgs.xlsx")
 

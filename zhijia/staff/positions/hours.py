@@ -23,7 +23,7 @@ from zhijia.positions.hours import (
 )
 from zhijia.positions.permissions import access_position
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, is_htmx
+from zhijia.web.responses import apply_errors, is_htmx
 
 from .forms import ExceptionFormSet, HoursForm
 

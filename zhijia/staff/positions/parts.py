@@ -10,7 +10,7 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.positions import services
 from zhijia.positions.permissions import access_photo, access_position, access_room
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
+from zhijia.web.responses import apply_errors
 
 from .forms import PhotoForm, RoomForm
 

@@ -17,16 +17,17 @@ from zhijia.positions.tasks import positions_import_start
 from zhijia.positions.xlsx import COLUMNS, positions_export, positions_template
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.imports import import_status
-from zhijia.staff.responses import apply_errors, xlsx_response
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors, xlsx_response
 
 from .forms import ImportForm
-from .views import require_any, unit_of
+from .views import require_any
 
 T = "staff/positions/"
 
 
 def _subtree(request):
-    unit = unit_of(request)
+    unit = unit_with(request)
     return unit, position_list(actor=request.user, filters={"org": unit.pk})
 
 
@@ -35,7 +36,7 @@ def _subtree(request):
 def position_import(request):
     """Upload a spreadsheet; rows become positions of the current unit (updated by station code,
     else by unit + name), in the background."""
-    unit = unit_of(request)
+    unit = unit_with(request)
     check(request.user, Cap.POSITIONS_MANAGE, unit)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

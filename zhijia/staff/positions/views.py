@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
-from zhijia.h5.positions import display
+from zhijia.core.errors import ApplicationError, PermissionDenied
 from zhijia.orgs.access import check, has_cap, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.positions import geo, services
@@ -22,8 +21,9 @@ from zhijia.positions.hours import SHANGHAI
 from zhijia.positions.permissions import access_position
 from zhijia.positions.selectors import position_list, position_to_dict, visit_stats
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors, is_htmx
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
+from zhijia.web import positions as display
+from zhijia.web.responses import apply_errors, is_htmx
 
 from .forms import PositionForm
 
@@ -36,13 +36,6 @@ def require_any(user, *caps) -> None:
     """A page not tied to one object: the user needs one of `caps` somewhere (else 403)."""
     if not any(has_cap(user, cap) for cap in caps):
         raise PermissionDenied()
-
-
-def unit_of(request):
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return unit
 
 
 def list_filters(request, unit) -> dict:
@@ -61,7 +54,7 @@ def list_filters(request, unit) -> dict:
 def position_list_view(request):
     """Positions of the current unit's subtree, as a table (paginated) or on a map (?view=map)."""
     require_any(request.user, Cap.POSITIONS_MANAGE, Cap.POSITIONS_VISITS)
-    unit = unit_of(request)
+    unit = unit_with(request)
     filters = list_filters(request, unit)
     rows = position_list(actor=request.user, filters={k: v for k, v in filters.items() if v})
     view = "map" if request.GET.get("view") == "map" else "table"
@@ -139,7 +132,7 @@ def _hubs(user, exclude=None):
 @require_http_methods(["GET", "POST"])
 def position_new(request):
     """A new position owned by the current unit (positions.manage there)."""
-    unit = unit_of(request)
+    unit = unit_with(request)
     check(request.user, Cap.POSITIONS_MANAGE, unit)
     form = PositionForm(request.POST or None, hubs=_hubs(request.user), initial={"datum": "wgs84"})
     if request.method == "POST" and form.is_valid():

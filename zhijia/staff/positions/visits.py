@@ -20,10 +20,10 @@ from zhijia.positions.hours import SHANGHAI
 from zhijia.positions.permissions import access_position
 from zhijia.positions.selectors import position_list, visit_stats
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import apply_errors
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import apply_errors
 
 from .forms import VisitForm
-from .views import unit_of
 
 T = "staff/positions/"
 STATION_LIMIT = 500
@@ -32,7 +32,7 @@ MAX_DAYS = 366
 
 def my_stations(request) -> list:
     """Stations of the current unit's subtree where the user may check visitors in."""
-    unit = unit_of(request)
+    unit = unit_with(request)
     scope = scope_for(request.user, Cap.POSITIONS_VISITS)
     rows = position_list(actor=request.user, filters={"org": unit.pk})[:STATION_LIMIT]
     return [p for p in rows if scope.contains(p.org)]
@@ -102,7 +102,7 @@ def _bars(rows, key=str) -> list[dict]:
 def visit_stats_view(request):
     """Visits per day and per visitor group, for one station or the current unit's subtree."""
     require_cap(request.user, Cap.POSITIONS_VISITS)
-    unit = unit_of(request)
+    unit = unit_with(request)
     today = _today()
     date_to = _date(request.GET.get("date_to"), today)
     date_from = _date(request.GET.get("date_from"), date_to - timedelta(days=29))

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from zhijia.core.errors import NotFound
 from zhijia.core.imports import Column, workbook_bytes
 from zhijia.core.masking import mask_name
-from zhijia.orgs.access import require_cap, scope_for
+from zhijia.orgs.access import require_cap
 from zhijia.orgs.capabilities import Cap
 from zhijia.positions.enums import VisitorGroup, VisitService
 from zhijia.positions.hours import SHANGHAI
@@ -21,19 +20,12 @@ from zhijia.positions.selectors import position_list
 from zhijia.records.enums import RecordSource
 from zhijia.records.selectors import record_export_rows, record_list, record_totals
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import xlsx_response
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
+from zhijia.web.responses import xlsx_response
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
 T = "staff/records/"
-
-
-def _unit(request):
-    unit = current_unit(request)
-    if unit is None or not scope_for(request.user, Cap.RECORDS_VIEW).contains(unit):
-        raise NotFound()
-    return unit
 
 
 def _date(value: str | None) -> date | None:
@@ -79,7 +71,7 @@ def _bars(pairs) -> list[dict]:
 
 def _context(request):
     require_cap(request.user, Cap.RECORDS_VIEW)
-    unit = _unit(request)
+    unit = unit_with(request, Cap.RECORDS_VIEW)
     f = _filters(request, unit)
     query = {k: v for k, v in f.items() if v}
     stations = {p.pk: p.name for p in position_list(actor=request.user, filters={"org": unit.pk})[:500]}

@@ -13,8 +13,7 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import xlsx_response
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import unit_with
 from zhijia.stats.access import access_stats_org
 from zhijia.stats.models import ReportStatus
 from zhijia.stats.reports.export import report_pdf, report_xlsx
@@ -37,15 +36,13 @@ from zhijia.stats.reports.services import (
     report_submit,
     reviewer_unit,
 )
+from zhijia.web.responses import xlsx_response
 
 T = "staff/stats/"
 
 
 def _unit(request):
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return unit
+    return unit_with(request)
 
 
 @staff_required

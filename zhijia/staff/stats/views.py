@@ -19,11 +19,11 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import ancestor_paths
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import xlsx_response
 from zhijia.staff.units import current_unit
 from zhijia.stats.paragraph import work_paragraph
 from zhijia.stats.periods import month_start, named_period
 from zhijia.stats.selectors import stats_breakdown, stats_summary
+from zhijia.web.responses import xlsx_response
 
 PERIODS = ("month", "quarter", "year", "stat_year")
 

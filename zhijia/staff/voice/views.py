@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.core.errors import NotFound, PermissionDenied
+from zhijia.core.errors import PermissionDenied
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
 from zhijia.orgs.access import capabilities_of, scope_for
@@ -20,8 +20,7 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.tree import is_within, subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import run_step
-from zhijia.staff.units import current_unit
+from zhijia.staff.units import current_unit, unit_with
 from zhijia.voice import selectors as sel
 from zhijia.voice.enums import Outcome
 from zhijia.voice.permissions import access_box_message, access_consultation, access_opinion
@@ -29,6 +28,7 @@ from zhijia.voice.report import report_xlsx
 from zhijia.voice.services import box as box_svc
 from zhijia.voice.services import consultations as csvc
 from zhijia.voice.services import opinions as osvc
+from zhijia.web.responses import run_step
 
 T = "staff/voice/"
 
@@ -39,13 +39,10 @@ def _require(user: Any, cap: str) -> None:
 
 
 def _unit(request) -> Any:
-    unit = current_unit(request)
-    if unit is None:
-        raise NotFound()
-    return unit
+    return unit_with(request)
 
 
-_run = run_step  # one console step runner (zhijia.staff.responses)
+_run = run_step  # one console step runner (zhijia.web.responses)
 
 
 def parse_articles(text: str) -> list[tuple[str, str]]:

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, field_error
 from zhijia.core.workdays import add_working_days
+from zhijia.members.notices import notify
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 
@@ -49,9 +49,5 @@ def box_reply(*, actor: Any, message: BoxMessage, reply: str) -> BoxMessage:
     message.replied_by = user_or_none(actor)
     message.save(update_fields=["reply", "status", "replied_at", "replied_by", "updated_at"])
     audit_log(actor=actor, action="voice.box_reply", obj=message)
-    notice_on_commit(
-        phone=str(getattr(message.author, "phone", "") or ""),
-        template="box_replied",
-        params={"subject": message.subject[:40]},
-    )
+    notify(str(getattr(message.author, "phone", "") or ""), "box_replied", {"subject": message.subject})
     return message

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.accounts.sms import notice_on_commit
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, field_error
 from zhijia.members.models import Person
+from zhijia.members.notices import notify
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import is_within
@@ -131,10 +131,10 @@ def opinion_outcome(*, actor: Any, opinion: Opinion, outcome: str, reason: str) 
         item.outcome, item.reason, item.decided_at = outcome, reason, now
         item.save(update_fields=["outcome", "reason", "decided_at", "updated_at"])
         phone = getattr(item.author, "phone", "") if item.source == OpinionSource.WORKER else ""
-        notice_on_commit(
-            phone=str(phone or ""),
-            template="opinion_outcome",
-            params={"consultation": consultation.title[:40], "outcome": str(Outcome(outcome).label)[:10]},
+        notify(
+            str(phone or ""),
+            "opinion_outcome",
+            {"consultation": consultation.title[:40], "outcome": str(Outcome(outcome).label)[:10]},
         )
     audit_log(
         actor=actor,
