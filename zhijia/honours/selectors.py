@@ -122,3 +122,23 @@ def my_honours(*, user: Any) -> QuerySet[Award]:
     if not getattr(user, "is_authenticated", False):
         return Award.objects.none()
     return Award.objects.filter(person__user=user).select_related("org", "awarded_by")
+
+
+def campaign_units(campaign: Campaign) -> list[Any]:
+    """The units within two levels under the organiser, for its quota form (at most 300)."""
+    from zhijia.orgs.models import Org
+    from zhijia.orgs.tree import subtree_q
+
+    org = campaign.org
+    units = Org.objects.filter(subtree_q(org.path)).filter(depth__lte=org.depth + 2)
+    return list(units.order_by("path")[:300])
+
+
+def nominee_members(unit: Any) -> list[Any]:
+    """Active members in `unit`'s subtree a union may nominate, by pinyin (at most 300)."""
+    from zhijia.members.enums import ACTIVE_STATUSES
+    from zhijia.members.models import Membership
+    from zhijia.orgs.tree import subtree_q
+
+    rows = Membership.objects.filter(subtree_q(unit.path, "org__path"), status__in=ACTIVE_STATUSES)
+    return list(rows.select_related("person", "org").order_by("person__name_pinyin")[:300])

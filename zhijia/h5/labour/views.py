@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 from zhijia.h5.accounts.decorators import worker_required
 from zhijia.h5.expert.decorators import expert_login_required
 from zhijia.labour.enums import AssistanceKind, EmploymentStatus
-from zhijia.labour.models import RegistryPerson
 from zhijia.labour.occupations import medium_choices
 from zhijia.labour.selectors.matching import open_jobs, person_jobs
+from zhijia.labour.selectors.people import entry_of
 from zhijia.labour.services.registry import consented
 from zhijia.members.services.card import person_of
 from zhijia.orgs.access import scope_for
@@ -53,7 +53,7 @@ def labour_my_jobs(request):
     first with the reasons, as staff see them for the person. Nothing without a registry record
     or without the consent to job matching (the page says which)."""
     person = person_of(request.user)
-    entry = RegistryPerson.objects.filter(person=person).first() if person is not None else None
+    entry = entry_of(person)
     agreed = entry is not None and consented(entry.person)
     matches = person_jobs(entry=entry, jobs=open_jobs(timezone.localdate())) if entry and agreed else []
     return render(request, "h5/labour/jobs.html", {"entry": entry, "agreed": agreed, "matches": matches})

@@ -87,3 +87,8 @@ def person_detail(entry: RegistryPerson) -> RegistryPerson:
         )
         .get(pk=entry.pk)
     )
+
+
+def entry_of(person: Any) -> RegistryPerson | None:
+    """The registry record of a person (the worker's own, on the phone), if they have one."""
+    return RegistryPerson.objects.filter(person=person).first() if person is not None else None

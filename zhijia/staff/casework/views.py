@@ -38,6 +38,7 @@ from zhijia.dispatch.models import Expert
 from zhijia.orgs.access import capabilities_of, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import org_by_id
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.units import current_unit
 
@@ -407,9 +408,7 @@ SETTING_LABELS = {
 @require_http_methods(["GET", "POST"])
 def settings_edit(request, settings_org):
     """One unit's own values; blank inherits from the unit above (shown with its source)."""
-    org = Org.objects.filter(pk=settings_org).first()
-    if org is None:
-        raise NotFound()
+    org = org_by_id(settings_org)
     settings_svc.check_configure(request.user, org)
     errors: dict = {}
     if request.method == "POST":

@@ -18,16 +18,13 @@ from zhijia.honours import selectors as sel
 from zhijia.honours import services as svc
 from zhijia.honours.enums import UNIT_KINDS, Category, HonourKind
 from zhijia.honours.permissions import access_campaign, access_nomination, access_objection, read_campaign
-from zhijia.members.enums import ACTIVE_STATUSES
 from zhijia.members.permissions import access_membership
 from zhijia.orgs.access import capabilities_of, scope_for
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.models import Org
 from zhijia.orgs.permissions import access_org
-from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
-from zhijia.staff.responses import run_step
 from zhijia.staff.units import current_unit
+from zhijia.web.responses import run_step
 
 T = "staff/honours/"
 STEPS = {
@@ -119,11 +116,7 @@ def honours_detail(request, pk):
             o.label = sel.nominee_label(o.nomination)  # type: ignore[attr-defined]
     units = []
     if organiser and c.status in ("draft", "open"):
-        units = list(
-            Org.objects.filter(subtree_q(c.org.path))
-            .filter(depth__lte=c.org.depth + 2)
-            .order_by("path")[:300]
-        )
+        units = sel.campaign_units(c)
     nxt = {"draft": "open", "open": "reviewing", "reviewing": "publicity", "publicity": "closed"}.get(
         c.status
     )
@@ -199,13 +192,7 @@ def honours_nominate(request, pk):
             return redirect("staff:honours_detail", pk=c.pk)
     members = []
     if c.kind not in UNIT_KINDS:
-        from zhijia.members.models import Membership
-
-        rows = (
-            Membership.objects.filter(subtree_q(unit.path, "org__path"), status__in=ACTIVE_STATUSES)
-            .select_related("person", "org")
-            .order_by("person__name_pinyin")[:300]
-        )
+        rows = sel.nominee_members(unit)
         members = [
             (m.pk, f"{mask_name(m.person.name)} · {m.member_no or ''} · {m.org.short_name or m.org.name}")
             for m in rows
