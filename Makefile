@@ -52,7 +52,7 @@ layers: setup
 	$(UV) run --frozen lint-imports
 
 pytest: setup
-	$(UV) run --frozen pytest -m "not e2e" -n 2 $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -m "not e2e" -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # Lint, types, layering contract and the whole suite; on PostgreSQL too when DATABASE_URL is set.
 test: lint types layers pytest

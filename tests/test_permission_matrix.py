@@ -28,6 +28,11 @@ from zhijia.orgs.models import Org, RoleGrant
 
 DENIED = {401, 403, 404}
 
+# The module holds one transaction open for its whole run (see `matrix`): on PostgreSQL that holds
+# back the cluster-wide horizon of the station change feed, whose tests share this group so that
+# xdist runs them in the same process, never beside it.
+pytestmark = pytest.mark.xdist_group("long_transaction")
+
 
 def test_every_route_has_an_entry():
     routes = all_routes()

@@ -14,6 +14,11 @@ from zhijia.positions.services import position_delete, position_update
 
 URL = "/api/v1/positions"
 
+# The feed's horizon is the oldest transaction in flight on the whole PostgreSQL server: these
+# tests run in the process of the permission matrix (whose module transaction would hold it back
+# for minutes), not beside it (`--dist loadgroup` in the Makefile).
+pytestmark = pytest.mark.xdist_group("long_transaction")
+
 
 def settle(timeout: float = 60) -> None:
     """On PostgreSQL, wait until every transaction committed so far is below the feed's horizon
