@@ -173,8 +173,8 @@ def test_factory_orders_county_dispatches_expert_declines_next_accepts_delivers_
     a_phone.goto("/h5/expert/")  # → the console login, then straight back to the workspace
     a_phone.fill("input[name=username]", "expert_a")
     a_phone.fill("input[name=password]", DEMO_PASSWORD)
-    a_phone.click("[data-testid=login-submit]")
-    a_phone.wait_for_load_state()
+    with a_phone.expect_navigation():  # logged in before the next page is asked for
+        a_phone.click("[data-testid=login-submit]")
     a_phone.goto("/h5/expert/")
     card = a_phone.locator(f"[data-testid=expert-order][data-id='{order.pk}']")
     assert "丰华电子厂" in card.inner_text()
@@ -212,8 +212,8 @@ def test_factory_orders_county_dispatches_expert_declines_next_accepts_delivers_
     b_phone.goto("/console/login/")
     b_phone.fill("input[name=username]", "expert_b")
     b_phone.fill("input[name=password]", DEMO_PASSWORD)
-    b_phone.click("[data-testid=login-submit]")
-    b_phone.wait_for_load_state()
+    with b_phone.expect_navigation():  # logged in before the next page is asked for
+        b_phone.click("[data-testid=login-submit]")
     b_phone.goto(f"/h5/expert/orders/{order.pk}/")
     b_phone.wait_for_selector("[data-testid=accept-form]")
     assert b_phone.input_value("[data-testid=accept-date]") == wanted.isoformat()  # the first wanted day
