@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, field_error
-from zhijia.core.validators.text import has_control_chars
+from zhijia.core.validators.text import checked_text as _text
 from zhijia.core.workdays import add_working_days
 from zhijia.members.enums import ACTIVE_STATUSES
 from zhijia.members.models import Membership
@@ -50,17 +50,6 @@ def _require(actor: Any, cap: str, org: Any) -> None:
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _text(field: str, value: Any, limit: int, *, required: bool = True) -> str:
-    out = str(value or "").strip()
-    if required and not out:
-        raise field_error(field, _("This field is required."), "required")
-    if len(out) > limit:
-        raise field_error(field, _("At most %(n)d characters.") % {"n": limit})
-    if has_control_chars(out.replace("\n", "").replace("\r", "").replace("\t", "")):
-        raise field_error(field, _("Remove the control characters."))
-    return out
 
 
 def _pct(field: str, value: Any) -> int:

@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from typing import Any
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -21,3 +22,20 @@ def clean_name(value: str) -> str:
 
 def has_control_chars(value: str) -> bool:
     return any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} and ch not in "\u200d" for ch in value)
+
+
+def checked_text(field: str, value: Any, limit: int, *, required: bool = True) -> str:
+    """A free-text field stripped, required unless told otherwise, at most `limit` characters,
+    without control characters (line breaks and tabs allowed); errors name the field."""
+    from django.utils.translation import gettext as _
+
+    from zhijia.core.errors import field_error
+
+    out = str(value or "").strip()
+    if required and not out:
+        raise field_error(field, _("This field is required."), "required")
+    if len(out) > limit:
+        raise field_error(field, _("At most %(n)d characters.") % {"n": limit})
+    if has_control_chars(out.replace("\n", "").replace("\r", "").replace("\t", "")):
+        raise field_error(field, _("Remove the control characters."))
+    return out
