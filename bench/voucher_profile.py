@@ -131,7 +131,7 @@ def _targets(rec: Recorder) -> list:
 
     targets: list = [
         (api._bearer, "authenticate", lambda f: rec.timed("authentication (token look-up)", f)),
-        (api.gatekeeper, "gate", lambda f: rec.timed("gate (cache)", f)),
+        (claim.cache, "gate", lambda f: rec.timed("gate (cache)", f)),
         (claim.cache, "throttle", lambda f: rec.timed("rate limit (cache)", f)),
         (claim, "snapshot", lambda f: rec.timed("campaign snapshot", f)),
         (eligibility, "member_of", lambda f: rec.timed("membership + person", f)),
@@ -139,11 +139,11 @@ def _targets(rec: Recorder) -> list:
         (claim, "audit_log", lambda f: rec.timed("audit entry", f)),
         (claim, "_take", lambda f: rec.timed("guarded UPDATE", f)),
         (claim.cache, "mark_claimed", lambda f: rec.timed("flags after success (cache)", f)),
-        (api, "voucher_claim", lambda f: rec.timed("voucher_claim (all of it)", f)),
+        (claim, "voucher_claim", lambda f: rec.timed("voucher_claim (all of it)", f)),
         (connections["default"], "commit", lambda f: rec.timed("commit", f)),
     ]
     backend = caches["default"]  # the object behind benefits.cache's and the API's proxy
-    for name in ("get", "get_many", "set", "set_many", "add", "incr", "delete", "delete_many"):
+    for name in ("get", "get_many", "set", "set_many", "add", "incr", "count", "delete", "delete_many"):
         targets.append((backend, name, rec.counted))
     return targets
 

@@ -156,7 +156,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "zhijia.core.cache_backend.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "zhijia",
         }

@@ -12,10 +12,10 @@ from datetime import date
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from zhijia.core import ratelimit
 from zhijia.core.errors import RateLimited, field_error
 from zhijia.core.validators.identity import (
     IDENTITY_TYPES,
@@ -89,11 +89,5 @@ def _throttle(request: HttpRequest) -> None:
     """Count this request against the caller's address; raise RateLimited past the limit."""
     limit = getattr(settings, "IDENTITY_VALIDATE_PER_MINUTE", DEFAULT_PER_MINUTE)
     key = f"identity-validate:{request.META.get('REMOTE_ADDR')}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
+    if ratelimit.hit(key, 120) > limit:
         raise RateLimited()

@@ -16,11 +16,11 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from zhijia.api.pagination import offset_query, page_of
+from zhijia.core import ratelimit
 from zhijia.core.errors import NotFound, RateLimited
 from zhijia.core.masking import mask_name, mask_phone
 from zhijia.core.validators.identity import mask_identity
@@ -56,13 +56,7 @@ def _throttle(request: HttpRequest, name: str, setting: str, default: int, who: 
     """At most `setting` calls a minute per `who` (default: the client address)."""
     limit = getattr(settings, setting, default)
     key = f"{name}:{who or request.META.get('REMOTE_ADDR')}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
+    if ratelimit.hit(key, 120) > limit:
         raise RateLimited()
 
 

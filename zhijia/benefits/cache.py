@@ -28,6 +28,8 @@ from typing import Any
 from django.core.cache import cache as _cache
 from django.utils import timezone
 
+from zhijia.core import ratelimit
+
 from .error_codes import ALREADY_CLAIMED, NOT_OPEN, SOLD_OUT
 
 logger = logging.getLogger("zhijia.benefits")
@@ -171,17 +173,8 @@ def remaining(campaign: Any, *, compute: Callable[[Any], int]) -> int:
 def throttle(name: str, ident: Any, *, limit: int, window: int = 60) -> bool:
     """Count one attempt in a fixed window; True when over `limit`. Cache down: never limits."""
     key = f"benefits:rate:{name}:{ident}:{int(time.time() // window)}"
-    count = _guard(_incr, key, window + 5)
+    count = _guard(ratelimit.hit, key, window + 5, using=_cache)
     return count is not None and count > limit
-
-
-def _incr(key: str, timeout: int) -> int:
-    try:
-        return _cache.incr(key)
-    except ValueError:  # first attempt in this window (or evicted)
-        if _cache.add(key, 1, timeout):
-            return 1
-        return _cache.incr(key)
 
 
 # --- in-process snapshots --------------------------------------------------------------------

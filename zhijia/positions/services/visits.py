@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhijia.core import ratelimit
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import RateLimited, field_error
 from zhijia.core.validators.text import clean_name, has_control_chars
@@ -99,15 +99,6 @@ def visit_record(
     return visit
 
 
-def _count(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
 def _throttle(position: Position, client_key: str) -> None:
     """Fixed windows in the cache: FEEDBACK_PER_STATION_HOUR per client and station per hour,
     FEEDBACK_PER_DAY per client overall per Asia/Shanghai calendar day (the key names the local
@@ -118,7 +109,7 @@ def _throttle(position: Position, client_key: str) -> None:
     per_day = getattr(settings, "POSITIONS_FEEDBACK_PER_DAY", FEEDBACK_PER_DAY)
     hour_key = f"position-feedback:{client_key}:{position.pk}:{now:%Y%m%d%H}"
     day_key = f"position-feedback:{client_key}:{now:%Y%m%d}"
-    if _count(hour_key, 3700) > per_station or _count(day_key, 86500) > per_day:
+    if ratelimit.hit(hour_key, 3700) > per_station or ratelimit.hit(day_key, 86500) > per_day:
         raise RateLimited(
             _("You have sent a lot of feedback. Please try again later."), code=error_codes.FEEDBACK_LIMIT
         )
