@@ -7,13 +7,17 @@ measured on the voucher claim path (docs/benchmarks.md):
   and `INCR`, pipelined), where `add` + `incr` take three (Django's `incr` asks `EXISTS` first).
   `zhijia.core.ratelimit.hit` uses it when the backend has it."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
 
 class _Client(RedisCacheClient):
+    _client: Callable[..., Any]  # Django's, not in its type stubs
+    _get_connection_pool: Callable[[bool], Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
@@ -40,4 +44,4 @@ class RedisCache(DjangoRedisCache):
     def count(self, key: str, timeout: int, version: int | None = None) -> int:
         """Count one attempt under `key`; the count expires `timeout` seconds after the first."""
         key = self.make_and_validate_key(key, version=version)
-        return self._cache.count(key, max(1, int(timeout)))
+        return cast(_Client, self._cache).count(key, max(1, int(timeout)))
