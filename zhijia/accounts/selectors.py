@@ -50,3 +50,9 @@ def staff_account_find(*, who: str) -> User | None:
     if user is None and is_mobile(normalize_phone(who)):
         user = staff.filter(phone_index=phone_index(normalize_phone(who))).first()
     return user
+
+
+def active_user(id: Any) -> User | None:
+    """The active account with this id, or None (a login half-way through: the account may have
+    been deactivated meanwhile)."""
+    return User.objects.filter(pk=id, is_active=True).first()

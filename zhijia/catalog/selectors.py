@@ -198,3 +198,12 @@ def entries_by_month(
     for entry in sorted(entries, key=lambda e: (e.month, e.order, e.title)):
         months.setdefault(entry.month, []).append(entry)
     return list(months.items())
+
+
+def plan_entry_by_id(id: Any) -> PlanEntry | None:
+    """A plan entry with its plan's union and its position, or None for an unknown or malformed
+    id (the caller checks the capability on `entry.plan.org`)."""
+    pk = parse_uuid(id)
+    if pk is None:
+        return None
+    return PlanEntry.objects.select_related("plan__org", "position").filter(pk=pk).first()

@@ -98,3 +98,8 @@ def org_by_id(id: Any) -> Org:
     if org is None:
         raise NotFound(code="not_found")
     return org
+
+
+def org_chain(org: Org) -> list[Org]:
+    """`org` and its ancestors, the top first (unscoped: the caller keeps what the user may see)."""
+    return list(Org.objects.filter(path__in=ancestor_paths(org.path)).order_by("path"))

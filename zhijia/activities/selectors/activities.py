@@ -237,3 +237,8 @@ def sessions_at_positions(*, actor: Any, positions: list[Any], day: dt.date) -> 
     for session in sessions:
         session.can_checkin = scope.contains(session.activity.org)  # type: ignore[attr-defined]
     return sessions
+
+
+def present_count(session: Session) -> int:
+    """How many have checked in to the session so far."""
+    return Attendance.objects.filter(session=session).count()

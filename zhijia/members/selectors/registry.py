@@ -17,7 +17,7 @@ from zhijia.orgs.enums import OrgStatus
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
 
-from ..enums import DataRequestStatus, IdType, MemberStatus
+from ..enums import ACTIVE_STATUSES, DataRequestStatus, IdType, MemberStatus
 from ..models import DataRequest, JoinApplication, Membership, MembershipEvent, Person
 from ..permissions import _uuid_or_404
 from ..validation import id_index
@@ -198,3 +198,22 @@ def data_request_get(*, actor: Any, id: Any) -> DataRequest:
     if not any(scope_for(actor, Cap.MEMBERS_MANAGE).contains(org) for org in orgs):
         raise PermissionDenied(code="permission_denied")
     return request
+
+
+def members_numbered(*, actor: Any, member_no: str, limit: int = 2) -> list[Membership]:
+    """Active memberships in the actor's scope with this member number (with `person`); the
+    caller asks for 2 to tell "exactly one" from "several"."""
+    return list(
+        Membership.objects.filter(scope_for(actor).q("org"), member_no=member_no, status__in=ACTIVE_STATUSES)
+        .select_related("person")
+        .order_by("pk")[:limit]
+    )
+
+
+def active_members_of(union: Org, *, limit: int = 1000) -> list[Membership]:
+    """The union's active memberships (with `person`), at most `limit`, oldest first."""
+    return list(
+        Membership.objects.filter(org=union, status__in=ACTIVE_STATUSES)
+        .select_related("person")
+        .order_by("pk")[:limit]
+    )

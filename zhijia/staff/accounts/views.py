@@ -7,7 +7,6 @@ factor, so an attacker with the password alone gets nothing.
 
 import time
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from zhijia.accounts.login import (
     otp_check,
     password_check,
 )
+from zhijia.accounts.selectors import active_user
 from zhijia.core.audit import audit_log
 from zhijia.core.masking import PHONE_RE
 
@@ -135,7 +135,7 @@ def _pending(request):
     if not pending or pending.get("until", 0) < time.time():
         request.session.pop(PENDING_KEY, None)
         return None, {}
-    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    user = active_user(pending["user"])
     if user is None:
         return None, {}
     user.backend = pending["backend"]

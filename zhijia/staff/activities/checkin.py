@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhijia.activities.models import Attendance, Session
 from zhijia.activities.permissions import access_session
+from zhijia.activities.selectors.activities import present_count
 from zhijia.activities.services.checkin import checkin_by_card, checkin_url, checkin_walk_in
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name
@@ -32,7 +33,7 @@ def _code_context(request, session: Session) -> dict:
         "qr": mark_safe(svg),  # noqa: S308 - segno's own SVG
         "qr_url": url,
         "refresh": REFRESH_SECONDS,
-        "present": Attendance.objects.filter(session=session).count(),
+        "present": present_count(session),
     }
 
 

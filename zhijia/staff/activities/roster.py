@@ -22,8 +22,8 @@ from zhijia.activities.services import enrolment as enrol_svc
 from zhijia.activities.services.checkin import checkin_mark
 from zhijia.core.errors import ApplicationError, NotFound, ValidationFailed
 from zhijia.core.masking import mask_name
-from zhijia.members.enums import ACTIVE_STATUSES
-from zhijia.members.models import Membership, Person
+from zhijia.members.models import Person
+from zhijia.members.selectors.registry import active_members_of, members_numbered
 from zhijia.members.services import card
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
@@ -86,11 +86,7 @@ def _person_from(actor: Any, who: str) -> Person:
     who = who.strip()
     if ":" in who:
         return card.card_person(token=who, field="who")
-    matches = list(
-        Membership.objects.filter(
-            scope_for(actor).q("org"), member_no=who, status__in=ACTIVE_STATUSES
-        ).select_related("person")[:2]
-    )
+    matches = members_numbered(actor=actor, member_no=who)
     if len(matches) != 1:
         raise ValidationFailed(
             _("No single member with this number was found in your units."), code="not_found"
@@ -144,9 +140,7 @@ def activity_enrol_bulk(request, pk):
         return redirect("staff:activity_roster", pk=activity.pk)
     union = form.cleaned_data["union"]
     check(request.user, Cap.MEMBERS_VIEW, union)
-    memberships = list(
-        Membership.objects.filter(org=union, status__in=ACTIVE_STATUSES).select_related("person")[:1000]
-    )
+    memberships = active_members_of(union)
     people = [m.person for m in memberships]
     all_or_nothing = form.cleaned_data["mode"] == "all_or_nothing"
     result = enrol_svc.enrolment_bulk(

@@ -20,8 +20,8 @@ from zhijia.activities.selectors.activities import activity_list, activity_ratin
 from zhijia.activities.selectors.enrolments import activity_counts
 from zhijia.activities.services import activities as svc
 from zhijia.catalog.models import PlanEntry
+from zhijia.catalog.selectors import plan_entry_by_id
 from zhijia.core.errors import ApplicationError, NotFound
-from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.tree import subtree_q
@@ -101,11 +101,7 @@ def _plan_entry(request) -> PlanEntry | None:
     raw = request.GET.get("plan_entry") or request.POST.get("plan_entry")
     if not raw:
         return None
-    entry = (
-        PlanEntry.objects.select_related("plan__org", "position").filter(pk=parse_uuid(raw)).first()
-        if parse_uuid(raw)
-        else None
-    )
+    entry = plan_entry_by_id(raw)
     if entry is None:
         raise NotFound()
     check(request.user, Cap.ACTIVITIES_MANAGE, entry.plan.org)

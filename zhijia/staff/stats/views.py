@@ -17,7 +17,7 @@ from zhijia.core.imports import Column, workbook_bytes
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
-from zhijia.orgs.tree import ancestor_paths
+from zhijia.orgs.selectors import org_chain
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.units import current_unit
 from zhijia.stats.paragraph import work_paragraph
@@ -58,8 +58,7 @@ def _change(now: Any, before: Any) -> int | None:
 def _crumbs(request, org: Org) -> list[Org]:
     """The units from the highest the user can see down to `org`, for drilling back up."""
     scope = scope_for(request.user, Cap.RECORDS_VIEW)
-    chain = list(Org.objects.filter(path__in=ancestor_paths(org.path)).order_by("path"))
-    return [unit for unit in chain if scope.contains(unit)]
+    return [unit for unit in org_chain(org) if scope.contains(unit)]
 
 
 def figures_context(request) -> dict[str, Any] | None:
