@@ -9,13 +9,15 @@ Redis), with the throughput ratio and the correctness checks.
 The mix, per client thread (keep-alive connection, bearer tokens): the public station finder
 page and its API, activity lists (page and API), a staff dashboard (the statistics summary and
 breakdown and the org tree through the API, with a bearer token), enrolments into one activity
-with few places, and first-come voucher claims against a small stock; each member tries once,
-so stock and places can run out during the run and "sold out" / "full" answers join the mix.
+with few places, first-come voucher claims against a small stock (each member tries once, so
+stock and places can run out during the run and "sold out" / "full" answers join the mix), and
+station check-ins by staff (anonymous visitor groups: each one a row in the service ledger).
 After each run it checks against the database (always the primary): no more vouchers than
 stock and the round's counter equal to the rows, nobody holding two vouchers or two places, no
 more holders than places and the activity's `taken` equal to them, every 201 answered backed
 by a row, and the read-your-writes path: a member who just enrolled sees the enrolment on their
-next read.
+next read; every 201 check-in is one ledger row; and after the statistics fold has caught up,
+the province's figures (服务人次 this year, all service sources) equal the sum over its ledger rows.
 
 Throughput figures from this machine are from a shared, busy 2-core box: compare the ratio, not
 the absolute numbers. Bounded: the seconds given per target, plus the setup (COPY of members).
@@ -36,19 +38,23 @@ import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 MIX = [  # (kind, weight)
-    ("finder_page", 20),
+    ("finder_page", 15),
     ("finder_api", 15),
     ("lists", 15),
     ("dashboard", 10),
-    ("enrol", 20),
+    ("enrol", 15),
     ("claim", 20),
+    ("checkin", 10),
 ]
+VISITOR_GROUPS = ["delivery_rider", "courier", "sanitation", "ride_hailing", "truck_driver"]
 
 
 # What a staff member's console home asks for: the statistics (from the replica) and the tree.
@@ -116,6 +122,7 @@ def setup_target(label: str, members_count: int, places: int, stock: int):
     from zhijia.activities.services.activities import activity_create, activity_publish
     from zhijia.benefits.models import Campaign
     from zhijia.orgs.models import Org
+    from zhijia.positions.models import Position
 
     org = Org.objects.filter(name="中山市总工会").first() or Org.objects.order_by("depth").first()
     admin = User.objects.get(username="province_admin")
@@ -145,6 +152,8 @@ def setup_target(label: str, members_count: int, places: int, stock: int):
     with transaction.atomic():
         staff_token = token_issue(user=admin)[0]
     assert Campaign.objects.filter(pk=campaign.pk).exists()
+    station = Position.objects.filter(deleted_at__isnull=True).order_by("created_at", "pk").first()
+    assert station is not None, "the demo has stations"
     return {
         "members": members,
         "activity": activity,
@@ -152,6 +161,7 @@ def setup_target(label: str, members_count: int, places: int, stock: int):
         "round": rnd,
         "staff": staff_token,
         "stats_org": admin.org_id,
+        "station": station,
     }
 
 
@@ -162,9 +172,9 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
     lock = threading.Lock()
     counts: Counter = Counter()
     statuses: dict[str, Counter] = defaultdict(Counter)
-    created: dict[str, list] = {"enrol": [], "claim": []}
+    created: dict[str, list] = {"enrol": [], "claim": [], "checkin": []}
     ryw_misses = []
-    activity_id, campaign_id = data["activity"].pk, data["campaign"].pk
+    activity_id, campaign_id, station_id = data["activity"].pk, data["campaign"].pk, data["station"].pk
     kinds = [k for k, w in MIX for _ in range(w)]
 
     def next_member():
@@ -201,6 +211,15 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
                     "GET", rng.choice(DASHBOARD).format(org=data["stats_org"]), data["staff"]
                 )
                 staff.cookies.clear()
+            elif kind == "checkin":
+                visit = {"visitor_group": rng.choice(VISITOR_GROUPS), "services": ["rest", "water"]}
+                status, body = staff.call(
+                    "POST", f"/api/v1/positions/{station_id}/visits", data["staff"], visit
+                )
+                staff.cookies.clear()
+                if status == 201:
+                    with lock:
+                        created["checkin"].append(body.get("id"))
             else:
                 member = next_member()
                 if member is None:
@@ -241,7 +260,9 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
                 counts[kind] += 1
                 statuses[kind][status] += 1
                 if status >= 400 and f"{kind} {status}" not in samples:
-                    samples[f"{kind} {status}"] = body if kind in {"enrol", "claim", "dashboard"} else status
+                    samples[f"{kind} {status}"] = (
+                        body if kind in {"enrol", "claim", "dashboard", "checkin"} else status
+                    )
         client.conn.close()
         staff.conn.close()
 
@@ -267,12 +288,45 @@ def drive(url: str, data: dict, seconds: float, clients: int) -> dict:
     }
 
 
+def ledger_equals_figures(org_id) -> bool:
+    """Once the fold has caught up (beat folds every 30 s on the topology; this process folds
+    too, and waits at most a minute for a fold another process holds), the unit's 服务人次 this
+    year from the statistics equal the sum over its ledger rows (service sources)."""
+    from django.db.models import Sum
+
+    from zhijia.orgs.models import Org
+    from zhijia.records.enums import SERVICE_SOURCES
+    from zhijia.records.models import ServiceRecord
+    from zhijia.stats import figures
+    from zhijia.stats.fold import fold_all
+
+    deadline = time.monotonic() + 60
+    while True:
+        fold_all()
+        if not ServiceRecord.objects.filter(folded=False).exists() or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    org = Org.objects.get(pk=org_id)
+    today = dt.datetime.now(SHANGHAI).date()
+    first = today.replace(month=1, day=1)
+    shown = figures.total(org, first, today)["service_visits"]
+    lo = dt.datetime.combine(first, dt.time.min, SHANGHAI)
+    hi = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, SHANGHAI)
+    rows = ServiceRecord.objects.filter(
+        **{f"l{org.depth}": org.pk}, source__in=SERVICE_SOURCES, occurred_at__gte=lo, occurred_at__lt=hi
+    )
+    counted = rows.aggregate(n=Sum("qty"))["n"] or 0
+    print(f"   figures {shown} 人次 / ledger {counted} 人次 ({org.name}, {first}–{today})")
+    return shown == counted
+
+
 def check(data: dict, run: dict, *, places: int, stock: int) -> dict:
     from django.db.models import Count
 
     from zhijia.activities.enums import HOLDING
     from zhijia.activities.models import Enrolment
     from zhijia.benefits.models import Round, Voucher
+    from zhijia.records.models import ServiceRecord
 
     vouchers = Voucher.objects.filter(campaign=data["campaign"])
     rnd = Round.objects.get(pk=data["round"].pk)
@@ -294,6 +348,11 @@ def check(data: dict, run: dict, *, places: int, stock: int) -> dict:
         .exists(),
         "201 enrolments == rows": len(run["created"]["enrol"]) == held.count(),
         "read-your-writes (enrolled, then listed)": not run["ryw_misses"],
+        "201 check-ins == ledger rows": ServiceRecord.objects.filter(
+            source="visit", source_id__in=run["created"]["checkin"]
+        ).count()
+        == len(run["created"]["checkin"]),
+        "statistics == ledger (after the fold)": ledger_equals_figures(data["stats_org"]),
         "no 5xx / connection errors": run["errors_5xx"] == 0,
     }
     return checks
