@@ -240,3 +240,40 @@ def test_phone_claim_goes_through_the_api_gate_before_any_database_work(org, api
     api_client.token, _ = token_issue(user=user)
     api = api_client.post(f"/api/v1/voucher-campaigns/{camp.pk}/claims", headers={"Idempotency-Key": "g"})
     assert (api.status_code, api.json()["code"]) == (409, "sold_out")
+
+
+def test_campaign_page_says_why_a_member_may_not_claim_before_the_tap(org, demo):
+    """The page runs the claim's own eligibility rules: a member outside the funded subtree or
+    of another occupation sees the reason instead of the claim button; an eligible one sees
+    the button; the lottery box follows the same rule."""
+    outsider, _p = claimer(demo.org("福田区总"))
+    camp = campaign(org)
+    html = logged_in(outsider).get(reverse("h5:vouchers_campaign", args=[camp.pk])).content.decode()
+    assert 'data-testid="ineligible" data-code="not_eligible"' in html
+    assert "中山市总工会" in html.split('data-testid="ineligible"')[1]
+    assert 'data-testid="claim-form"' not in html
+
+    clerk, _p = claimer(org, occupation="clerk")
+    couriers = campaign(org, occupations=["courier"])
+    html = logged_in(clerk).get(reverse("h5:vouchers_campaign", args=[couriers.pk])).content.decode()
+    assert 'data-testid="ineligible"' in html and 'data-testid="claim-form"' not in html
+
+    courier, _p = claimer(org, occupation="courier")
+    html = logged_in(courier).get(reverse("h5:vouchers_campaign", args=[couriers.pk])).content.decode()
+    assert 'data-testid="ineligible"' not in html and 'data-testid="claim-form"' in html
+
+    draw = campaign(org, allocation="lottery")
+    html = logged_in(outsider).get(reverse("h5:vouchers_campaign", args=[draw.pk])).content.decode()
+    assert 'data-testid="ineligible"' in html and 'data-testid="register"' not in html
+
+
+def test_a_lapsed_member_is_shown_the_way_to_join(org):
+    from zhijia.members.enums import MemberStatus
+    from zhijia.members.models import Membership
+
+    user, person = claimer(org)
+    Membership.objects.filter(person=person).update(status=MemberStatus.WITHDRAWN)
+    camp = campaign(org)
+    html = logged_in(user).get(reverse("h5:vouchers_campaign", args=[camp.pk])).content.decode()
+    assert 'data-testid="claim-form"' not in html
+    assert 'data-testid="ineligible-join"' in html

@@ -210,3 +210,24 @@ def test_sanitation_worker_enters_the_lottery_and_checks_the_draw(demo, phone):
     assert hashlib.sha256(phone.inner_text("[data-testid=seed]").encode()).hexdigest() == lottery.seed_hash
     assert "陈阿姨" not in phone.content() and "陈*姨" in phone.content()
     shot(phone, "h5-lottery-draw")
+
+
+def test_a_member_outside_the_funded_unit_is_told_why_before_the_tap(demo, phone, live_server):
+    """A 福田 courier opens 中山's courier campaign: no claim button, the reason instead — in
+    zh-hans, zh-hant and en."""
+    sms.outbox.clear()
+    camp = campaign(demo.org("中山市总"), title="中山快递员满减券", occupations=["courier"])
+    outsider, _p = claimer(demo.org("福田区总"), occupation="courier", name="黄骑手")
+    page_url = reverse("h5:vouchers_campaign", args=[camp.pk])
+    phone.goto(reverse("h5:login") + "?next=" + page_url)
+    worker_login(phone, outsider.phone)
+    phone.wait_for_url(f"**{page_url}")
+    reason = phone.locator("[data-testid=ineligible]")
+    assert "中山市总工会" in reason.inner_text()
+    assert phone.locator("[data-testid=claim]").count() == 0
+    shot(phone, "h5-voucher-ineligible")
+    for code, words in (("zh-hant", "參與條件"), ("en", "This campaign is for members of")):
+        phone.context.add_cookies([{"name": "zhijia_language", "value": code, "url": live_server.url}])
+        phone.goto(page_url)
+        assert words in phone.locator("[data-testid=ineligible]").inner_text()
+        shot(phone, f"h5-voucher-ineligible-{code}")

@@ -8,14 +8,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhijia.core.errors import NotFound
+from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import ancestor_paths, subtree_q
 
-from .. import cache
+from .. import cache, eligibility
 from ..enums import Allocation, CampaignStatus
 from ..models import Campaign, LotteryEntry, Merchant, Outlet, Round
 
@@ -203,3 +203,14 @@ def merchants_of(campaign: Any) -> list[dict[str, Any]]:
         if not named or outlet.pk in named:
             by_merchant[outlet.merchant_id].append(outlet)
     return [{"id": m.pk, "name": m.name, "outlets": by_merchant[m.pk]} for m in merchants]
+
+
+def why_not_eligible(campaign: Campaign, person: Any) -> ApplicationError | None:
+    """Before the tap: the not_eligible refusal a claim or lottery entry by `person` would meet
+    (the same rules, benefits.eligibility.check), or None when they may take part. The claim
+    itself checks again."""
+    try:
+        eligibility.check(campaign, person)
+    except ApplicationError as exc:
+        return exc
+    return None

@@ -32,6 +32,7 @@ from zhijia.benefits.selectors.campaigns import (
     campaign_state,
     lottery_entries,
     merchants_of,
+    why_not_eligible,
 )
 from zhijia.benefits.selectors.vouchers import my_entries, my_vouchers
 from zhijia.benefits.services.claim import snapshot, voucher_claim_request
@@ -98,6 +99,17 @@ def _holds_enough(campaign, mine: list) -> bool:
     return len(live) >= campaign.per_person
 
 
+def _ineligible(campaign, person, mine: list) -> dict[str, Any] | None:
+    """Why a member may not take part (shown instead of the button), or None. Not asked of
+    someone who already holds a voucher of it, nor of an ended campaign."""
+    if person is None or mine or campaign.status not in (CampaignStatus.PUBLISHED, CampaignStatus.RUNNING):
+        return None
+    refusal = why_not_eligible(campaign, person)
+    if refusal is None:
+        return None
+    return {**display.refusal(refusal), "join": "membership" in (refusal.fields or {})}
+
+
 @never_cache
 @require_GET
 def campaign_page(request, pk):
@@ -137,6 +149,7 @@ def campaign_page(request, pk):
         "mine": mine,
         "entry": entry,
         "holds_enough": _holds_enough(campaign, mine),
+        "ineligible": _ineligible(campaign, person, mine),
         "key": uuid.uuid4().hex,
         "login_url": reverse("h5:login") + "?" + urlencode({"next": request.path + "#claim"}),
     }
