@@ -33,6 +33,7 @@ from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
 from zhijia.api.pagination import Pagination
+from zhijia.api.schemas import ERRORS_LIMITED as ERRORS
 from zhijia.benefits import codes
 from zhijia.benefits.enums import Allocation, CampaignStatus, VoucherStatus
 from zhijia.benefits.models import Campaign, Voucher
@@ -52,23 +53,6 @@ logger = logging.getLogger("zhijia.benefits")
 router = Router(tags=["benefits"])
 MAX_PAGE = 200
 STATE_SECONDS = 1  # the polled state is shared by every phone for this long
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
 
 
 class RoundOut(Schema):

@@ -34,6 +34,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from zhijia.api.pagination import Pagination
+from zhijia.api.schemas import ERRORS, Ref
 from zhijia.casework import selectors as sel
 from zhijia.casework.enums import CaseKind, CaseStatus
 from zhijia.casework.models import Case
@@ -57,20 +58,6 @@ from zhijia.orgs.selectors import org_by_id
 
 router = Router(tags=["cases"])
 MAX_PAGE = 200
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class Ref(Schema):
-    id: UUID
-    name: str
 
 
 class DeadlineOut(Schema):

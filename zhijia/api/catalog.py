@@ -12,6 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from zhijia.api.schemas import Ref
 from zhijia.catalog.enums import AccessMode, PlanEntryStatus
 from zhijia.catalog.models import ActivityPlan, ServiceItem, ServiceList
 from zhijia.catalog.selectors import (
@@ -24,11 +25,6 @@ from zhijia.orgs.models import Org
 from zhijia.orgs.selectors import org_by_id
 
 router = Router(tags=["catalog"])
-
-
-class Ref(Schema):
-    id: UUID
-    name: str
 
 
 class AccessModeOut(Schema):

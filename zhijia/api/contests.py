@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from zhijia.api.schemas import ERRORS
 from zhijia.contests import selectors as sel
 from zhijia.contests import services as svc
 from zhijia.contests.certificate import certificate_pdf, verify
@@ -41,15 +42,6 @@ from zhijia.orgs.permissions import access_org
 from zhijia.orgs.selectors import org_by_id
 
 router = Router(tags=["contests"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class AspectOut(Schema):

@@ -28,6 +28,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhijia.api.pagination import Pagination
+from zhijia.api.schemas import ERRORS, Ref
 from zhijia.core import idempotency
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
 from zhijia.core.masking import mask_name, mask_phone
@@ -45,20 +46,6 @@ from zhijia.orgs.selectors import org_by_id
 
 router = Router(tags=["dispatch"])
 MAX_PAGE = 200
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class Ref(Schema):
-    id: UUID
-    name: str
 
 
 def _ref(obj) -> dict | None:

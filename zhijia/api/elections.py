@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from zhijia.api.schemas import ERRORS, Ref
 from zhijia.core.errors import NotFound, field_error
 from zhijia.core.masking import mask_name
 from zhijia.elections import selectors as sel
@@ -47,20 +48,6 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 
 router = Router(tags=["elections"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class Ref(Schema):
-    id: UUID
-    name: str
 
 
 def _ref(org) -> dict:

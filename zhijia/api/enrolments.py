@@ -19,6 +19,7 @@ from zhijia.activities.models import Enrolment
 from zhijia.activities.permissions import access_activity, access_enrolment, enrolment_target, own_enrolment
 from zhijia.activities.selectors.enrolments import my_enrolments, waitlist_position
 from zhijia.activities.services import enrolment as engine
+from zhijia.api.schemas import ERRORS
 from zhijia.core import idempotency
 from zhijia.core.masking import mask_name
 from zhijia.members.selectors.joining import people_by_ids
@@ -26,15 +27,6 @@ from zhijia.members.services.joining import is_worker
 from zhijia.orgs.capabilities import Cap
 
 router = Router(tags=["enrolments"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class EnrolIn(Schema):

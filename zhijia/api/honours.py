@@ -22,6 +22,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from zhijia.api.schemas import ERRORS, Ref
 from zhijia.honours import selectors as sel
 from zhijia.honours import services as svc
 from zhijia.honours.models import Award, Campaign, Nomination, Objection
@@ -37,20 +38,6 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 
 router = Router(tags=["honours"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class Ref(Schema):
-    id: UUID
-    name: str
 
 
 class CampaignOut(Schema):

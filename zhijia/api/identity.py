@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from zhijia.api.schemas import ErrorOut
 from zhijia.core import ratelimit
 from zhijia.core.errors import RateLimited, field_error
 from zhijia.core.validators.identity import (
@@ -51,12 +52,6 @@ class IdentityOut(Schema):
         "bad_region or legacy_refused.",
     )
     message: str | None = Field(None, description="When not valid: the translated reason.")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
 
 
 @router.post(

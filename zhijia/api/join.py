@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from zhijia.api.pagination import offset_query, page_of
+from zhijia.api.schemas import ErrorOut
 from zhijia.core import ratelimit
 from zhijia.core.errors import NotFound, RateLimited
 from zhijia.core.masking import mask_name, mask_phone
@@ -58,12 +59,6 @@ def _throttle(request: HttpRequest, name: str, setting: str, default: int, who: 
     key = f"{name}:{who or request.META.get('REMOTE_ADDR')}:{int(time.time() // 60)}"
     if ratelimit.hit(key, 120) > limit:
         raise RateLimited()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
 
 
 class JoinIn(Schema):

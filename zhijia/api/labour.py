@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from zhijia.api.schemas import ERRORS, Ref
 from zhijia.core import idempotency
 from zhijia.core.errors import field_error
 from zhijia.core.masking import mask_name, mask_phone
@@ -65,20 +66,6 @@ class Pages(LimitOffsetPagination):
 
 LedgerName = Literal["transfer", "unemployed", "assistance"]
 StepWord = Literal["interview", "hire", "retain30", "retain90", "decline", "leave"]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class Ref(Schema):
-    id: UUID
-    name: str
 
 
 class SkillOut(Schema):

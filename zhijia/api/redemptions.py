@@ -27,13 +27,12 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from zhijia.api.schemas import ERRORS_LIMITED as ERRORS
 from zhijia.benefits.models import Redemption, Voucher
 from zhijia.benefits.permissions import access_outlet_as_cashier, access_redemption
 from zhijia.benefits.services.redeem import redemption_reverse, voucher_preview, voucher_redeem
 from zhijia.core import idempotency
 from zhijia.members.consent import merchant_holder_name
-
-from .benefits import ERRORS
 
 router = Router(tags=["redemptions"])
 

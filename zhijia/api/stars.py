@@ -18,6 +18,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from zhijia.api.schemas import ERRORS
 from zhijia.honours import stars as svc
 from zhijia.honours.models import Assessment, CriteriaSet
 from zhijia.honours.permissions import access_assessment, access_criteria, public_criteria
@@ -26,15 +27,6 @@ from zhijia.orgs.permissions import access_org
 from zhijia.orgs.selectors import org_by_id
 
 router = Router(tags=["star-ratings"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class CriterionIn(Schema):

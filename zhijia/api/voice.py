@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from zhijia.api.schemas import ERRORS, Ref
 from zhijia.core.errors import field_error
 from zhijia.core.masking import mask_name
 from zhijia.orgs.capabilities import Cap
@@ -46,20 +47,6 @@ from zhijia.voice.services import consultations as csvc
 from zhijia.voice.services import opinions as osvc
 
 router = Router(tags=["voice"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class Ref(Schema):
-    id: UUID
-    name: str
 
 
 class ArticleOut(Schema):
