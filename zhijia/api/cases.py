@@ -379,8 +379,7 @@ def _attachment(a, actor: Any) -> dict[str, Any]:
 
 
 def _attachments(case: Case, actor: Any, all_of_them: bool):
-    qs = case.attachments.defer("content")
-    return qs if all_of_them else qs.filter(uploaded_by=actor)
+    return sel.attachments_of(actor=actor, case=case, everything=all_of_them)
 
 
 @router.get("/cases/{case_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
