@@ -133,6 +133,14 @@ def test_no_file_and_a_bad_kind_are_named(demo, staff_client):
     assert case.attachments.count() == 0
 
 
+def test_a_phone_number_in_a_caption_is_masked_on_the_page(demo, staff_client):
+    case = hardship(demo.org("福保街道"), n=830)
+    console = staff_client("fubao_staff")
+    assert _upload(console, case, "a.pdf", PDF, caption="房东电话13812345678").status_code == 302
+    body = _page(console, case)
+    assert "13812345678" not in body and "138****5678" in body
+
+
 def test_the_content_decides_never_the_name(demo, staff_client):
     """A real PNG called scan.pdf is kept and served as the PNG it is, re-encoded."""
     case = hardship(demo.org("福保街道"), n=825)
@@ -195,3 +203,19 @@ def test_the_visit_step_points_at_the_attachments(demo, staff_client):
     body = _page(staff_client("fubao_staff"), case)
     assert 'data-testid="step-visit"' in body and 'data-testid="visit-attach-hint"' in body
     assert 'href="#attachments"' in body and 'id="attachments"' in body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"file": "not a file", "kind": "authorisation"},
+        {"kind": ["visit_photo", "other"], "caption": "x" * 10_000},
+        {"kind": "", "caption": "\x00\u202e"},
+        {"kind": "9" * 400},
+    ],
+)
+def test_fuzzed_console_upload_is_a_named_400_never_a_500(demo, staff_client, data):
+    case = hardship(demo.org("福保街道"), n=831)
+    r = staff_client("fubao_staff").post(_url(case), data)
+    assert r.status_code == 400 and 'data-testid="attachment-error"' in r.content.decode()
+    assert case.attachments.count() == 0

@@ -370,7 +370,7 @@ def _attachment(a, actor: Any) -> dict[str, Any]:
     return {
         "id": a.pk,
         "kind": a.kind,
-        "caption": a.caption,
+        "caption": mask_text(a.caption),
         "extension": a.extension,
         "size": a.size,
         "at": a.at,

@@ -269,6 +269,7 @@ def _attachments(user, case) -> dict | None:
         rows.append(
             {
                 "a": a,
+                "caption": mask_text(a.caption),
                 "kind": AttachmentKind(a.kind).label if a.kind in AttachmentKind.values else a.kind,
                 "by": "" if by is None else str(by) if by.is_staff_account else _("The worker"),
             }
