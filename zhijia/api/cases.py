@@ -357,7 +357,7 @@ def _attachment(a, actor: Any) -> dict[str, Any]:
     return {
         "id": a.pk,
         "kind": a.kind,
-        "caption": a.caption,
+        "caption": mask_text(a.caption),
         "extension": a.extension,
         "size": a.size,
         "at": a.at,
@@ -366,8 +366,7 @@ def _attachment(a, actor: Any) -> dict[str, Any]:
 
 
 def _attachments(case: Case, actor: Any, all_of_them: bool):
-    qs = case.attachments.defer("content")
-    return qs if all_of_them else qs.filter(uploaded_by=actor)
+    return sel.attachments_of(actor=actor, case=case, everything=all_of_them)
 
 
 @router.get("/cases/{case_id}/attachments", response={200: list[AttachmentOut], **ERRORS})

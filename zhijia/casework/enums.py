@@ -40,6 +40,15 @@ class NoteLevel(models.TextChoices):
     RESTRICTED = "restricted", _("Assigned handler only")  # 仅承办人可见
 
 
+class AttachmentKind(models.TextChoices):
+    """What an attachment is (CaseAttachment.kind); the worker's own uploads are evidence."""
+
+    VISIT_PHOTO = "visit_photo", _("Home visit photo")  # 入户核查照片
+    AUTHORISATION = "authorisation", _("Signed authorisation")  # 收入核查授权书
+    EVIDENCE = "evidence", _("Evidence")
+    OTHER = "other", _("Other")
+
+
 class ApprovalDecision(models.TextChoices):
     PENDING = "pending", _("Waiting")
     APPROVED = "approved", _("Approved")

@@ -117,6 +117,14 @@ def screenings_for(*, actor: Any, case: Case) -> list[dict] | None:
     ]
 
 
+def attachments_of(*, actor: Any, case: Case, everything: bool) -> QuerySet:
+    """The attachments of a case `actor` was let at by permissions.access_attachments: all of
+    them for the notes' readers (`everything`), only their own uploads for the worker the case
+    is about. Without the file's bytes; with who added each, oldest first."""
+    qs = case.attachments.defer("content").select_related("uploaded_by").order_by("at", "pk")
+    return qs if everything else qs.filter(uploaded_by=actor)
+
+
 def funds_for(org: Org, year: int | None = None) -> QuerySet:
     """The funds a case at `org` may draw on: its unit's and those of the units above."""
     parts = org.path.rstrip(".").split(".")

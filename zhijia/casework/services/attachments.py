@@ -14,21 +14,29 @@ from zhijia.core.audit import audit_log
 from zhijia.core.errors import field_error
 from zhijia.core.uploads import MAX_PHOTO_BYTES, image_extension, read_photo
 
+from ..enums import AttachmentKind
 from ..models import Case, CaseAttachment
 from . import common as c
 
-KINDS = ("visit_photo", "authorisation", "evidence", "other")
+KINDS = tuple(AttachmentKind.values)
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf"}
 
 
 def _read(upload: Any) -> tuple[bytes, str]:
-    message = _("Choose a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB.")
+    """(content, extension) of a photo or PDF, by its content alone: the file's name and the
+    browser's type are ignored (a real PNG called scan.pdf is kept as the PNG it is; a text file
+    called photo.jpg is refused). Each refusal names the `file` field and says what was wrong."""
+    if upload is None or not hasattr(upload, "read"):
+        raise field_error("file", _("Choose a file to upload."))
     size = getattr(upload, "size", None)
-    if upload is None or not hasattr(upload, "read") or (size is not None and size > MAX_PHOTO_BYTES):
-        raise field_error("file", message)
+    if size is not None and size > MAX_PHOTO_BYTES:
+        raise field_error("file", _("The file is larger than 5 MB."))
     if hasattr(upload, "seek"):
         upload.seek(0)
     head = upload.read(16)
+    if not head:
+        raise field_error("file", _("The file is empty."))
+    message = _("Choose a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB.")
     if image_extension(head):
         photo = read_photo(upload)
         if photo is None:
@@ -37,7 +45,9 @@ def _read(upload: Any) -> tuple[bytes, str]:
     if hasattr(upload, "seek"):
         upload.seek(0)
     content = upload.read(MAX_PHOTO_BYTES + 1)
-    if not content.startswith(b"%PDF-") or len(content) > MAX_PHOTO_BYTES or b"%%EOF" not in content[-1024:]:
+    if len(content) > MAX_PHOTO_BYTES:
+        raise field_error("file", _("The file is larger than 5 MB."))
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
         raise field_error("file", message)
     return content, "pdf"
 

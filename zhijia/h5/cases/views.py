@@ -173,7 +173,7 @@ def case_detail(request, pk):
             and not case.screenings.exists(),
             "may_cancel": case.kind == CaseKind.COUNSELLING and case.status in ("booked", "assigned"),
             "may_attach": case.kind != CaseKind.COUNSELLING,
-            "evidence": list(case.attachments.defer("content").filter(uploaded_by=request.user))
+            "evidence": list(sel.attachments_of(actor=request.user, case=case, everything=False))
             if case.kind != CaseKind.COUNSELLING
             else [],
             "phq9": PHQ9,
@@ -255,7 +255,8 @@ def case_evidence_add(request, pk):
 def case_evidence(request, pk, evidence_id):
     """One of the worker's own uploads, as a download."""
     case = _evidence_case(request, pk)
-    attachment = case.attachments.filter(pk=evidence_id, uploaded_by=request.user).first()
+    mine = sel.attachments_of(actor=request.user, case=case, everything=False)
+    attachment = mine.filter(pk=evidence_id).first()
     if attachment is None:
         raise NotFound()
     return attachment_download(actor=request.user, case=case, attachment=attachment)

@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhijia.accounts.selectors import orgs_where
 from zhijia.casework import selectors as sel
 from zhijia.casework.enums import (
+    AttachmentKind,
     CaseKind,
     CaseStatus,
     Cause,
@@ -25,7 +27,14 @@ from zhijia.casework.enums import (
 )
 from zhijia.casework.kinds import KINDS, allowed
 from zhijia.casework.pdf import agreement_pdf
-from zhijia.casework.permissions import access_case, access_notes, find_case, is_handler, require_step
+from zhijia.casework.permissions import (
+    access_attachments,
+    access_case,
+    access_notes,
+    find_case,
+    is_handler,
+    require_step,
+)
 from zhijia.casework.services import cases as svc
 from zhijia.casework.services import settings as settings_svc
 from zhijia.casework.services.attachments import attachment_add, attachment_download
@@ -199,11 +208,15 @@ def _steps_for(user, case) -> list[dict]:
 @staff_required
 @require_GET
 def case_detail(request, pk):
-    case = access_case(actor=request.user, id=pk)
+    return _detail(request, access_case(actor=request.user, id=pk))
+
+
+def _detail(request, case, *, upload: dict | None = None, status: int = 200):
+    """The case page; `upload` carries a refused attachment's field errors and values."""
     handler = is_handler(request.user, case)
     private = case.kind == CaseKind.COUNSELLING and not handler
     file = case.hardship if case.kind == CaseKind.HARDSHIP else None
-    may_notes = _may_notes(request.user, case)
+    attach = _attachments(request.user, case)
     context = {
         "c": case,
         "name": mask_name(case.subject_name),
@@ -216,8 +229,10 @@ def case_detail(request, pk):
         ],
         "events": list(case.events.select_related("actor")),
         "steps": _steps_for(request.user, case),
-        "may_notes": may_notes,
-        "attachments": list(case.attachments.defer("content")) if may_notes else [],
+        "may_notes": _may_notes(request.user, case),
+        "attach": attach,
+        "upload": upload or {"errors": {}, "v": {}},
+        "attachment_kinds": AttachmentKind.choices if attach and attach["everything"] else [],
         "file": file,
         "file_id": mask_cn_id(file.id_number) if file else "",
         "members": [
@@ -237,7 +252,29 @@ def case_detail(request, pk):
         "referrals": list(case.referrals.all()),
         "dates": sel.worker_dates(case),
     }
-    return render(request, T + "detail.html", context)
+    return render(request, T + "detail.html", context, status=status)
+
+
+def _attachments(user, case) -> dict | None:
+    """The attachments `user` may see on this case and add to (permissions.access_attachments,
+    the one rule of API, phone and console); None when they may not (a counselling case to
+    anyone but its counsellor)."""
+    try:
+        case, everything = access_attachments(actor=user, id=case.pk)
+    except (NotFound, PermissionDenied):
+        return None
+    rows = []
+    for a in sel.attachments_of(actor=user, case=case, everything=everything):
+        by = a.uploaded_by
+        rows.append(
+            {
+                "a": a,
+                "caption": mask_text(a.caption),
+                "kind": AttachmentKind(a.kind).label if a.kind in AttachmentKind.values else a.kind,
+                "by": "" if by is None else str(by) if by.is_staff_account else _("The worker"),
+            }
+        )
+    return {"rows": rows, "everything": everything}
 
 
 def _pool(case) -> list:
@@ -297,30 +334,37 @@ def case_notes(request, pk):
 @staff_required
 @require_POST
 def case_attachment_add(request, pk):
-    """Add a photo or PDF (readable like the notes: a counselling case's counsellor alone)."""
-    case = access_notes(actor=request.user, id=pk)
+    """Add a photo or PDF (permissions.access_attachments: on a counselling case its counsellor
+    alone). A refused file shows the case page again with the error under the field (400)."""
+    case, everything = access_attachments(actor=request.user, id=pk)
     try:
         attachment_add(
             actor=request.user,
             case=case,
             upload=request.FILES.get("file"),
-            kind=request.POST.get("kind"),
+            kind=request.POST.get("kind") if everything else AttachmentKind.EVIDENCE,
             caption=request.POST.get("caption"),
         )
+    except (NotFound, PermissionDenied):
+        raise
     except ApplicationError as exc:
-        detail = [str(m) for v in exc.fields.values() for m in v]
-        messages.error(request, " ".join(dict.fromkeys([str(exc.message), *detail])))
-    else:
-        messages.success(request, _("Attachment added."))
-    return redirect("staff:case_detail", pk=pk)
+        errors = {k: [str(m) for m in v] for k, v in exc.fields.items()} or {"": [str(exc.message)]}
+        labels = {"file": _("File"), "kind": _("Kind"), "caption": _("Caption")}
+        summary = [(labels.get(k, ""), m) for k, v in errors.items() for m in v]
+        values = {"kind": request.POST.get("kind", ""), "caption": request.POST.get("caption", "")}
+        upload = {"errors": errors, "summary": summary, "v": values}
+        return _detail(request, case, upload=upload, status=400)
+    messages.success(request, _("Attachment added."))
+    return redirect(reverse("staff:case_detail", kwargs={"pk": pk}) + "#attachments")
 
 
 @staff_required
 @require_GET
 def case_attachment(request, pk, att):
     """An attachment, only ever as a download (never inline), audited."""
-    case = access_notes(actor=request.user, id=pk)
-    attachment = case.attachments.filter(pk=att).first()
+    case, everything = access_attachments(actor=request.user, id=pk)
+    seen = sel.attachments_of(actor=request.user, case=case, everything=everything)
+    attachment = seen.filter(pk=att).first()
     if attachment is None:
         raise NotFound()
     return attachment_download(actor=request.user, case=case, attachment=attachment)
