@@ -217,7 +217,7 @@ def detail(actor: Any, case: Case) -> dict[str, Any]:
         "outcome": None if private else case.outcome,
         "next_dates": sel.worker_dates(case),
         "timeline": [
-            {"step": e.step, "status": e.to_status, "label": "" if private else e.label, "at": e.at}
+            {"step": e.step, "status": e.to_status, "label": "" if private else e.shown_label, "at": e.at}
             for e in case.events.all()
         ],
         "hardship": _hardship(case),

@@ -6,8 +6,8 @@ Writes go through casework.services only; reads through selectors and permission
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from zhijia.core.fields import EncryptedTextField
 from zhijia.core.models import BaseModel
@@ -111,10 +111,21 @@ class CaseEvent(BaseModel):
     to_status = models.CharField(max_length=12, choices=CaseStatus.choices)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     label = models.CharField(max_length=200, blank=True)  # short, never personal
+    label_args = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField()
 
     class Meta:
         ordering = ["at", "created_at"]
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language. Fixed wording is stored as its msgid (services
+        pass it through casework.services.common.fixed), with `label_args` for its
+        placeholders; free text (a reason, a name) is shown as written."""
+        if not self.label:
+            return ""
+        text = gettext(self.label)
+        return text % self.label_args if self.label_args else text
 
 
 class CaseNote(BaseModel):

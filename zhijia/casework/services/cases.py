@@ -158,7 +158,7 @@ def _refer(actor: Any, case: Case, data: dict[str, Any]) -> None:
     to = c.choice(data.get("to"), "to", ReferralTo, required=True)
     detail = c.text(data.get("detail"), "detail", max_length=300)
     case.referrals.create(to=to, detail=detail, referred_at=timezone.now())
-    c.move(case, "refer", target, actor, label=str(ReferralTo(to).label), to=to)
+    c.move(case, "refer", target, actor, label=c.fixed(ReferralTo(to).label), to=to)
 
 
 def _close(actor: Any, case: Case, data: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
@@ -82,8 +82,25 @@ def guard(case: Case, step: str) -> str:
     return step_target(case.kind, step, case.status, has_handler)
 
 
-def move(case: Case, step: str, target: str, actor: Any, *, label: str = "", **audit_data: Any) -> None:
-    """Save the new state, append the timeline event and the audit entry."""
+def fixed(wording: Any) -> str:
+    """Fixed wording for a timeline label (a gettext_noop msgid or a choice's lazy label) in the
+    source language, so that every reader sees it in theirs (CaseEvent.shown_label)."""
+    with translation.override(None):
+        return str(wording)
+
+
+def move(
+    case: Case,
+    step: str,
+    target: str,
+    actor: Any,
+    *,
+    label: str = "",
+    label_args: dict[str, str] | None = None,
+    **audit_data: Any,
+) -> None:
+    """Save the new state, append the timeline event (`label`: free text, or fixed wording via
+    `fixed` with its `label_args`) and the audit entry."""
     before = case.status
     case.status = target
     case.save(update_fields=["status", "handler", "handler_expert", "closed_at", "outcome", "updated_at"])
@@ -93,6 +110,7 @@ def move(case: Case, step: str, target: str, actor: Any, *, label: str = "", **a
         to_status=target,
         actor=user_or_none(actor),
         label=label[:200],
+        label_args=label_args or {},
         at=timezone.now(),
     )
     audit_log(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, ValidationFailed, field_error
@@ -96,7 +97,7 @@ def crisis_alert(case: Case) -> None:
         step="alert",
         from_status=case.status,
         to_status=case.status,
-        label=str(_("Crisis alert sent")),
+        label=gettext_noop("Crisis alert sent"),
         at=timezone.now(),
     )
     audit_log(
@@ -128,7 +129,7 @@ def _session(actor: Any, case: Case, data: dict[str, Any]) -> None:
         ledger=RecordSource.COUNSELLING,
     )
     c.meet_clock(case, "first_contact")
-    c.move(case, "session", target, actor, label=str(_("Counselling session")))
+    c.move(case, "session", target, actor, label=gettext_noop("Counselling session"))
 
 
 def _cancel(actor: Any, case: Case, data: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, ValidationFailed, busy_as_conflict, field_error
@@ -246,7 +247,7 @@ def _screen(actor: Any, case: Case, data: dict[str, Any]) -> None:
         setattr(file, k, v)
     file.save()
     c.meet_clock(case, "screen_by")
-    c.move(case, "screen", target, actor, label=_("First check passed"))
+    c.move(case, "screen", target, actor, label=gettext_noop("First check passed"))
 
 
 def _visit(actor: Any, case: Case, data: dict[str, Any]) -> None:
@@ -267,7 +268,7 @@ def _visit(actor: Any, case: Case, data: dict[str, Any]) -> None:
     for k, v in clean_file(data, partial=True).items():
         setattr(file, k, v)
     file.save()
-    c.move(case, "visit", target, actor, label=_("Home visit done"))
+    c.move(case, "visit", target, actor, label=gettext_noop("Home visit done"))
 
 
 def _publicise(actor: Any, case: Case, data: dict[str, Any]) -> None:
@@ -286,7 +287,8 @@ def _publicise(actor: Any, case: Case, data: dict[str, Any]) -> None:
         "publicise",
         target,
         actor,
-        label=_("Public notice until %(day)s") % {"day": file.publicity_until},
+        label=gettext_noop("Public notice until %(day)s"),
+        label_args={"day": str(file.publicity_until)},
     )
 
 
@@ -305,7 +307,7 @@ def _answer(actor: Any, case: Case, data: dict[str, Any]) -> None:
         from_status=case.status,
         to_status=case.status,
         actor=c.user_or_none(actor),
-        label=_("Objection answered"),
+        label=gettext_noop("Objection answered"),
         at=timezone.now(),
     )
     audit_log(actor=actor, action="case.answer", obj=case, org=case.org, data={"number": case.number})
@@ -327,7 +329,7 @@ def _approve(actor: Any, case: Case, data: dict[str, Any]) -> None:
     )
     c.meet_clock(case, "publicity")
     c.set_clock(case, deadlines.Clock("review_by", deadlines.add_year(c.today()), False))
-    c.move(case, "approve", target, actor, label=_("Filed"))
+    c.move(case, "approve", target, actor, label=gettext_noop("Filed"))
 
 
 def _reject(actor: Any, case: Case, data: dict[str, Any]) -> None:
@@ -368,7 +370,7 @@ def _review(actor: Any, case: Case, data: dict[str, Any]) -> None:
         from_status=case.status,
         to_status=case.status,
         actor=c.user_or_none(actor),
-        label=_("Yearly review"),
+        label=gettext_noop("Yearly review"),
         at=timezone.now(),
     )
     audit_log(actor=actor, action="case.review", obj=case, org=case.org, data={"number": case.number})
@@ -414,7 +416,7 @@ def _help(actor: Any, case: Case, data: dict[str, Any]) -> None:
         from_status=case.status,
         to_status=case.status,
         actor=c.user_or_none(actor),
-        label=str(HelpKind(kind).label),
+        label=c.fixed(HelpKind(kind).label),
         at=timezone.now(),
     )
     audit_log(
@@ -472,7 +474,7 @@ def objection_add(*, case: Case, text: Any) -> Objection:
         step="objection",
         from_status=case.status,
         to_status=case.status,
-        label=_("Objection received"),
+        label=gettext_noop("Objection received"),
         at=timezone.now(),
     )
     audit_log(actor=None, action="case.objection", obj=case, org=case.org, data={"number": case.number})

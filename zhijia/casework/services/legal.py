@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zhijia.core.errors import field_error
 from zhijia.records.enums import RecordSource
@@ -133,7 +134,13 @@ def _session(actor: Any, case: Case, data: dict[str, Any]) -> None:
         detail.mediation_applied_on = c.today()
     detail.save(update_fields=["sessions", "mediation_applied_on", "updated_at"])
     refresh_clocks(case, detail)
-    c.move(case, "session", target, actor, label=str(_("Mediation session") if both else _("Consultation")))
+    c.move(
+        case,
+        "session",
+        target,
+        actor,
+        label=gettext_noop("Mediation session") if both else gettext_noop("Consultation"),
+    )
 
 
 def _agree(actor: Any, case: Case, data: dict[str, Any]) -> None:
@@ -145,7 +152,7 @@ def _agree(actor: Any, case: Case, data: dict[str, Any]) -> None:
         raise field_error("agreed_on", _("Enter a date within the last year, not in the future."))
     detail.save(update_fields=["agreement_terms", "agreed_on", "updated_at"])
     c.meet_clock(case, "mediation")
-    c.move(case, "agree", target, actor, label=str(_("Mediation agreement signed")))
+    c.move(case, "agree", target, actor, label=gettext_noop("Mediation agreement signed"))
 
 
 def _fail(actor: Any, case: Case, data: dict[str, Any]) -> None:
@@ -164,7 +171,7 @@ def _award(actor: Any, case: Case, data: dict[str, Any]) -> None:
     detail.award_received_on = received
     detail.save(update_fields=["award_received_on", "updated_at"])
     refresh_clocks(case, detail)
-    c.move(case, "award", case.status, actor, label=str(_("Arbitration award received")))
+    c.move(case, "award", case.status, actor, label=gettext_noop("Arbitration award received"))
 
 
 STEPS = {"session": _session, "agree": _agree, "fail": _fail, "award": _award}
