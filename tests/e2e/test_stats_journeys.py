@@ -5,6 +5,7 @@ from datetime import date
 
 from tests.e2e.conftest import shot
 from tests.e2e.test_foundation_journeys import _login
+from tests.members.joining_support import apply_to
 from tests.stats.support import add
 from zhijia.stats.fold import fold_all
 
@@ -44,9 +45,13 @@ def test_province_admin_drills_down_and_downloads_a_table(demo, desktop):
 
 def test_dashboard_on_a_phone(demo, phone):
     _ledger(demo)
+    apply_to(demo.org("福保精密工会"), 43)  # a join application waiting for 福田's review
     _login(phone, "futian_staff")
     phone.goto("/console/?period=year&on=2026-06-30")
     phone.wait_for_selector("[data-chart=trend] canvas")
     assert phone.inner_text("[data-figure=service_visits]") == "10"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     shot(phone, "stats-dashboard-phone")
+    # what waits for the user, above the figures, each line a link to where it is done
+    phone.click("[data-testid=todo-applications] a")
+    phone.wait_for_url("**/console/members/applications/**")

@@ -268,3 +268,23 @@ def worker_dates(case: Case) -> list[str]:
             % {"day": clocks["first_contact"].due_on.strftime(fmt)}
         )
     return out
+
+
+def deadlines_due(*, actor: Any, within_days: int = 3) -> dict[str, int]:
+    """For the dashboard's to-do: open clocks on cases the actor sees that are overdue or due
+    within `within_days` days (counted once per case)."""
+    from .models import CaseDeadline
+
+    today = timezone.localdate()
+    waiting = CaseDeadline.objects.filter(
+        case__in=Case.objects.filter(visible_q(actor)).values("pk"),
+        case__closed_at__isnull=True,
+        met_at__isnull=True,
+    )
+    return {
+        "overdue": waiting.filter(due_on__lt=today).values("case").distinct().count(),
+        "soon": waiting.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=within_days))
+        .values("case")
+        .distinct()
+        .count(),
+    }

@@ -132,3 +132,18 @@ def my_expert_orders(*, user: Any, status: Any = None) -> QuerySet[ServiceOrder]
     if status:
         qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
     return qs.select_related(*RELATED).order_by("starts_at", "wanted_from")
+
+
+WAITING_FOR_DISPATCH = (S.SUBMITTED, S.DECLINED, S.TIMED_OUT, S.DISPUTED)
+
+
+def waiting_counts(*, actor: Any) -> dict[str, int]:
+    """For the dashboard's to-do: orders back with the actor as dispatcher (ordered, declined,
+    not accepted in time, disputed), and delivered orders of the actor's unions waiting for
+    their confirmation."""
+    return {
+        "to_dispatch": ServiceOrder.objects.filter(
+            side_q(actor, "dispatch"), status__in=WAITING_FOR_DISPATCH
+        ).count(),
+        "to_confirm": ServiceOrder.objects.filter(side_q(actor, "order"), status=S.DELIVERED).count(),
+    }

@@ -104,3 +104,11 @@ def period_default(form: str, today: date | None = None) -> str:
     month = today.replace(day=1)
     previous = date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
     return previous.strftime("%Y-%m")
+
+
+def reports_to_review(*, actor: Any) -> int:
+    """For the dashboard's to-do: reports submitted to a unit where the actor approves
+    (stats.approve on the report unit's parent), except their own submissions, which someone
+    else must review."""
+    waiting = Report.objects.filter(scope_for(actor, Cap.STATS_APPROVE).q("org__parent"), status=S.SUBMITTED)
+    return waiting.exclude(submitted_by_id=getattr(actor, "pk", None)).count()
