@@ -11,6 +11,16 @@ from zhijia.stats.fold import fold_all
 
 
 def _ledger(demo):
+    from zhijia.positions.models import Position
+
+    station = Position.objects.create(
+        org=demo.org("河套科创工会"),
+        kind="outdoor_station",
+        name="河套驿站",
+        address="河套",
+        lat=22.51,
+        lng=114.07,
+    )
     for name, n in (
         ("河套科创工会", 5),
         ("福保精密工会", 3),
@@ -19,7 +29,8 @@ def _ledger(demo):
         ("深圳市总", 1),
     ):
         for i in range(n):
-            add(demo.org(name), date(2026, 1 + i, 3 + i))
+            where = {"position_id": station.pk} if name == "河套科创工会" else {}
+            add(demo.org(name), date(2026, 1 + i, 3 + i), **where)
     fold_all()
 
 
@@ -51,6 +62,7 @@ def test_dashboard_on_a_phone(demo, phone):
     phone.wait_for_selector("[data-chart=trend] canvas")
     assert phone.inner_text("[data-figure=service_visits]") == "10"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.wait_for_selector("[data-testid=dash-stations] .leaflet-interactive")
     shot(phone, "stats-dashboard-phone")
     # what waits for the user, above the figures, each line a link to where it is done
     phone.click("[data-testid=todo-applications] a")

@@ -48,3 +48,36 @@ def test_table_behind_a_chart_downloads(demo):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:2] == ("福保街道", 1)
     assert client.get("/console/stats/table.xlsx", {**query, "by": "nope"}).status_code == 400
+
+
+def test_dashboard_maps_the_stations_by_services_given(demo):
+    """Stations that served people in the period are on the dashboard's map, the busiest the
+    biggest circle, each linked to its page; a unit whose stations served nobody has no map."""
+    import json
+
+    from zhijia.positions.models import Position
+
+    fubao = demo.org("福保街道")
+    busy, quiet = (
+        Position.objects.create(
+            org=fubao, kind="outdoor_station", name=name, address="福保", lat=22.5, lng=lng
+        )
+        for name, lng in (("福保驿站", 114.05), ("福保书屋", 114.06))
+    )
+    for _ in range(4):
+        add(fubao, date(2026, 3, 1), position_id=busy.pk)
+    add(fubao, date(2026, 3, 1), position_id=quiet.pk)
+    fold_all()
+    client = _console(demo, "province_admin")
+    html = client.get("/console/", {"period": "year", "on": "2026-06-01"}).content.decode()
+    assert 'data-testid="dash-stations"' in html
+    data = json.loads(
+        html.split('<script id="zj-stations" type="application/json">')[1].split("</script>")[0]
+    )
+    sizes = {m["name"]: m["size"] for m in data["markers"]}
+    assert sizes[busy.name] > sizes[quiet.name]
+    assert f"/console/positions/{busy.pk}/" in html
+    empty = client.get(
+        "/console/", {"org": str(demo.org("宝安区总").pk), "period": "year", "on": "2026-06-01"}
+    )
+    assert 'data-testid="dash-stations"' not in empty.content.decode()

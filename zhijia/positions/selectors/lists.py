@@ -160,3 +160,12 @@ def positions_feed(*, cursor: str, limit: int = 500) -> FeedPage:
 def positions_feed_head() -> str:
     """The cursor a client keeps after a full listing (taken before the listing is read)."""
     return feed.feed_head()
+
+
+def positions_by_ids(ids: Any) -> list[Position]:
+    """The live positions among `ids` (unscoped: for figures the caller may already read), in
+    name order; ids that are malformed, unknown or deleted are left out."""
+    from zhijia.core.ids import parse_uuid
+
+    pks = [pk for pk in (parse_uuid(i) for i in ids) if pk is not None]
+    return list(Position.objects.filter(pk__in=pks, deleted_at__isnull=True).order_by("name", "pk"))

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -18,11 +19,13 @@ from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.selectors import org_chain
+from zhijia.positions.selectors.lists import positions_by_ids
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.units import current_unit
 from zhijia.stats.paragraph import work_paragraph
 from zhijia.stats.periods import month_start, named_period
 from zhijia.stats.selectors import stats_breakdown, stats_summary
+from zhijia.web import positions as display
 from zhijia.web.responses import xlsx_response
 
 PERIODS = ("month", "quarter", "year", "stat_year")
@@ -117,7 +120,28 @@ def figures_context(request) -> dict[str, Any] | None:
         "children": by("child"),
         "sources": by("source"),
         "worker_types": worker_types,
+        "stations": _station_map(by("position")),
     }
+
+
+def _station_map(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The period's stations on a map, each circle's area in proportion to its 人次 (the top 200),
+    or None when no station served anyone."""
+    visits = {str(i["key"]): i["service_visits"] for i in items if isinstance(i["service_visits"], int)}
+    top = sorted((n, key) for key, n in visits.items() if n > 0)[-200:]
+    if not top:
+        return None
+    most = top[-1][0]
+    markers = []
+    for position in positions_by_ids([key for _n, key in top]):
+        n = visits[str(position.pk)]
+        marker = display.marker(
+            position,
+            url=reverse("staff:position_detail", args=[position.pk]),
+            extra=_("%(n)s 人次") % {"n": n},
+        )
+        markers.append({**marker, "size": round(6 + 18 * (n / most) ** 0.5, 1), "open": True})
+    return display.map_config(markers) if markers else None
 
 
 def _period_labels() -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 /* Station maps (console and H5) with the vendored Leaflet. Reads the JSON named by the map
    element's data-zj-map attribute: {tiles, attribution, markers: [{lat, lng, name, url, open,
-   extra}], here: [lat, lng] | null, hereLabel}. Without a tile URL the markers sit on a plain
+   extra, size}], here: [lat, lng] | null, hereLabel}; `size` (optional) is the circle's radius. Without a tile URL the markers sit on a plain
    background (intranets, no tile licence): the page never breaks for lack of tiles. */
 (function () {
   "use strict";
@@ -34,7 +34,7 @@
     var points = [];
     (cfg.markers || []).forEach(function (m) {
       L.circleMarker([m.lat, m.lng], {
-        radius: 9, color: "#fff", weight: 2, fillOpacity: 1,
+        radius: m.size || 9, color: "#fff", weight: 2, fillOpacity: m.size ? 0.75 : 1,
         fillColor: m.open ? "#198754" : "#6c757d",
       }).bindPopup(popup(m)).bindTooltip(m.name).addTo(map);
       points.push([m.lat, m.lng]);
