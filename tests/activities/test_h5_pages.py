@@ -197,3 +197,21 @@ def test_a_replay_link_shows_only_after_its_session_has_ended(futian):
     assert "https://replay.example.com/1" in html
     assert "https://replay.example.com/2" not in html
     assert html.count('data-testid="replay-link"') == 1
+
+
+def test_a_member_sees_their_own_city_first_and_can_widen_it(demo):
+    """A member of a 深圳 union sees 深圳's activities by default (by date), not 中山's; the
+    "Everywhere" choice shows both; someone logged out sees everything."""
+    mine = activity(demo.org("福田区总"), title="深圳的活动")
+    other = activity(demo.org("中山市总"), title="中山的活动")
+    user, _p = worker(demo.org("福保精密工会"))
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("h5:activity_list")).content.decode()
+    assert mine.title in html and other.title not in html
+    assert "深圳市总" in html.split('data-testid="filter-area"')[1][:400]
+    wide = client.get(reverse("h5:activity_list"), {"area": "all"}).content.decode()
+    assert mine.title in wide and other.title in wide
+    assert client.get(reverse("h5:activity_list"), {"area": "x" * 500}).status_code == 200
+    public = Client().get(reverse("h5:activity_list")).content.decode()
+    assert mine.title in public and other.title in public and 'data-testid="filter-area"' not in public

@@ -113,6 +113,11 @@ def test_worker_enrols_child_in_full_camp_is_waitlisted_offered_accepts_and_chec
     assert Attendance.objects.filter(session=session, child=kid).count() == 1
     shot(phone, "h5-activity-checkin")
 
+    # Back on the list, a member starts in their own city and may widen it.
+    phone.goto("/h5/activities/")
+    assert phone.locator("[data-testid=filter-area] option:checked").get_attribute("value") == "mine"
+    shot(phone, "h5-activities-my-city")
+
 
 def test_near_me_asks_the_phone_for_its_position_and_lists_activities_within_5_km(phone, winter_camp, demo):
     far = activity(demo.org("宝安区总"), title="远处的讲座", kind=ActivityKind.LECTURE)

@@ -103,3 +103,11 @@ def org_by_id(id: Any) -> Org:
 def org_chain(org: Org) -> list[Org]:
     """`org` and its ancestors, the top first (unscoped: the caller keeps what the user may see)."""
     return list(Org.objects.filter(path__in=ancestor_paths(org.path)).order_by("path"))
+
+
+def home_area(org: Org) -> Org:
+    """The area a worker of `org` lives and works in, for defaults such as "activities near
+    me": its city union (市总工会) when it has one above it, else the unit itself."""
+    from .enums import OrgLevel
+
+    return next((unit for unit in reversed(org_chain(org)) if unit.level == OrgLevel.CITY), org)

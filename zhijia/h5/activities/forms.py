@@ -20,6 +20,7 @@ class FilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-testid": "filter-kind"}),
     )
     category = forms.CharField(required=False, max_length=100)
+    area = forms.ChoiceField(required=False, choices=[("mine", "mine"), ("all", "all")])
 
 
 class EnrolForm(forms.Form):

@@ -24,7 +24,10 @@ from zhijia.activities.selectors.activities import (
     eligibility_summary,
 )
 from zhijia.activities.selectors.enrolments import activity_counts, my_enrolments
+from zhijia.members.selectors.joining import active_membership_of_worker
 from zhijia.members.services.card import person_of
+from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import home_area
 
 from . import display
 from .eligible import holders
@@ -63,11 +66,27 @@ def _card(activity) -> dict:
     }
 
 
+def _home_area(request, form: FilterForm) -> tuple[Org | None, Org | None]:
+    """(the member's city, the area shown): a member sees their own city's activities unless
+    they ask for all (area=all); the city is the city union above their union
+    (orgs.selectors.home_area). (None, None) for everyone else."""
+    membership = active_membership_of_worker(actor=request.user)
+    if membership is None:
+        return None, None
+    city = home_area(membership.org)
+    wanted = form.cleaned_data.get("area") if form.is_valid() else ""
+    return city, (None if wanted == "all" else city)
+
+
 @require_GET
 def activity_list(request):
-    """Published activities still to come, filtered by the chips; public."""
+    """Published activities still to come, filtered by the chips, by date; a member's default is
+    their own city (the "area" select widens it); public."""
     form = FilterForm(request.GET or None)
     filters = _filters(form)
+    city, area = _home_area(request, form)
+    if area is not None:
+        filters["org"] = str(area.pk)
     activities = list(activity_public_list(filters=filters))
     categories = sorted({a.category for a in activities if a.category} | {filters.get("category", "")} - {""})
     near = bool(filters.get("near"))
@@ -79,6 +98,8 @@ def activity_list(request):
         "categories": categories,
         "near": near,
         "near_wanted": request.GET.get("near") == "1" and not near,
+        "city": city,
+        "area": area,
     }
     return render(request, T + "list.html", context)
 
