@@ -67,3 +67,11 @@ def test_dashboard_on_a_phone(demo, phone):
     # what waits for the user, above the figures, each line a link to where it is done
     phone.click("[data-testid=todo-applications] a")
     phone.wait_for_url("**/console/members/applications/**")
+
+
+def test_the_sidebar_on_a_phone_is_grouped_by_domain(demo, phone):
+    _login(phone, "province_admin")
+    phone.click("[data-bs-target='#zj-nav']")
+    phone.wait_for_selector("#zj-nav.show [data-testid=nav-group]")
+    assert phone.locator("#zj-nav [data-testid=nav-group]").count() >= 6
+    shot(phone, "console-sidebar-phone")
