@@ -15,7 +15,11 @@ from zhijia.honours.models import Assessment, CriteriaSet, StarAward
 
 pytestmark = pytest.mark.e2e
 TITLE = "2026年深圳市星级职工之家评定"
-ITEMS = [("会员覆盖", "40", "20", "members"), ("活动开展", "30", "10", "activities"), ("阵地建设", "30", "", "")]
+ITEMS = [
+    ("会员覆盖", "40", "20", "members"),
+    ("活动开展", "30", "10", "activities"),
+    ("阵地建设", "30", "", ""),
+]
 
 
 def _fits(page) -> None:
