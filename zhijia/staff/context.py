@@ -39,6 +39,7 @@ NAV = [
     ("staff:voice_home", _("Consultations on draft laws"), "megaphone", Cap.VOICE_MANAGE),
     ("staff:voice_box", _("Opinion box"), "mailbox", Cap.OPINIONS_REPLY),
     ("staff:honours_home", _("Honours"), "award", Cap.HONOURS_NOMINATE),
+    ("staff:contests_home", _("Labour and skills contests"), "trophy", Cap.CONTESTS_MANAGE),
     ("staff:labour_people", _("Labour registry"), "people-fill", Cap.LABOUR_VIEW),
     ("staff:labour_ledgers", _("Labour ledgers"), "journal-bookmark", Cap.LABOUR_VIEW),
     ("staff:labour_jobs", _("Jobs and referrals"), "briefcase", Cap.LABOUR_VIEW),
