@@ -115,7 +115,8 @@ def seed_stars(district: Org, kechuang: Org, fubao: Org) -> int:
             actor=None, assessment=assessment, points=dict(zip(ids, self_points, strict=True)), notes=notes
         )
         if scored:
-            stars.assessment_score(actor=None, assessment=assessment, points=dict(zip(ids, scored, strict=True)))
+            points = dict(zip(ids, scored, strict=True))
+            stars.assessment_score(actor=None, assessment=assessment, points=points)
     return 1
 
 
