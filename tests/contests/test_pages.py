@@ -200,3 +200,27 @@ def test_refusals_and_fuzzed_input_never_500(demo, staff_client):
     person = entry.people.get()
     assert futian.get(f"{C}entries/{entry.pk}/certificate/{person.pk}/").status_code == 404
     assert baoan.get(f"{C}entries/{entry.pk}/certificate/{person.pk}/").status_code == 404
+
+
+def test_a_union_registers_its_members(demo, staff_client):
+    futian = staff_client("futian_staff")
+    contest, event = _contest(demo, futian)
+    hetao, jm = demo.org("河套科创工会"), demo.org("福保精密工会")
+    mine, theirs = members(hetao, 2, "报名"), members(jm, 1, "别家")
+    unit = staff_client("enterprise_staff")
+    page = _page(unit, f"{C}register/")
+    assert contest.title in page and str(mine[0].pk) in page and mine[0].name not in page
+    assert str(theirs[0].pk) not in page  # only the union's own members are offered
+    url = f"{C}events/{event.pk}/register/"
+    for people in ([], ["x"], [str(theirs[0].pk)], [str(mine[0].pk), str(mine[1].pk)], ["9" * 40]):
+        _ok(unit.post(url, {"unit": str(hetao.pk), "people": people}), 302)  # a message
+    assert not Entry.objects.exists()
+    assert unit.post(url, {"unit": str(jm.pk), "people": [str(theirs[0].pk)]}).status_code == 404
+    assert unit.post(url, {"unit": "x", "people": [str(mine[0].pk)]}).status_code == 404
+    assert unit.post(f"{C}events/nope/register/", {"unit": str(hetao.pk)}).status_code == 404
+    _ok(unit.post(url, {"unit": str(hetao.pk), "people": [str(mine[0].pk)]}), 302)
+    entry = Entry.objects.get()
+    assert (entry.unit, entry.status, list(entry.people.all())) == (hetao, "submitted", [mine[0]])
+    assert 'data-testid="my-entry"' in _page(unit, f"{C}register/")
+    assert staff_client("auditor").get(f"{C}register/").status_code == 403
+    assert staff_client("baoan_staff").post(url, {"unit": str(hetao.pk), "people": []}).status_code == 404

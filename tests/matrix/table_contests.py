@@ -66,6 +66,15 @@ ROUTES: dict = {
     # the lock need a judge seat, which nobody in the cast holds (404: "own")
     "/console/contests/": [Check("rule", rule=lambda u, org, o: has(u, MANAGE))],
     "/console/contests/<uuid:pk>/": [_page(MANAGE, target="ct_contest")],
+    "/console/contests/register/": [Check("rule", rule=lambda u, org, o: has(u, REGISTER))],
+    "/console/contests/events/<uuid:pk>/register/": [
+        _page(
+            REGISTER,
+            "post",
+            target="ct_event",
+            body=lambda org, o: {"unit": str(org.pk), "people": [str(o["ct_people"][1].pk)]},
+        )
+    ],
     "/console/contests/<uuid:pk>/events/": [
         _page(
             MANAGE,

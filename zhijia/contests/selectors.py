@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from zhijia.accounts.models import User
 
-from .enums import EntryStatus
+from .enums import ContestStatus, EntryStatus
 from .models import Aspect, Contest, Entry, Event, Judge, Score
 
 
@@ -103,3 +103,26 @@ def entry_person(entry: Entry, id: Any) -> Any:
 
     pk = parse_uuid(id)
     return entry.people.filter(pk=pk).first() if pk else None
+
+
+def open_to(unit: Any) -> list[Contest]:
+    """Contests taking registrations that `unit` may enter: organised by the unit or a union
+    above it."""
+    from zhijia.orgs.tree import ancestor_paths
+
+    return list(
+        Contest.objects.filter(status=ContestStatus.OPEN, org__path__in=ancestor_paths(unit.path))
+        .select_related("org")
+        .prefetch_related("events")
+        .order_by("-year", "title", "pk")[:50]
+    )
+
+
+def unit_entries(unit: Any) -> list[Entry]:
+    """The registrations `unit` made, newest first."""
+    return list(
+        Entry.objects.filter(unit=unit)
+        .select_related("event__contest")
+        .prefetch_related("people")
+        .order_by("-created_at", "pk")[:200]
+    )

@@ -23,7 +23,10 @@ from zhijia.contests.certificate import certificate_print
 from zhijia.contests.enums import AspectKind
 from zhijia.contests.permissions import access_contest, access_entry, access_event, event_entry, public_event
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied
+from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
+from zhijia.elections.selectors import people_within
+from zhijia.honours.selectors import nominee_members
 from zhijia.members.enums import SkillLevel
 from zhijia.orgs.access import capabilities_of, scope_for
 from zhijia.orgs.capabilities import Cap
@@ -44,6 +47,10 @@ def _whole(request, name: str, label: str, default: str = "") -> int | None:
         messages.error(request, _("%(field)s: enter a whole number.") % {"field": label})
         return None
     return int(raw)
+
+
+def _member_label(m: Any) -> str:
+    return f"{mask_name(m.person.name)} · {m.member_no or ''} · {m.org.short_name or m.org.name}"
 
 
 def _names(entry: Any) -> str:
@@ -77,6 +84,7 @@ def contests_home(request):
     context = {
         "unit": unit,
         "may_run": may_run,
+        "may_register": Cap.CONTESTS_REGISTER in capabilities_of(request.user),
         "contests": list(sel.contests_organised(actor=request.user)[:200]),
         "seats": seats,
         "form": request.POST,
@@ -268,3 +276,47 @@ def contest_certificate(request, pk, contestant_pk):
     response["Content-Disposition"] = f'attachment; filename="certificate-{entry.pk}-{person.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_required
+@require_GET
+def contests_register(request):
+    """A union's registrations: the contests open to the current unit (organised by it or a
+    union above), a form per event with the unit's active members (names masked), and the
+    registrations the unit has made."""
+    if Cap.CONTESTS_REGISTER not in capabilities_of(request.user):
+        raise PermissionDenied(code="permission_denied")
+    unit = current_unit(request)
+    may = unit is not None and scope_for(request.user, Cap.CONTESTS_REGISTER).contains(unit)
+    contests, mine, people = [], [], []
+    if may:
+        contests = sel.open_to(unit)
+        mine = sel.unit_entries(unit)
+        for entry in mine:
+            entry.names = _names(entry)  # type: ignore[attr-defined]
+        people = [(m.person_id, _member_label(m)) for m in nominee_members(unit)]
+    context = {"unit": unit, "may": may, "contests": contests, "mine": mine, "people": people}
+    return render(request, T + "register.html", context)
+
+
+@staff_required
+@require_POST
+def contest_register(request, pk):
+    """The union registers an individual or a team for an event (as POST
+    /api/v1/contests/events/<id>/registrations: contests.register on the union)."""
+    event = public_event(id=pk)
+    unit = access_org(actor=request.user, id=request.POST.get("unit", ""), cap=Cap.CONTESTS_REGISTER)
+    ids = [parse_uuid(i) for i in request.POST.getlist("people")[:20]]
+    people = people_within(unit, list(dict.fromkeys(i for i in ids if i)))
+    if not ids or None in ids or len(people) != len(ids):
+        messages.error(request, _("Every contestant must be an active member of the registering union."))
+    else:
+        run_step(
+            request,
+            svc.entry_register,
+            _("The registration is sent: the organiser confirms it."),
+            event=event,
+            unit=unit,
+            people=people,
+        )
+    return redirect("staff:contests_register")
