@@ -1,5 +1,6 @@
 """Browser journey of contests in the console (issue 15 §1, marker e2e): the district union
-creates a contest and an event with its marking sheet, confirms two unions' registrations,
+creates a contest and an event with its marking sheet; a union registers its member on a
+375-px phone; the district confirms two unions' registrations,
 seats itself as chief judge and a second judge who declares a conflict, starts the contest;
 the judges mark on their sheets (the conflicted entry has no form), the chief judge locks and
 the results show ranks, prizes and masked names with certificates to print, at 375 px too.
@@ -53,10 +54,22 @@ def test_create_register_mark_lock_results(demo, desktop, phone):
     event = Event.objects.get(contest=contest)
     assert event.aspects.count() == 2
 
-    # 2. Two unions register a member each (through their own union); the district confirms.
-    for unit in (hetao, jm):
-        person = members(unit, 1, "选手")[0]
-        svc.entry_register(actor=demo.user("futian_staff"), event=event, unit=unit, people=[person])
+    # 2. Two unions register a member each: 河套科创工会 on a phone in the console, 福保精密
+    #    through its union's API (the same service); the district confirms both.
+    contestant = members(hetao, 1, "选手")[0]
+    staff_login(phone, "enterprise_staff")
+    phone.goto("/console/contests/")
+    phone.click("[data-testid=register-link]")
+    event_row = phone.locator("[data-testid=register-event]", has_text="电工")
+    form = event_row.locator("[data-testid=register-form]")
+    form.locator("[data-testid=register-people]").select_option(str(contestant.pk))
+    with phone.expect_navigation():
+        form.locator("[data-testid=register-submit]").click()
+    phone.wait_for_selector("[data-testid=my-entry]")
+    _fits(phone)
+    shot(phone, "contests-00-register-375")
+    person = members(jm, 1, "选手")[0]
+    svc.entry_register(actor=demo.user("futian_staff"), event=event, unit=jm, people=[person])
     desktop.reload()
     for _ in range(2):
         _post(desktop, "[data-testid=confirm] >> nth=0")
