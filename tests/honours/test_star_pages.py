@@ -114,7 +114,11 @@ def test_the_issuing_union_starts_an_assessment_below(demo, staff_client):
     c = _criteria(demo)
     futian = staff_client("futian_staff")
     hetao = demo.org("河套科创工会")
-    assert str(hetao.pk) in _page(futian, f"{S}criteria/{c.pk}/")
+    page = _page(futian, f"{S}criteria/{c.pk}/")
+    assert str(hetao.pk) in page
+    # the units below fill the form, not the console's unit switcher (the user's own grants)
+    switcher = page[page.index('data-testid="unit-switcher"') :].split("</select>")[0]
+    assert str(hetao.pk) not in switcher and str(c.org_id) in switcher
     r = _ok(futian.post(f"{S}assess/", {"criteria": str(c.pk), "org": str(hetao.pk)}), 302)
     a = Assessment.objects.get(criteria=c, org=hetao)
     assert r["Location"] == f"{S}assessments/{a.pk}/"

@@ -140,7 +140,7 @@ def stars_criteria(request, pk):
         "labels": svc.EVIDENCE_LABELS,
         "thresholds": [(i, t, _stars(i)) for i, t in enumerate(criteria.thresholds, start=1)],
         "assessments": assessments,
-        "units": [u for u in sel.units_below(criteria.org) if u.pk not in taken]
+        "below_units": [u for u in sel.units_below(criteria.org) if u.pk not in taken]
         if criteria.published
         else [],
     }
