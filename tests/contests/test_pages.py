@@ -224,3 +224,29 @@ def test_a_union_registers_its_members(demo, staff_client):
     assert 'data-testid="my-entry"' in _page(unit, f"{C}register/")
     assert staff_client("auditor").get(f"{C}register/").status_code == 403
     assert staff_client("baoan_staff").post(url, {"unit": str(hetao.pk), "people": []}).status_code == 404
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        _ok(client.get(url))
+    return len(ctx.captured_queries)
+
+
+def test_contest_pages_read_in_a_fixed_number_of_queries(demo, staff_client):
+    """The contest list and a contest's page cost the same with one entry or four."""
+    futian = staff_client("futian_staff")
+    contest, event = _contest(demo, futian)
+    hetao = demo.org("河套科创工会")
+
+    def register():
+        entry = svc.entry_register(actor=None, event=event, unit=hetao, people=members(hetao, 1, "选手"))
+        svc.entry_confirm(actor=None, entry=entry)
+
+    register()
+    few = (_queries(futian, C), _queries(futian, f"{C}{contest.pk}/"))
+    for _ in range(3):
+        register()
+    assert (_queries(futian, C), _queries(futian, f"{C}{contest.pk}/")) == few

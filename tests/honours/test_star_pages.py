@@ -204,3 +204,28 @@ def test_refusals_and_fuzzed_input_never_500(demo, staff_client):
     a.refresh_from_db()
     assert a.status == "draft" and not StarAward.objects.exists()
     assert enterprise.get(f"{S}assessments/nope/").status_code == 404
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        _ok(client.get(url))
+    return len(ctx.captured_queries)
+
+
+def test_star_pages_read_in_a_fixed_number_of_queries(demo, staff_client):
+    """The criteria page and the star home cost the same with two assessments or four."""
+    futian = staff_client("futian_staff")
+    c = _criteria(demo)
+    units = [demo.org(n) for n in ("福保街道", "河套科创工会", "福保精密工会", "河套联合工会")]
+    stars.assessment_start(actor=None, criteria=c, org=units[0])
+    stars.assessment_start(actor=None, criteria=c, org=units[1])
+    few = (_queries(futian, f"{S}criteria/{c.pk}/"), _queries(futian, S))
+    for unit in units[2:]:
+        a = stars.assessment_start(actor=None, criteria=c, org=unit)
+        ids = [str(i.criterion_id) for i in a.items.all()]
+        a = stars.assessment_self(actor=None, assessment=a, points=dict.fromkeys(ids, "30"))
+        stars.assessment_score(actor=None, assessment=a, points=dict.fromkeys(ids, "30"))
+    assert (_queries(futian, f"{S}criteria/{c.pk}/"), _queries(futian, S)) == few

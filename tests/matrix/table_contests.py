@@ -3,7 +3,10 @@
 The contest list, an event's (locked) results and certificate verification are public. The
 organiser's steps need contests.manage on the organising union; registering contests.register
 on the registering union (404 outside scope, 403 inside without it). Marking and locking need a
-judge seat, which nobody in the cast holds (404: "own"); certificates are the caller's own."""
+judge seat, which nobody in the cast holds (404: "own"); certificates are the caller's own.
+The console follows the API: the organiser's pages need contests.manage, a union's registration
+contests.register, a judge's sheet and the lock a judge seat; the organiser prints the
+certificates of a locked, awarded entry (`ct_locked_entry`, a second contest of the unit)."""
 
 from zhijia.orgs.capabilities import Cap
 
