@@ -30,6 +30,10 @@ def _points(o):
     }
 
 
+def _form_points(o):
+    return {f"points_{i.criterion_id}": "1" for i in o["st_assessment"].items.all()}
+
+
 def _on(cap, method="get", target="hn_campaign", api=True, **kw):
     return Check("rule", method, api=api, target=target, rule=lambda u, org, o: scoped(u, cap, org), **kw)
 
@@ -135,6 +139,30 @@ ROUTES: dict = {
     "/console/honours/objections/<uuid:pk>/decide/": [
         _page(
             MANAGE, "post", target="hn_objection", body=lambda org, o: {"upheld": "no", "resolution": "矩阵"}
+        )
+    ],
+    # star-rated unions in the console (the same access functions as /api/v1/star-ratings)
+    "/console/honours/stars/": [Check("rule", rule=_any)],
+    "/console/honours/stars/assess/": [
+        _page(
+            NOMINATE,
+            "post",
+            body=lambda org, o: {"criteria": str(o["st_assessment"].criteria_id), "org": str(org.pk)},
+        )
+    ],
+    "/console/honours/stars/criteria/<uuid:pk>/": [_page(MANAGE, target="st_criteria")],
+    "/console/honours/stars/criteria/<uuid:pk>/publish/": [_page(MANAGE, "post", target="st_criteria")],
+    "/console/honours/stars/assessments/<uuid:pk>/": [_page(NOMINATE, target="st_assessment")],
+    "/console/honours/stars/assessments/<uuid:pk>/self/": [
+        _page(NOMINATE, "post", target="st_assessment", body=lambda org, o: _form_points(o))
+    ],
+    "/console/honours/stars/assessments/<uuid:pk>/score/": [
+        Check(
+            "rule",
+            "post",
+            target="st_assessment",
+            rule=lambda u, org, o: first(scoped(u, NOMINATE, org), scoped(u, MANAGE, org.parent)),
+            body=lambda org, o: _form_points(o),
         )
     ],
     # phone

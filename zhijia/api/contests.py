@@ -36,7 +36,6 @@ from zhijia.contests.permissions import (
 )
 from zhijia.core.errors import NotFound, field_error
 from zhijia.core.masking import mask_name
-from zhijia.members.enums import SkillLevel
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.permissions import access_org
 from zhijia.orgs.selectors import org_by_id
@@ -110,7 +109,7 @@ class EventIn(Schema):
     title: str = Field(..., max_length=200)
     team_size: int = Field(1, ge=1, le=20)
     prizes: tuple[int, int, int] = (1, 2, 3)
-    skill_level: Literal["", *SkillLevel.values] = ""  # type: ignore[valid-type]
+    skill_level: Literal["", *svc.LEVELS] = ""  # type: ignore[valid-type]  # a level a first prize earns
     aspects: list[AspectIn] = Field(..., min_length=1, max_length=50)
 
 

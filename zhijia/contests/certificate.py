@@ -15,7 +15,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from zhijia.core.errors import field_error
+from zhijia.core.audit import audit_log
+from zhijia.core.errors import NotFound, field_error
 from zhijia.core.masking import mask_name
 
 from .models import Entry
@@ -71,3 +72,19 @@ def certificate_pdf(entry: Entry, person: Any, verify_url: str) -> bytes:
     page.showPage()
     page.save()
     return buf.getvalue()
+
+
+def certificate_print(*, actor: Any, entry: Entry, person: Any, verify_url: str) -> bytes:
+    """The organiser prints a winner's certificate (contests.manage on the organiser, checked by
+    the caller's access function): the event locked, the entry awarded and `person` one of its
+    contestants, else 404. The full name is on the page, so the read is audited."""
+    if not entry.event.locked or not entry.award or not entry.people.filter(pk=person.pk).exists():
+        raise NotFound(code="not_found")
+    audit_log(
+        actor=actor,
+        action="contests.certificate_print",
+        obj=entry,
+        org=entry.event.contest.org,
+        data={"person": str(person.pk)},
+    )
+    return certificate_pdf(entry, person, verify_url)

@@ -84,7 +84,7 @@ def event_create(
         raise Conflict(_("Events are added while registration is open."), code="invalid_transition")
     if not aspects or len(aspects) > 50:
         raise field_error("aspects", _("Give from 1 to 50 aspects."))
-    if skill_level and skill_level not in SkillLevel.values:
+    if skill_level and skill_level not in LEVELS:  # "none" earns nothing: leave it empty
         raise field_error("skill_level", _("Choose a valid skill level."))
     if not 1 <= int(team_size) <= 20 or any(not 0 <= int(p) <= 100 for p in prizes):
         raise field_error("team_size", _("Enter a team of 1 to 20 and prizes of 0 to 100."))

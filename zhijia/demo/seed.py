@@ -18,6 +18,7 @@ from .cases import seed_cases
 from .catalog import seed_catalog
 from .dispatch import seed_dispatch
 from .history import seed_history
+from .honours import seed_honours
 from .labour import seed_labour
 from .members import seed_generated, seed_members
 from .participation import seed_participation
@@ -146,6 +147,7 @@ def seed(
         # The demo worker stays a non-member (the joining journey starts from scratch).
         created_services += seed_dispatch() + seed_benefits(worker=False)
         created_services += seed_participation(password)
+        created_services += seed_honours()
         created_services += seed_labour(password)
         created_services += seed_cases()
         seed_visits()

@@ -142,3 +142,73 @@ def nominee_members(unit: Any) -> list[Any]:
 
     rows = Membership.objects.filter(subtree_q(unit.path, "org__path"), status__in=ACTIVE_STATUSES)
     return list(rows.select_related("person", "org").order_by("person__name_pinyin")[:300])
+
+
+# -- star-rated unions ---------------------------------------------------------------------------
+
+
+def criteria_issued(*, actor: Any, org: Any) -> QuerySet:
+    """The criteria sets `org` issued, when the actor runs star ratings there (honours.manage)."""
+    from .models import CriteriaSet
+
+    if not scope_for(actor, Cap.HONOURS_MANAGE).contains(org):
+        return CriteriaSet.objects.none()
+    return CriteriaSet.objects.filter(org=org).select_related("org").prefetch_related("items")
+
+
+def criteria_above(org: Any) -> QuerySet:
+    """Published criteria sets issued by the unions above `org` (it may be assessed under them)."""
+    from zhijia.orgs.tree import ancestor_paths
+
+    from .models import CriteriaSet
+
+    ancestors = [p for p in ancestor_paths(org.path) if p != org.path]
+    return CriteriaSet.objects.filter(published=True, org__path__in=ancestors).select_related("org")
+
+
+def criteria_items(criteria: Any) -> list[Any]:
+    return list(criteria.items.order_by("order"))
+
+
+def assessments_under(criteria: Any) -> list[Any]:
+    """Every assessment under `criteria` (for its issuing union), with the award if any."""
+    from .models import Assessment
+
+    return list(
+        Assessment.objects.filter(criteria=criteria).select_related("org", "award").order_by("org__path")
+    )
+
+
+def assessments_of(org: Any) -> list[Any]:
+    """`org`'s own assessments, newest first, with their criteria and award."""
+    from .models import Assessment
+
+    return list(
+        Assessment.objects.filter(org=org).select_related("criteria__org", "award").order_by("-created_at")
+    )
+
+
+def assessment_lines(assessment: Any) -> list[Any]:
+    """The assessment's items with their criteria, in the set's order."""
+    from .models import AssessmentItem
+
+    return list(
+        AssessmentItem.objects.filter(assessment=assessment)
+        .select_related("criterion")
+        .order_by("criterion__order")
+    )
+
+
+def star_award_of(assessment: Any) -> Any:
+    from .models import StarAward
+
+    return StarAward.objects.filter(assessment=assessment).first()
+
+
+def units_below(org: Any) -> list[Any]:
+    """The units within two levels below `org` (not itself), for a form (at most 300)."""
+    from zhijia.orgs.models import Org
+    from zhijia.orgs.tree import subtree_q
+
+    units = Org.objects.filter(subtree_q(org.path)).filter(depth__lte=org.depth + 2).exclude(pk=org.pk)
+    return list(units.order_by("path")[:300])

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, field_error
@@ -58,6 +59,12 @@ def _services(org: Org, year: int) -> int:
 
 
 EVIDENCE = {"members": _members, "activities": _activities, "services": _services}
+# What each evidence source counts, for the pages that show it beside an item.
+EVIDENCE_LABELS = {
+    "members": gettext_lazy("Active members in the union's tree"),
+    "activities": gettext_lazy("Activities held in the year"),
+    "services": gettext_lazy("Services recorded in the year"),
+}
 
 
 def _require(actor: Any, cap: str, org: Any) -> None:

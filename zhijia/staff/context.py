@@ -100,6 +100,7 @@ NAV_GROUPS = [
             ("staff:voice_home", _("Consultations on draft laws"), "megaphone", Cap.VOICE_MANAGE),
             ("staff:voice_box", _("Opinion box"), "mailbox", Cap.OPINIONS_REPLY),
             ("staff:honours_home", _("Honours"), "award", Cap.HONOURS_NOMINATE),
+            ("staff:contests_home", _("Labour and skills contests"), "trophy", Cap.CONTESTS_MANAGE),
         ],
     ),
     (

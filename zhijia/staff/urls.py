@@ -22,6 +22,7 @@ urlpatterns = [
     path("elections/", include("zhijia.staff.elections.urls")),
     path("voice/", include("zhijia.staff.voice.urls")),
     path("honours/", include("zhijia.staff.honours.urls")),
+    path("contests/", include("zhijia.staff.contests.urls")),
     path("labour/", include("zhijia.staff.labour.urls")),
     path("cases/", include("zhijia.staff.casework.urls")),
 ]

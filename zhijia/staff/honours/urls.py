@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import stars, views
 
 urlpatterns = [
     path("", views.honours_home, name="honours_home"),
@@ -15,4 +15,12 @@ urlpatterns = [
     path("nominations/<uuid:pk>/review/", views.nomination_review, name="honours_review"),
     path("nominations/<uuid:pk>/withdraw/", views.nomination_withdraw, name="honours_withdraw"),
     path("objections/<uuid:pk>/decide/", views.objection_decide, name="honours_decide"),
+    # star-rated unions (星级工会)
+    path("stars/", stars.stars_home, name="stars_home"),
+    path("stars/assess/", stars.stars_assess, name="stars_assess"),
+    path("stars/criteria/<uuid:pk>/", stars.stars_criteria, name="stars_criteria"),
+    path("stars/criteria/<uuid:pk>/publish/", stars.stars_publish, name="stars_publish"),
+    path("stars/assessments/<uuid:pk>/", stars.stars_assessment, name="stars_assessment"),
+    path("stars/assessments/<uuid:pk>/self/", stars.stars_self, name="stars_self"),
+    path("stars/assessments/<uuid:pk>/score/", stars.stars_score, name="stars_score"),
 ]

@@ -127,7 +127,7 @@ def honours_detail(request, pk):
         "quotas": quotas,
         "mine": mine,
         "objections": objections,
-        "units": units,
+        "quota_units": units,
         "next_step": (nxt, STEPS[nxt]) if nxt and organiser else None,
         "unit_honour": c.kind in UNIT_KINDS,
     }
@@ -200,7 +200,7 @@ def honours_nominate(request, pk):
     context = {
         "c": c,
         "unit": unit,
-        "units": [q.org for q in units],
+        "nominating_units": [q.org for q in units],
         "members": members,
         "categories": Category.choices,
         "unit_honour": c.kind in UNIT_KINDS,

@@ -54,3 +54,7 @@ class Command(BaseCommand):
             "Labour registry /console/labour/: pingli_staff (平利县), tangfang_surveyor (the survey form "
             "/h5/labour/survey/), xiangjian_staff (乡建公司); same password"
         )
+        self.stdout.write(
+            "Honours /console/honours/ (the 五一劳动奖章 public notice on /h5/honours/), star-rated unions "
+            "/console/honours/stars/, contests /console/contests/ (futian_staff is the chief judge)"
+        )
