@@ -172,3 +172,17 @@ def test_attachments_are_checked_by_content_and_only_downloaded(demo, staff_clie
     assert outside.get(f"/console/cases/{case.pk}/attachments/{attachment.pk}/").status_code == 404
     c2 = counselling(demo.org("大朗镇"))
     assert staff_client("province_admin").post(f"/console/cases/{c2.pk}/attachments/", {}).status_code == 404
+
+
+def test_case_pages_keep_the_console_unit_switcher(demo, staff_client):
+    """The unit choices of a case form are its own; the unit switcher still lists the user's
+    grants (the pages once overwrote it)."""
+    for username, own, below, url in (
+        ("futian_staff", "福田区总", "河套科创工会", "/console/cases/new/hardship/"),
+        ("shenzhen_admin", "深圳市总", "福田区总", "/console/cases/funds/"),
+        ("shenzhen_admin", "深圳市总", "福田区总", "/console/cases/reviews/"),
+    ):
+        page = staff_client(username).get(url).content.decode()
+        switcher = page[page.index('data-testid="unit-switcher"') :].split("</select>")[0]
+        assert str(demo.org(own).pk) in switcher, url
+        assert str(demo.org(below).pk) not in switcher, url

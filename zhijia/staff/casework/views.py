@@ -174,7 +174,7 @@ def case_new(request, kind):
         {
             "kind": kind,
             "kind_label": CaseKind(kind).label,
-            "units": units,
+            "unit_choices": units,
             "selected": values.get("org_id") or (str(current.pk) if current else ""),
             "fields": INTAKE_FIELDS[kind],
             "v": values,
@@ -412,7 +412,9 @@ def funds(request):
     from zhijia.casework.models import HelpFund
 
     rows = HelpFund.objects.select_related("org").filter(org__in=units).order_by("-year", "org__path", "name")
-    return render(request, T + "funds.html", {"funds": rows, "units": units, "year": date.today().year})
+    return render(
+        request, T + "funds.html", {"funds": rows, "unit_choices": units, "year": date.today().year}
+    )
 
 
 # --- settings per unit (低保 line, crisis contact and hotline) -------------------------------
@@ -437,7 +439,7 @@ def settings_home(request):
     )
     if chosen is not None or len(units) == 1:
         return redirect("staff:case_settings_edit", settings_org=(chosen or units[0]).pk)
-    return render(request, T + "settings_units.html", {"units": units})
+    return render(request, T + "settings_units.html", {"unit_choices": units})
 
 
 SETTING_LABELS = {
@@ -482,7 +484,12 @@ def settings_edit(request, settings_org):
     return render(
         request,
         T + "settings.html",
-        {"org": org, "rows": rows, "errors": errors.get("", []), "units": _settings_units(request.user)},
+        {
+            "org": org,
+            "rows": rows,
+            "errors": errors.get("", []),
+            "unit_choices": _settings_units(request.user),
+        },
     )
 
 
@@ -519,7 +526,7 @@ def reviews(request):
         T + "reviews.html",
         {
             "tasks": tasks,
-            "units": units,
+            "unit_choices": units,
             "errors": errors,
             "v": request.POST if errors else {},
             "selected": request.POST.get("org_id") or (str(current.pk) if current else ""),
