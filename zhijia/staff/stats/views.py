@@ -138,7 +138,7 @@ def _station_map(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         marker = display.marker(
             position,
             url=reverse("staff:position_detail", args=[position.pk]),
-            extra=_("%(n)s 人次") % {"n": n},
+            extra=_("%(n)s services given") % {"n": n},
         )
         markers.append({**marker, "size": round(6 + 18 * (n / most) ** 0.5, 1), "open": True})
     return display.map_config(markers) if markers else None
