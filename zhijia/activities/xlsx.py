@@ -5,6 +5,7 @@ sheet leaves the system. Callers check activities.manage on the organiser."""
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijia.core.imports import Column, workbook_bytes
 from zhijia.core.masking import mask_name
@@ -49,7 +50,7 @@ def _row(index: int, row: RosterRow) -> list[Any]:
 def roster_xlsx(activity: Activity) -> bytes:
     """The roster (active enrolments in arrival order) as an xlsx."""
     rows = [_row(i, r) for i, r in enumerate(roster(activity), start=1)]
-    return workbook_bytes(title=activity.title or "roster", columns=COLUMNS, rows=rows)
+    return workbook_bytes(title=activity.title or str(_("Roster")), columns=COLUMNS, rows=rows)
 
 
 def roster_offline_html(activity: Activity) -> dict[str, Any]:

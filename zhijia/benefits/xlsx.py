@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijia.core.imports import Column, workbook_bytes
 from zhijia.core.masking import mask_name
@@ -115,4 +116,4 @@ def vouchers_xlsx(*, actor: Any, filters: dict | None = None) -> bytes:
         ]
         for i, v in enumerate(rows.iterator(chunk_size=2000), start=1)
     ]
-    return workbook_bytes(title="vouchers", columns=VOUCHER_COLUMNS, rows=body)
+    return workbook_bytes(title=str(_("Vouchers")), columns=VOUCHER_COLUMNS, rows=body)

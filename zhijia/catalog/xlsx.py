@@ -113,7 +113,7 @@ def plan_export_xlsx(*, actor: Any, plan: ActivityPlan) -> bytes:
 
 
 def plan_template_xlsx() -> bytes:
-    return workbook_bytes(title="plan", columns=PLAN_COLUMNS, rows=[], hint_row=True)
+    return workbook_bytes(title=str(_("Activity plans")), columns=PLAN_COLUMNS, rows=[], hint_row=True)
 
 
 def _position_by_name(actor: Any, name: str) -> Any:

@@ -158,7 +158,7 @@ def menu_export(menu: Menu) -> bytes:
 
 
 def menu_template() -> bytes:
-    return workbook_bytes(title="menu", columns=MENU_COLUMNS, rows=[], hint_row=True)
+    return workbook_bytes(title=str(_("Service menus")), columns=MENU_COLUMNS, rows=[], hint_row=True)
 
 
 def _item_fields(menu: Menu, row: dict[str, str], existing: MenuItem | None) -> dict[str, Any]:
@@ -265,7 +265,7 @@ def expert_export(*, actor: Any, org: Org) -> bytes:
 
 
 def expert_template() -> bytes:
-    return workbook_bytes(title="experts", columns=EXPERT_COLUMNS, rows=[], hint_row=True)
+    return workbook_bytes(title=str(_("Expert pool")), columns=EXPERT_COLUMNS, rows=[], hint_row=True)
 
 
 def _parse_qualifications(value: str) -> list[tuple[str, dt.date | None]]:

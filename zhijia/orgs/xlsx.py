@@ -58,7 +58,7 @@ def parse_level(text: str) -> str:
 
 def template_xlsx() -> bytes:
     """An empty import template: Chinese headers, an English hint row, a level drop-down."""
-    return workbook_bytes(title="orgs", columns=COLUMNS, rows=[], hint_row=True)
+    return workbook_bytes(title=str(_("Organisations")), columns=COLUMNS, rows=[], hint_row=True)
 
 
 @transaction.atomic
@@ -80,7 +80,7 @@ def org_export_xlsx(*, actor: Any, unit: Org) -> tuple[bytes, int]:
         for o in orgs
     ]
     audit_log(actor=actor, action="org.export", obj=unit, data={"rows": len(rows)})
-    return workbook_bytes(title="orgs", columns=COLUMNS, rows=rows), len(rows)
+    return workbook_bytes(title=str(_("Organisations")), columns=COLUMNS, rows=rows), len(rows)
 
 
 def _parent_ref(org: Org) -> str:

@@ -69,7 +69,7 @@ COLUMNS = (
 
 def positions_template() -> bytes:
     """An empty import template: Chinese headers, an English hint row, drop-downs."""
-    return workbook_bytes(title="positions", columns=COLUMNS, rows=[], hint_row=True)
+    return workbook_bytes(title=str(_("Service positions")), columns=COLUMNS, rows=[], hint_row=True)
 
 
 def _labels(codes: list[str], labels: dict) -> str:
@@ -103,7 +103,7 @@ def positions_export(qs: QuerySet[Position]) -> bytes:
         )
         for p in qs.select_related("org")
     ]
-    return workbook_bytes(title="positions", columns=COLUMNS, rows=rows)
+    return workbook_bytes(title=str(_("Service positions")), columns=COLUMNS, rows=rows)
 
 
 def _row_error(field: str, message: str, code: str) -> ValidationFailed:
