@@ -22,6 +22,7 @@ from zhijia.orgs.tree import subtree_q
 
 from ..enums import LEDGER_STATUSES, AssistanceKind, EmploymentStatus, Ledger
 from ..models import Assistance, RegistryPerson, StatusPeriod
+from ..sorting import LEDGER_ORDER
 
 
 def in_effect(on: dt.date, prefix: str = "") -> Q:
@@ -42,14 +43,14 @@ def ledger_q(ledger: str, on: dt.date) -> Q:
 
 def ledger_on(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> QuerySet[RegistryPerson]:
     """Who was in `ledger` on `on`, among the records in the actor's labour.view scope (and
-    `unit`'s subtree), in ledger order (village, group, household, pinyin)."""
+    `unit`'s subtree), in ledger order (village, group, household, pinyin, id: the stored key
+    of labour.sorting, so a first page walks one index and stops)."""
     qs = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
     if unit is not None:
-        qs = qs.filter(subtree_q(unit.path, "org__path"))
+        # the village's own path decides; the copy narrows the walk along the order's index
+        qs = qs.filter(subtree_q(unit.path, "org__path"), subtree_q(unit.path, "sort_path"))
     return (
-        qs.filter(ledger_q(ledger, on))
-        .select_related("person", "org", "household")
-        .order_by("org__path", "group", "household__number", "person__name_pinyin", "pk")
+        qs.filter(ledger_q(ledger, on)).select_related("person", "org", "household").order_by(*LEDGER_ORDER)
     )
 
 
