@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.labour.support import login, register, units
 from zhijia.labour.models import RegistryPerson
-from zhijia.labour.selectors.ledgers import ledger_on
+from zhijia.labour.selectors.ledgers import ledger_count, ledger_on
 from zhijia.labour.services.registry import person_register, person_update
 from zhijia.labour.sorting import JOINED_ORDER, LEDGER_ORDER, sort_keys_refresh
 from zhijia.members.services.people import person_upsert
@@ -28,10 +28,8 @@ NAMES = ["张伟", "章伟", "王芳", "阿强", "Tom", "李娜", "吕蒙", "欧
 
 
 def copies() -> dict:
-    return {
-        pk: rest
-        for pk, *rest in RegistryPerson.objects.values_list("pk", "sort_path", "sort_household", "sort_pinyin")
-    }
+    rows = RegistryPerson.objects.values_list("pk", "sort_path", "sort_household", "sort_pinyin")
+    return {pk: rest for pk, *rest in rows}
 
 
 def assert_copies_current() -> None:
@@ -97,7 +95,8 @@ def test_the_copies_follow_the_registry_services(demo):
 def test_the_copies_follow_a_rename_an_anonymisation_and_a_move(demo):
     u = units()
     first, second = register(u["塘坊村"], 1, name="张伟"), register(u["三坪村"], 2, name="王芳")
-    person_upsert(actor=None, data={"name": "赵雷", "id_type": "cn_resident", "id_number": first.person.id_number})
+    renamed = {"name": "赵雷", "id_type": "cn_resident", "id_number": first.person.id_number}
+    person_upsert(actor=None, data=renamed)
     first.refresh_from_db()
     assert first.sort_pinyin == "zhaolei"
     person_anonymise(actor=None, person=second.person)
@@ -146,3 +145,19 @@ def test_the_copies_follow_a_member_correction_and_a_labour_import(demo):
         "zhangdashan",
     )
     assert_copies_current()
+
+
+def test_the_ledger_count_counts_what_the_ledger_lists(demo):
+    from zhijia.labour.services.registry import assistance_sync
+
+    u = units()
+    varied_registry(u)
+    twice = RegistryPerson.objects.order_by("pk").first()
+    assistance_sync(twice, ["poverty", "dibao"], on=dt.date(2026, 2, 1))  # two flags, one person
+    clerk = login(u["平利县总"])
+    village = login(u["三坪村"])
+    for actor, unit in ((clerk, None), (clerk, u["塘坊村"]), (village, None), (village, u["塘坊村"])):
+        for ledger in ("transfer", "unemployed", "assistance"):
+            for on in (dt.date(2025, 12, 1), dt.date(2026, 3, 1), timezone.localdate()):
+                args = {"actor": actor, "ledger": ledger, "on": on, "unit": unit}
+                assert ledger_count(**args) == len(ledger_on(**args)), args

@@ -6,7 +6,7 @@
 - assistance (重点对象帮扶台账): an assistance flag is in effect on the date.
 
 "In effect on d" is starts_on <= d < ends_on (ends_on None: open). Each ledger on a date is one
-query with an EXISTS over the periods (index on status, starts_on, ends_on). Entries and exits
+query walking the registry in ledger order with an EXISTS over each person's periods. Entries and exits
 in a period compare each boundary's before and after, with the reason (the status or flag)."""
 
 import datetime as dt
@@ -32,26 +32,47 @@ def in_effect(on: dt.date, prefix: str = "") -> Q:
 
 
 def ledger_q(ledger: str, on: dt.date) -> Q:
-    """A Q on RegistryPerson: in `ledger` on `on`."""
+    """A Q on RegistryPerson: in `ledger` on `on` (a probe of the person's periods or flags, on
+    the (entry, starts_on) indexes)."""
     if ledger == Ledger.ASSISTANCE:
         return Q(Exists(Assistance.objects.filter(in_effect(on), entry=OuterRef("pk"))))
     statuses = LEDGER_STATUSES[Ledger(ledger)]
-    # periods tile time, so at most one is in effect per person: an IN over the index on
-    # (status, starts_on, ends_on) instead of a probe per registry row
-    return Q(pk__in=StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id"))
+    return Q(Exists(StatusPeriod.objects.filter(in_effect(on), status__in=statuses, entry=OuterRef("pk"))))
 
 
 def ledger_on(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> QuerySet[RegistryPerson]:
     """Who was in `ledger` on `on`, among the records in the actor's labour.view scope (and
-    `unit`'s subtree), in ledger order (village, group, household, pinyin, id: the stored key
-    of labour.sorting, so a first page walks one index and stops)."""
-    qs = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+    `unit`'s subtree), in ledger order (village, group, household, pinyin, id).
+
+    The order is the stored key of labour.sorting, so a page walks the index
+    labour_person_ledger_order from its start and stops when it is full, probing each person's
+    periods on the way. That needs the other conditions to be tests on the walked row, not
+    tables to start from: membership as a correlated EXISTS (an IN list would be built whole
+    first), the scope and the unit as `org_id IN (the units)` rather than a join on the org
+    table. The units' own paths decide; the copied path only narrows the walk to the unit."""
+    units = Org.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q(""))
+    qs = RegistryPerson.objects.filter(org__in=units)
     if unit is not None:
-        # the village's own path decides; the copy narrows the walk along the order's index
-        qs = qs.filter(subtree_q(unit.path, "org__path"), subtree_q(unit.path, "sort_path"))
+        within = Org.objects.filter(subtree_q(unit.path))
+        qs = qs.filter(subtree_q(unit.path, "sort_path"), org__in=within)
     return (
         qs.filter(ledger_q(ledger, on)).select_related("person", "org", "household").order_by(*LEDGER_ORDER)
     )
+
+
+def ledger_count(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> int:
+    """How many are in ledger_on(...): the same people, counted from the other end — the
+    periods (or flags) in effect on `on`, on their status index, then their registry rows in
+    scope. A person has one period on a date (they tile time) but may have several flags."""
+    units = Org.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q(""))
+    if unit is not None:
+        units = units.filter(subtree_q(unit.path))
+    if ledger == Ledger.ASSISTANCE:
+        flagged = Assistance.objects.filter(in_effect(on)).values("entry_id")
+        return RegistryPerson.objects.filter(org__in=units, pk__in=flagged).count()
+    statuses = LEDGER_STATUSES[Ledger(ledger)]
+    periods = StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id")
+    return RegistryPerson.objects.filter(org__in=units, pk__in=periods).count()
 
 
 def ledger_period_status(entries: QuerySet[RegistryPerson], on: dt.date) -> dict[Any, StatusPeriod]:
