@@ -47,7 +47,13 @@ from zhijia.core.models import ImportJob  # noqa: E402
 from zhijia.demo.labour import SKILLS, bulk_people, cn_id  # noqa: E402
 from zhijia.labour.enums import LEDGER_STATUSES, Ledger  # noqa: E402
 from zhijia.labour.models import Job, RegistryPerson, StatusPeriod  # noqa: E402
-from zhijia.labour.selectors.ledgers import brute_force_ledger, in_effect, ledger_count, ledger_on  # noqa: E402
+from zhijia.labour.selectors.ledgers import (  # noqa: E402
+    SORT_AT_MOST,
+    brute_force_ledger,
+    in_effect,
+    ledger_count,
+    ledger_on,
+)
 from zhijia.labour.selectors.matching import hard_q, job_matches  # noqa: E402
 from zhijia.labour.sorting import JOINED_ORDER  # noqa: E402
 from zhijia.labour.tasks import LABOUR_IMPORT_KIND, labour_import  # noqa: E402
@@ -128,21 +134,24 @@ def bench_ledgers(actor, county) -> None:
     today = timezone.localdate()
     dates = [today - dt.timedelta(days=rng.randrange(0, 1500)) for _ in range(30)]
 
-    def ledger(on):
-        return ledger_on(actor=actor, ledger="transfer", on=on, unit=county)
+    def ledger(on, size=None):
+        return ledger_on(actor=actor, ledger="transfer", on=on, unit=county, size=size)
 
-    count, page, old_count, old_page = [], [], [], []
+    count, page, old_count, old_page, sizes = [], [], [], [], []
     for on in dates:
         args = {"actor": actor, "ledger": "transfer", "on": on, "unit": county}
-        elapsed, counted = timed(lambda args=args: ledger_count(**args))
+        elapsed, size = timed(lambda args=args: ledger_count(**args))
         count.append(elapsed)
-        elapsed, ours = timed(lambda on=on: [e.pk for e in ledger(on)[:PAGE]])
+        sizes.append(size)
+        elapsed, ours = timed(
+            lambda args=args, size=size: [e.pk for e in ledger_on(**args, size=size)[:PAGE]]
+        )
         page.append(elapsed)
         old_count.append(timed(lambda on=on: before_ledger(actor, county, on).count())[0])
         elapsed, before = timed(lambda on=on: [e.pk for e in before_ledger(actor, county, on)[:PAGE]])
         old_page.append(elapsed)
         assert ours == before, f"the stored order differs from the joined one on {on}"
-        assert counted == before_ledger(actor, county, on).count(), f"the count differs on {on}"
+        assert size == before_ledger(actor, county, on).count(), f"the count differs on {on}"
     naive = [timed(lambda on=on: brute_force_ledger("transfer", on))[0] for on in dates[:5]]
     statuses = tuple(LEDGER_STATUSES[Ledger.TRANSFER])
     count_sql = (
@@ -169,7 +178,11 @@ def bench_ledgers(actor, county) -> None:
         f"  first page of {PAGE}: ours {ms(page)} · before {ms(old_page)} · raw index walk {ms(page_floor)}"
     )
     plans = page_plan(ledger(on)[:PAGE]), page_plan(before_ledger(actor, county, on)[:PAGE])
+    sparse = sum(1 for n in sizes if n <= SORT_AT_MOST)
     print(f"    plan of ours: {plans[0]}; before: {plans[1]}")
+    print(
+        f"    {sparse} of the {len(dates)} dates had at most {SORT_AT_MOST:,} people: read by id and sorted"
+    )
     print(f"    the same page in both on all {len(dates)} dates")
     print(
         f"  count: ours {ms(count)} · before {ms(old_count)} · raw COUNT over the periods {ms(count_floor)}"

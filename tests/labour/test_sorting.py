@@ -71,10 +71,28 @@ def test_the_stored_order_is_the_joined_order_ties_broken_by_id(demo):
     assert list(RegistryPerson.objects.order_by(*LEDGER_ORDER)) == rows
     clerk = login(u["平利县总"])
     for unit in (None, u["平利县总"], u["三坪村"]):
-        ledger = ledger_on(actor=clerk, ledger="transfer", on=timezone.localdate(), unit=unit)
-        assert len(ledger) > 8
-        assert list(ledger) == list(ledger.order_by(*JOINED_ORDER))
-        assert list(ledger[:5]) == list(ledger.order_by(*JOINED_ORDER)[:5])
+        args = {"actor": clerk, "ledger": "transfer", "on": timezone.localdate(), "unit": unit}
+        joined = list(ledger_on(**args).order_by(*JOINED_ORDER))
+        assert len(joined) > 8
+        size = ledger_count(**args)
+        # walked along the index (no size, or a size above SORT_AT_MOST), or read by id and sorted
+        for ledger in (ledger_on(**args), ledger_on(**args, size=size), ledger_on(**args, size=size + 1)):
+            assert list(ledger) == joined
+            assert list(ledger[:5]) == joined[:5] and list(ledger[5:9]) == joined[5:9]
+
+
+def test_a_big_ledger_is_walked_a_small_one_read_by_id(demo, monkeypatch):
+    from zhijia.labour.selectors import ledgers
+
+    u = units()
+    varied_registry(u)
+    args = {"actor": login(u["平利县总"]), "ledger": "transfer", "on": timezone.localdate()}
+    size = ledger_count(**args)
+    small = ledger_on(**args, size=size)
+    assert "EXISTS" not in str(small.query) and list(small) == list(small.order_by(*JOINED_ORDER))
+    monkeypatch.setattr(ledgers, "SORT_AT_MOST", size - 1)
+    walked = ledger_on(**args, size=size)
+    assert "EXISTS" in str(walked.query) and list(walked) == list(small)
 
 
 def test_the_copies_follow_the_registry_services(demo):

@@ -323,7 +323,8 @@ def get_ledger(request: HttpRequest, ledger: LedgerName, org: UUID | None = None
     on = day(date, "date", required=False) or timezone.localdate()
     unit = access_unit(actor=request.user, id=org) if org else None
     args = {"actor": request.user, "ledger": ledger, "on": on, "unit": unit}
-    return Counted(ledger_on(**args), lambda: ledger_count(**args), _ledger_row)
+    size = ledger_count(**args)
+    return Counted(ledger_on(**args, size=size), size, _ledger_row)
 
 
 class ChangeOut(Schema):

@@ -110,7 +110,8 @@ def labour_ledgers(request):
     end = data.get("end") or on
     start = data.get("start") or end - dt.timedelta(days=90)
     args = {"actor": request.user, "ledger": ledger, "on": on, "unit": unit}
-    entries = Counted(ledger_on(**args), lambda: ledger_count(**args))
+    size = ledger_count(**args)
+    entries = Counted(ledger_on(**args, size=size), size)
     page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         _show(entry)
