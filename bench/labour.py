@@ -2,8 +2,9 @@
 villages; for each measurement, ours against the naive way and the raw floor, in one run.
 
 - dated ledger for the county, 30 random dates: the count, and the first page of 100 in ledger
-  order — ours (the stored key of labour.sorting: the page walks the index
-  labour_person_ledger_order and stops) against the query before the key (joins, an IN list,
+  order — ours (selectors.ledgers: ledger_count from the periods' side, then the page walking
+  the index labour_person_ledger_order of labour.sorting's stored key, or for a ledger of at
+  most SORT_AT_MOST people read by id and sorted) against the query before the key (joins, an IN list,
   the order through the joins), the naive way (every history in Python) and raw floors (one
   raw COUNT over the periods; one raw walk of the index, no scope, no ledger filter); the query
   plans of the page are printed (PLANS=1: in full), and the run checks that ours and before

@@ -89,8 +89,12 @@ def ledger_on(
 
 
 def ledger_count(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> int:
-    """How many are in ledger_on(...), counted from the periods' (or flags') side."""
-    return _in_scope(actor, unit).filter(_listed_q(ledger, on)).count()
+    """How many are in ledger_on(...), counted from the periods' (or flags') side, each person's
+    unit checked through a join (PostgreSQL plans this faster than `org_id IN (units)`)."""
+    qs = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "org__path"))
+    return qs.filter(_listed_q(ledger, on)).count()
 
 
 def ledger_period_status(entries: QuerySet[RegistryPerson], on: dt.date) -> dict[Any, StatusPeriod]:
