@@ -40,10 +40,10 @@ USCC_MESSAGES = {
 # the unit and returns an error code, or None to allow. The members domain registers one that
 # answers has_active_members (MembersConfig.ready).
 DISSOLVE_GUARDS: list[Callable[[Org], str | None]] = []
+DISSOLVE_GUARD_MESSAGES = {"has_active_members": gettext_lazy("The unit still has active members.")}
 # Called by org_move in its transaction, after the subtree's paths are rewritten, with the old
 # and the new path of the moved unit: a domain that copies paths (labour's ledger order) follows.
 MOVE_HOOKS: list[Callable[[str, str], None]] = []
-DISSOLVE_GUARD_MESSAGES = {"has_active_members": gettext_lazy("The unit still has active members.")}
 
 
 def _check_dissolve_guards(org: Org) -> None:
