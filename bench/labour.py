@@ -1,23 +1,32 @@
 """Labour registry (issue 14): a registry of PEOPLE generated people (default 100,000) in 平利县's
 villages; for each measurement, ours against the naive way and the raw floor, in one run.
 
-- dated ledger for the county (count + first page of 100), 30 random dates: ours (one query,
-  EXISTS over the indexed periods, scoped) vs naive (every history in Python) vs floor (one raw
-  COUNT over the periods, no scope, no join);
+- dated ledger for the county, 30 random dates: the count, and the first page of 100 in ledger
+  order — ours (selectors.ledgers: ledger_count from the periods' side, then the page walking
+  the index labour_person_ledger_order of labour.sorting's stored key, or for a ledger of at
+  most SORT_AT_MOST people read by id and sorted) against the query before the key (joins, an IN list,
+  the order through the joins), the naive way (every history in Python) and raw floors (one
+  raw COUNT over the periods; one raw walk of the index, no scope, no ledger filter); the query
+  plans of the page are printed (PLANS=1: in full), and the run checks that ours and before
+  give the same page on every date and that the ledger equals the brute-force filter;
 - matches for one job over the whole registry (top 50 with reasons), 20 runs over 4 jobs: ours
   (one scored query) vs naive (load the eligible people, score in Python, sort) vs floor (one raw
   query: consenting people with the job's skill, first 50);
 - xlsx import of IMPORT_ROWS rows (5% bad in known ways) through the real task body, then the
   same file again (must create nothing), vs the parse floor (python-calamine only).
 
-    uv run python bench/labour.py                                  # SQLite (var/bench-labour.sqlite3)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhijia_labour uv run python bench/labour.py
-    PEOPLE=20000 IMPORT_ROWS=1000 uv run python bench/labour.py   # a smaller run
+Each run makes its own database (bench/labour_env.py): a SQLite file in a temporary directory,
+or the PostgreSQL database named in DATABASE_URL, created and dropped by the run.
+
+    uv run python bench/labour.py                                   # SQLite, 100,000 people
+    PEOPLE=10000 IMPORT_ROWS=1000 uv run python bench/labour.py     # a smaller run
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhijia_bench_labour uv run python bench/labour.py
 """
 
 import datetime as dt
 import os
 import random
+import statistics
 import sys
 import time
 from collections import Counter
@@ -25,36 +34,39 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-labour.sqlite3'}")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django  # noqa: E402
+from bench.labour_env import LabourBenchEnv  # noqa: E402
 
-django.setup()
+ENV = LabourBenchEnv("zhijia-bench-labour-")
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from zhijia.accounts.models import User  # noqa: E402
 from zhijia.core.models import ImportJob  # noqa: E402
-from zhijia.demo.labour import SKILLS, bulk_people, cn_id, seed_labour  # noqa: E402
-from zhijia.demo.labour_tree import pingli_tree  # noqa: E402
-from zhijia.demo.seed import seed  # noqa: E402
+from zhijia.demo.labour import SKILLS, bulk_people, cn_id  # noqa: E402
 from zhijia.labour.enums import LEDGER_STATUSES, Ledger  # noqa: E402
-from zhijia.labour.models import Job, RegistryPerson  # noqa: E402
-from zhijia.labour.selectors.ledgers import brute_force_ledger, ledger_on  # noqa: E402
+from zhijia.labour.models import Job, RegistryPerson, StatusPeriod  # noqa: E402
+from zhijia.labour.selectors.ledgers import (  # noqa: E402
+    SORT_AT_MOST,
+    brute_force_ledger,
+    in_effect,
+    ledger_count,
+    ledger_on,
+)
 from zhijia.labour.selectors.matching import hard_q, job_matches  # noqa: E402
+from zhijia.labour.sorting import JOINED_ORDER  # noqa: E402
 from zhijia.labour.tasks import LABOUR_IMPORT_KIND, labour_import  # noqa: E402
 from zhijia.labour.xlsx import COLUMNS  # noqa: E402
+from zhijia.orgs.access import scope_for  # noqa: E402
+from zhijia.orgs.capabilities import Cap  # noqa: E402
+from zhijia.orgs.tree import subtree_q  # noqa: E402
 
 PEOPLE = int(os.environ.get("PEOPLE", "100000"))
 IMPORT_ROWS = int(os.environ.get("IMPORT_ROWS", "5000"))
-FILE = ROOT / "var" / "bench-labour.xlsx"
-PASSWORD = "Bench-pass-2026"
+FILE = ENV.file("bench-labour.xlsx")
+PAGE = 100
 
 
 def p95(samples: list[float]) -> float:
@@ -80,36 +92,107 @@ def build_registry(units) -> float:
     return time.perf_counter() - start
 
 
+def ms(samples: list[float]) -> str:
+    """p95 and median in ms."""
+    return f"p95 {p95(samples):.1f} / median {statistics.median(samples) * 1000:.1f} ms"
+
+
+def page_plan(qs) -> str:
+    """The page's query plan, in short: which index it walks and whether it sorts."""
+    sql, params = qs.query.sql_with_params()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(explain + sql, params)
+        plan = "\n".join(
+            str(row[-1] if connection.vendor == "sqlite" else row[0]) for row in cursor.fetchall()
+        )
+    if os.environ.get("PLANS"):
+        print(plan)
+    sorts = "TEMP B-TREE FOR ORDER BY" in plan or any(
+        line.strip().lstrip("-> ").startswith(("Sort", "Incremental Sort")) for line in plan.splitlines()
+    )
+    walks = "labour_person_ledger_order" in plan
+    walk = "walks labour_person_ledger_order" if walks else "does not walk the order index"
+    return f"{walk}, {'sorts' if sorts else 'no sort'}"
+
+
+def before_ledger(actor, county, on):
+    """The dated ledger as it was queried before the stored key: scope and unit through a join
+    on the org table, membership as an IN list over the periods' status index, the order through
+    the joins (village path, group, household number, pinyin, id)."""
+    statuses = LEDGER_STATUSES[Ledger.TRANSFER]
+    periods = StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id")
+    return (
+        RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+        .filter(subtree_q(county.path, "org__path"), pk__in=periods)
+        .select_related("person", "org", "household")
+        .order_by(*JOINED_ORDER)
+    )
+
+
 def bench_ledgers(actor, county) -> None:
     rng = random.Random(14)
     today = timezone.localdate()
     dates = [today - dt.timedelta(days=rng.randrange(0, 1500)) for _ in range(30)]
-    ours = []
+
+    def ledger(on, size=None):
+        return ledger_on(actor=actor, ledger="transfer", on=on, unit=county, size=size)
+
+    count, page, old_count, old_page, sizes = [], [], [], [], []
     for on in dates:
-        elapsed, _ = timed(
-            lambda on=on: (
-                ledger_on(actor=actor, ledger="transfer", on=on, unit=county).count(),
-                list(ledger_on(actor=actor, ledger="transfer", on=on, unit=county)[:100]),
-            )
+        args = {"actor": actor, "ledger": "transfer", "on": on, "unit": county}
+        elapsed, size = timed(lambda args=args: ledger_count(**args))
+        count.append(elapsed)
+        sizes.append(size)
+        elapsed, ours = timed(
+            lambda args=args, size=size: [e.pk for e in ledger_on(**args, size=size)[:PAGE]]
         )
-        ours.append(elapsed)
+        page.append(elapsed)
+        old_count.append(timed(lambda on=on: before_ledger(actor, county, on).count())[0])
+        elapsed, before = timed(lambda on=on: [e.pk for e in before_ledger(actor, county, on)[:PAGE]])
+        old_page.append(elapsed)
+        assert ours == before, f"the stored order differs from the joined one on {on}"
+        assert size == before_ledger(actor, county, on).count(), f"the count differs on {on}"
     naive = [timed(lambda on=on: brute_force_ledger("transfer", on))[0] for on in dates[:5]]
     statuses = tuple(LEDGER_STATUSES[Ledger.TRANSFER])
-    sql = (
+    count_sql = (
         "SELECT COUNT(*) FROM labour_statusperiod WHERE status IN (%s, %s, %s) AND starts_on <= %s "
         "AND (ends_on IS NULL OR ends_on > %s)"
     )
-    floor = []
+    page_sql = (
+        'SELECT id FROM labour_registryperson ORDER BY sort_path, "group", sort_household, sort_pinyin, id '
+        f"LIMIT {PAGE}"
+    )
+    count_floor, page_floor = [], []
     for on in dates:
         with connection.cursor() as cursor:
-            elapsed, _ = timed(lambda on=on: (cursor.execute(sql, [*statuses, on, on]), cursor.fetchone()))
-        floor.append(elapsed)
-    on = dates[0]
-    got = set(ledger_on(actor=actor, ledger="transfer", on=on, unit=county).values_list("pk", flat=True))
+            args = [*statuses, on, on]
+            elapsed, _ = timed(lambda args=args: (cursor.execute(count_sql, args), cursor.fetchone()))
+            count_floor.append(elapsed)
+            elapsed, _ = timed(lambda: (cursor.execute(page_sql), cursor.fetchall()))
+            page_floor.append(elapsed)
+    on = today - dt.timedelta(days=30)
+    got = set(ledger(on).values_list("pk", flat=True))
     assert got == brute_force_ledger("transfer", on), "the dated ledger differs from the brute-force filter"
+    print(f"dated ledger (county, {PEOPLE:,} people, {len(got):,} in the ledger on {on}), 30 dates:")
     print(
-        f"dated ledger (county, {PEOPLE:,} people): ours p95 {p95(ours):.0f} ms · "
-        f"naive p95 {p95(naive):.0f} ms (5 dates) · raw floor p95 {p95(floor):.1f} ms"
+        f"  first page of {PAGE}: ours {ms(page)} · before {ms(old_page)} · raw index walk {ms(page_floor)}"
+    )
+    plans = page_plan(ledger(on)[:PAGE]), page_plan(before_ledger(actor, county, on)[:PAGE])
+    sparse = sum(1 for n in sizes if n <= SORT_AT_MOST)
+    print(f"    plan of ours: {plans[0]}; before: {plans[1]}")
+    print(
+        f"    {sparse} of the {len(dates)} dates had at most {SORT_AT_MOST:,} people: read by id and sorted"
+    )
+    print(f"    the same page in both on all {len(dates)} dates")
+    print(
+        f"  count: ours {ms(count)} · before {ms(old_count)} · raw COUNT over the periods {ms(count_floor)}"
+    )
+    both = [a + b for a, b in zip(count, page, strict=True)]
+    old_both = [a + b for a, b in zip(old_count, old_page, strict=True)]
+    print(
+        f"  count + first page: ours {ms(both)} · before {ms(old_both)} · "
+        f"naive {ms(naive)} (5 dates, whole history in Python)"
     )
 
 
@@ -161,8 +244,8 @@ def bench_matches(actor, units) -> None:
     eligible = set(RegistryPerson.objects.filter(hard_q(jobs[0])).values_list("pk", flat=True))
     assert matches and all(m.entry.pk in eligible for m in matches), "a match is not eligible"
     print(
-        f"matches for one job (top 50 of {PEOPLE:,}): ours p95 {p95(ours):.0f} ms · "
-        f"naive p95 {p95(naive):.0f} ms (2 runs) · raw floor p95 {p95(floor):.1f} ms"
+        f"matches for one job (top 50 of {PEOPLE:,}), 20 runs over 4 jobs: ours {ms(ours)} · "
+        f"naive {ms(naive)} (2 runs) · raw floor {ms(floor)}"
     )
 
 
@@ -204,19 +287,7 @@ def build_file() -> dict[int, str]:
     return expected
 
 
-def reset_import() -> None:
-    """Remove the people an earlier run imported (their households are numbered X…)."""
-    from zhijia.members.models import Person
-
-    imported = RegistryPerson.objects.filter(household__number__startswith="X")
-    people = list(imported.values_list("person_id", flat=True))
-    imported.delete()
-    Person.objects.filter(pk__in=people).delete()
-    ImportJob.objects.filter(kind=LABOUR_IMPORT_KIND).delete()
-
-
 def bench_import(actor, unit) -> None:
-    reset_import()
     expected = build_file()
     floor, _ = timed(lambda: CalamineWorkbook.from_path(str(FILE)).get_sheet_by_index(0).to_python())
 
@@ -245,14 +316,10 @@ def bench_import(actor, unit) -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    seed(password=PASSWORD)
-    units = pingli_tree()
-    seed_labour(PASSWORD, people=0)
+    units, actor = ENV.world()
     built = build_registry(units)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # planner statistics, as a maintained database has them
-    actor = User.objects.get(username="pingli_staff")
     print(
         f"registry: {RegistryPerson.objects.count():,} people ({built:.1f} s to generate) "
         f"on {connection.vendor}"
@@ -263,4 +330,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        ENV.cleanup()

@@ -12,8 +12,11 @@ change nothing), in one run against:
 Checks that the reported rows are exactly the seeded bad rows, each on the right column, that
 every good row is in the registry once, and that the re-import created nothing.
 
-    uv run python bench/labour_import.py               # SQLite (var/bench-labour-import.sqlite3)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhijia_labour uv run python bench/labour_import.py
+Each run makes its own database (bench/labour_env.py): a SQLite file in a temporary directory,
+or the PostgreSQL database named in DATABASE_URL, created and dropped by the run.
+
+    uv run python bench/labour_import.py               # SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhijia_bench_labour uv run python bench/labour_import.py
     ROWS=20000 NAIVE_ROWS=500 uv run python bench/labour_import.py
 """
 
@@ -27,25 +30,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-labour-import.sqlite3'}")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django  # noqa: E402
+from bench.labour_env import LabourBenchEnv  # noqa: E402
 
-django.setup()
+ENV = LabourBenchEnv("zhijia-bench-labour-import-")
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from zhijia.accounts.models import User  # noqa: E402
 from zhijia.core.errors import ApplicationError  # noqa: E402
 from zhijia.core.models import ImportJob  # noqa: E402
-from zhijia.demo.labour import SKILLS, bulk_people, cn_id, seed_labour  # noqa: E402
-from zhijia.demo.labour_tree import pingli_tree  # noqa: E402
-from zhijia.demo.seed import seed  # noqa: E402
+from zhijia.demo.labour import SKILLS, bulk_people, cn_id  # noqa: E402
 from zhijia.labour.enums import StatusSource  # noqa: E402
 from zhijia.labour.models import RegistryPerson  # noqa: E402
 from zhijia.labour.services.registry import person_register  # noqa: E402
@@ -54,8 +50,7 @@ from zhijia.labour.xlsx import COLUMNS, row_to_data  # noqa: E402
 
 ROWS = int(os.environ.get("ROWS", "5000"))
 NAIVE_ROWS = int(os.environ.get("NAIVE_ROWS", "300"))
-FILE = ROOT / "var" / "bench-labour-import.xlsx"
-PASSWORD = "Bench-pass-2026"
+FILE = ENV.file("bench-labour-import.xlsx")
 
 
 def sheet_rows(count: int, first: int) -> tuple[list[dict[str, str]], dict[int, str]]:
@@ -139,15 +134,8 @@ def naive(actor, units, rows: list[dict[str, str]]) -> float:
 
 
 def main() -> None:
-    fresh = os.environ["DATABASE_URL"].startswith("sqlite")
-    if fresh:
-        Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    seed(password=PASSWORD)
-    units = pingli_tree()
-    seed_labour(PASSWORD, people=0)
-    actor = User.objects.get(username="pingli_staff")
+    units, actor = ENV.world()
     unit = units["广佛镇"]
     before = RegistryPerson.objects.count()
     print(f"setup {time.perf_counter() - started:.0f} s on {connection.vendor}; registry had {before:,}")
@@ -191,4 +179,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        ENV.cleanup()

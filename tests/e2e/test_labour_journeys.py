@@ -127,3 +127,72 @@ def test_company_posts_a_job_staff_refer_three_one_is_hired(demo, phone, browser
     phone.goto(f"/console/labour/jobs/{job.pk}/")  # the company's clerk sees the same funnel
     assert phone.inner_text("[data-testid=funnel-referred]") == "3"
     context.close()
+
+
+def test_registered_worker_sees_the_jobs_matched_to_them_and_opens_one(demo, phone):
+    """The worker's own phone page: the open jobs their registry record fits, best first with
+    the reasons; tapping one shows all of it. The same page in English and traditional Chinese."""
+    from tests.activities.support import worker_user
+    from tests.e2e.test_members_journeys import worker_login
+    from tests.labour.support import register, units
+    from zhijia.accounts import sms
+    from zhijia.labour.services.jobs import job_create
+
+    seed_labour(DEMO_PASSWORD, people=0)  # the company's three jobs
+    u = units()
+    job_create(
+        actor=None,
+        org=u["广佛乡建公司工会"],
+        data={
+            "title": "村道养护工",
+            "occupation": "6-29",
+            "place": "广佛镇",
+            "place_org": u["广佛镇"],
+            "starts_on": "2026-12-01",
+            "ends_on": "2027-06-30",
+            "wage_min": 3500,
+            "wage_max": 4500,
+            "headcount": 4,
+            "min_age": 18,
+            "max_age": 60,
+            "description": "养护塘坊村至三坪村的村道，包吃住。",
+        },
+    )
+    user = worker_user("13900000014")
+    entry = register(
+        u["塘坊村"],
+        914,
+        status="unemployed",
+        status_since="2026-03-01",
+        skills=[{"occupation": "6-29", "title": "砌筑工", "level": "level4"}],
+        job_matching_consent=True,
+    )
+    entry.person.user = user
+    entry.person.save(update_fields=["user"])
+    sms.outbox.clear()
+    phone.goto("/h5/labour/jobs/")
+    worker_login(phone, "13900000014")
+    phone.goto("/h5/labour/jobs/")
+    phone.wait_for_selector("[data-testid=my-job]")
+    titles = phone.locator("[data-testid=my-job-title]").all_inner_texts()
+    assert "村道养护工" in titles and "砌筑工（安置房项目）" in titles
+    assert "挖掘机驾驶员" not in titles or titles.index("村道养护工") < titles.index("挖掘机驾驶员")
+    assert not phone.locator("[data-testid=my-job-detail]").first.is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, "labour-h5-jobs")
+    job = phone.locator("[data-testid=my-job]").filter(has_text="村道养护工")
+    job.locator("summary").click()
+    detail = job.locator("[data-testid=my-job-detail]")
+    detail.wait_for(state="visible")
+    assert "包吃住" in detail.inner_text() and "2027-06-30" in detail.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, "labour-h5-job-open")
+    for lang, heading in (("en", "Jobs for you"), ("zh-hant", "為您推薦的崗位")):
+        with phone.expect_navigation():
+            phone.select_option("header [data-testid=language]", lang)
+        assert phone.locator("h1").inner_text() == heading
+        phone.locator("[data-testid=my-job]").first.locator("summary").click()
+        phone.locator("[data-testid=my-job-detail]").first.wait_for(state="visible")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        shot(phone, f"labour-h5-jobs-{lang}")
+    assert "测试914" not in phone.content()  # the page names no one

@@ -43,7 +43,7 @@ from zhijia.labour.permissions import (
     access_unit_any,
 )
 from zhijia.labour.selectors import jobs as job_sel
-from zhijia.labour.selectors.ledgers import ledger_changes, ledger_on
+from zhijia.labour.selectors.ledgers import ledger_changes, ledger_count, ledger_on
 from zhijia.labour.selectors.matching import job_matches, open_jobs, person_jobs
 from zhijia.labour.selectors.people import people_list, person_detail
 from zhijia.labour.services import jobs as job_svc
@@ -51,6 +51,7 @@ from zhijia.labour.services.common import day
 from zhijia.labour.services.registry import consented, person_register, person_update
 from zhijia.orgs.access import require_cap
 from zhijia.orgs.capabilities import Cap
+from zhijia.web.counted import Counted
 
 router = Router(tags=["labour"])
 MAX_PAGE = 500
@@ -308,7 +309,9 @@ def get_ledger(request: HttpRequest, ledger: LedgerName, org: UUID | None = None
     require_cap(request.user, Cap.LABOUR_VIEW)
     on = day(date, "date", required=False) or timezone.localdate()
     unit = access_unit(actor=request.user, id=org) if org else None
-    return [_ledger_row(e) for e in ledger_on(actor=request.user, ledger=ledger, on=on, unit=unit)]
+    args = {"actor": request.user, "ledger": ledger, "on": on, "unit": unit}
+    size = ledger_count(**args)
+    return Counted(ledger_on(**args, size=size), size, _ledger_row)
 
 
 class ChangeOut(Schema):

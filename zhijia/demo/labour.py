@@ -27,6 +27,7 @@ from zhijia.labour.services.jobs import job_create, referral_create, referral_st
 from zhijia.labour.services.registry import CONSENT_NOTICE
 from zhijia.labour.services.status import relink
 from zhijia.labour.services.teams import assignment_create, attendance_record, team_create, team_members_add
+from zhijia.labour.sorting import sort_key_set
 from zhijia.members.enums import ConsentPurpose
 from zhijia.members.models import Consent, Person
 from zhijia.members.validation import id_index
@@ -185,6 +186,7 @@ def bulk_people(
         stored = {(h.group, h.number): h for h in Household.objects.filter(org=village)}
         for entry in entries:
             entry.household = stored[(entry.household.group, entry.household.number)]
+            sort_key_set(entry)
         Person.objects.bulk_create(people, batch_size=1000)
         RegistryPerson.objects.bulk_create(entries, batch_size=1000)
         StatusPeriod.objects.bulk_create(periods, batch_size=2000)

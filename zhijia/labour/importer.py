@@ -44,6 +44,7 @@ from .models import Assistance, Certificate, Household, RegistryPerson, Skill, S
 from .permissions import WRITE_PEOPLE, check_any
 from .services.common import user_or_none
 from .services.registry import CONSENT_NOTICE, PERSON_FIELDS, clean_registry, person_register
+from .sorting import sort_key_set
 
 _pinyin = lru_cache(maxsize=65_536)(pinyin_fields)
 
@@ -251,6 +252,7 @@ def _decide(ctx: Context, plan: Plan, row: Row) -> RowResult | None:
     )
     if f.get("household_number"):
         entry.household = _household(plan, row.org, f.get("group", ""), f["household_number"], f)
+    sort_key_set(entry)
     if f.get("status"):
         on = f.get("status_since") or f.get("surveyed_on") or ctx.today
         if on <= ctx.today:

@@ -48,7 +48,12 @@ class Household(BaseModel):
 
 class RegistryPerson(BaseModel):
     """One person's registry record (one per members.Person). `status` / `status_since` mirror
-    the newest StatusPeriod (kept by services.status) for fast lists; history decides ledgers."""
+    the newest StatusPeriod (kept by services.status) for fast lists; history decides ledgers.
+
+    `sort_path`, `sort_household` and `sort_pinyin` copy the village's path, the household's
+    number (None without a household) and the person's pinyin, so that the ledger order
+    (village, group, household, pinyin, id) is one index on this table (labour.sorting keeps
+    them: the registry services, and hooks on org moves and person renames)."""
 
     person = models.OneToOneField("members.Person", on_delete=models.PROTECT, related_name="labour")
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
@@ -79,8 +84,14 @@ class RegistryPerson(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     idempotency_key = models.CharField(max_length=100, blank=True)
+    sort_path = models.CharField(max_length=255, blank=True)
+    sort_household = models.CharField(max_length=30, null=True, blank=True)
+    sort_pinyin = models.CharField(max_length=400, blank=True)
 
+    NOT_PERSONAL = ("sort_path",)
     PERSONAL_DATA = {
+        "sort_household": Category.IDENTITY,
+        "sort_pinyin": Category.IDENTITY,
         "group": Category.CONTACT,
         "skill_level": Category.MEMBERSHIP,
         "status": Category.MEMBERSHIP,
@@ -97,7 +108,13 @@ class RegistryPerson(BaseModel):
 
     class Meta:
         ordering = ["org", "group", "person__name_pinyin"]
-        indexes = [models.Index(fields=["org", "status"])]
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            models.Index(
+                fields=["sort_path", "group", "sort_household", "sort_pinyin", "id"],
+                name="labour_person_ledger_order",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],

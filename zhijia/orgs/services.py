@@ -41,6 +41,9 @@ USCC_MESSAGES = {
 # answers has_active_members (MembersConfig.ready).
 DISSOLVE_GUARDS: list[Callable[[Org], str | None]] = []
 DISSOLVE_GUARD_MESSAGES = {"has_active_members": gettext_lazy("The unit still has active members.")}
+# Called by org_move in its transaction, after the subtree's paths are rewritten, with the old
+# and the new path of the moved unit: a domain that copies paths (labour's ledger order) follows.
+MOVE_HOOKS: list[Callable[[str, str], None]] = []
 
 
 def _check_dissolve_guards(org: Org) -> None:
@@ -282,8 +285,9 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
     itself), a dissolved target, a level not below the target's, a tree deeper than paths allow.
 
     Takes the tree lock exclusively (PostgreSQL), allocates a fresh segment from the new parent's
-    child_seq, then rewrites every descendant's path and depth with one UPDATE. Moving under the
-    current parent changes nothing. Writes `org.move` with the old and new parent.
+    child_seq, then rewrites every descendant's path and depth with one UPDATE, then runs the
+    MOVE_HOOKS. Moving under the current parent changes nothing. Writes `org.move` with the old
+    and new parent.
     """
     _tree_lock(exclusive=True)
     org = Org.objects.select_related("parent").get(pk=org.pk)  # paths re-read after the lock
@@ -313,6 +317,8 @@ def org_move(*, actor: Any, org: Org, new_parent: Org) -> Org:
     )
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
+    for hook in MOVE_HOOKS:
+        hook(old_path, org.path)
     audit_log(
         actor=actor,
         action="org.move",

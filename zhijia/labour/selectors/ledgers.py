@@ -6,7 +6,7 @@
 - assistance (重点对象帮扶台账): an assistance flag is in effect on the date.
 
 "In effect on d" is starts_on <= d < ends_on (ends_on None: open). Each ledger on a date is one
-query with an EXISTS over the periods (index on status, starts_on, ends_on). Entries and exits
+query walking the registry in ledger order with an EXISTS over each person's periods. Entries and exits
 in a period compare each boundary's before and after, with the reason (the status or flag)."""
 
 import datetime as dt
@@ -22,6 +22,7 @@ from zhijia.orgs.tree import subtree_q
 
 from ..enums import LEDGER_STATUSES, AssistanceKind, EmploymentStatus, Ledger
 from ..models import Assistance, RegistryPerson, StatusPeriod
+from ..sorting import LEDGER_ORDER
 
 
 def in_effect(on: dt.date, prefix: str = "") -> Q:
@@ -30,27 +31,70 @@ def in_effect(on: dt.date, prefix: str = "") -> Q:
     )
 
 
+# a ledger of at most this many people is read by its ids and sorted (cheap at this size); a
+# bigger one is walked along the ledger-order index, which finds a page among the first rows
+SORT_AT_MOST = 2000
+
+
 def ledger_q(ledger: str, on: dt.date) -> Q:
-    """A Q on RegistryPerson: in `ledger` on `on`."""
+    """A Q on RegistryPerson: in `ledger` on `on` (a probe of the person's periods or flags, on
+    the (entry, starts_on) indexes)."""
     if ledger == Ledger.ASSISTANCE:
         return Q(Exists(Assistance.objects.filter(in_effect(on), entry=OuterRef("pk"))))
     statuses = LEDGER_STATUSES[Ledger(ledger)]
-    # periods tile time, so at most one is in effect per person: an IN over the index on
-    # (status, starts_on, ends_on) instead of a probe per registry row
+    return Q(Exists(StatusPeriod.objects.filter(in_effect(on), status__in=statuses, entry=OuterRef("pk"))))
+
+
+def _listed_q(ledger: str, on: dt.date) -> Q:
+    """The same as ledger_q, as an IN list drawn from the periods' (or flags') side: the status
+    index finds the people in effect without visiting the others."""
+    if ledger == Ledger.ASSISTANCE:
+        return Q(pk__in=Assistance.objects.filter(in_effect(on)).values("entry_id"))
+    statuses = LEDGER_STATUSES[Ledger(ledger)]
     return Q(pk__in=StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id"))
 
 
-def ledger_on(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> QuerySet[RegistryPerson]:
+def _in_scope(actor: Any, unit: Org | None) -> QuerySet[RegistryPerson]:
+    """Records in the actor's labour.view scope (and `unit`'s subtree) as `org_id IN (units)`:
+    the units' own paths decide; the copied path only narrows a walk of the order index."""
+    qs = RegistryPerson.objects.filter(org__in=Org.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("")))
+    if unit is not None:
+        within = Org.objects.filter(subtree_q(unit.path))
+        qs = qs.filter(subtree_q(unit.path, "sort_path"), org__in=within)
+    return qs
+
+
+def ledger_on(
+    *, actor: Any, ledger: str, on: dt.date, unit: Org | None = None, size: int | None = None
+) -> QuerySet[RegistryPerson]:
     """Who was in `ledger` on `on`, among the records in the actor's labour.view scope (and
-    `unit`'s subtree), in ledger order (village, group, household, pinyin)."""
+    `unit`'s subtree), in ledger order (village, group, household, pinyin, id).
+
+    The order is the stored key of labour.sorting. A page walks the index
+    labour_person_ledger_order from its start, probing each person's periods (a correlated
+    EXISTS: an IN list would be built whole first), and stops when it is full. When the caller
+    knows the ledger's `size` (ledger_count) and it is at most SORT_AT_MOST — a sparse ledger,
+    where the walk would pass many people not in it — the people are listed by id from the
+    periods' side instead and the few sorted."""
+    qs = _in_scope(actor, unit)
+    if size is not None and size <= SORT_AT_MOST:
+        ids = list(qs.filter(_listed_q(ledger, on)).values_list("pk", flat=True)[: SORT_AT_MOST + 1])
+        if len(ids) <= SORT_AT_MOST:
+            qs = RegistryPerson.objects.filter(pk__in=ids)
+        else:  # it grew since it was counted
+            qs = qs.filter(ledger_q(ledger, on))
+    else:
+        qs = qs.filter(ledger_q(ledger, on))
+    return qs.select_related("person", "org", "household").order_by(*LEDGER_ORDER)
+
+
+def ledger_count(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> int:
+    """How many are in ledger_on(...), counted from the periods' (or flags') side, each person's
+    unit checked through a join (PostgreSQL plans this faster than `org_id IN (units)`)."""
     qs = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
     if unit is not None:
         qs = qs.filter(subtree_q(unit.path, "org__path"))
-    return (
-        qs.filter(ledger_q(ledger, on))
-        .select_related("person", "org", "household")
-        .order_by("org__path", "group", "household__number", "person__name_pinyin", "pk")
-    )
+    return qs.filter(_listed_q(ledger, on)).count()
 
 
 def ledger_period_status(entries: QuerySet[RegistryPerson], on: dt.date) -> dict[Any, StatusPeriod]:

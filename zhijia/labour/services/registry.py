@@ -29,6 +29,7 @@ from .. import error_codes
 from ..enums import AssistanceKind, PlaceRange, StatusSource
 from ..models import Assistance, Certificate, Household, RegistryPerson, Skill, StatusPeriod
 from ..permissions import WRITE_PEOPLE, check_any
+from ..sorting import sort_key_set
 from .common import choice, day, integer, occupation, text, user_or_none
 from .status import status_set
 
@@ -319,6 +320,7 @@ def _apply(actor: Any, entry: RegistryPerson, org: Org, fields: dict[str, Any], 
     if source == StatusSource.SURVEY and user_or_none(actor) is not None:
         entry.surveyed_by = actor
         entry.surveyed_on = entry.surveyed_on or today
+    sort_key_set(entry)
     entry.save()
     if "skills" in fields:
         entry.skills.all().delete()

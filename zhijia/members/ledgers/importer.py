@@ -39,6 +39,7 @@ from .. import error_codes
 from ..enums import ACTIVE_STATUSES, ConsentPurpose, MemberStatus
 from ..models import Consent, Membership, MembershipEvent, Person
 from ..services.events import events_create
+from ..services.people import renamed
 from ..validation import clean_person
 from .columns import parse_date_text, row_to_data
 
@@ -300,6 +301,8 @@ def _write(ctx: Context, plan: Plan) -> None:
         Person.objects.bulk_update(
             list(plan.changed_people.values()), [*sorted(plan.changed_fields), "updated_at"], batch_size=100
         )
+        if "name_pinyin" in plan.changed_fields:
+            renamed(plan.changed_people)
     _issue_numbers(ctx, plan.new_memberships)
     Membership.objects.bulk_create(plan.new_memberships)
     if plan.changed_memberships:

@@ -1,5 +1,6 @@
 """People: the one-person-one-record rule and issuing member numbers."""
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,18 @@ from zhijia.orgs.services import pinyin_fields
 from .. import error_codes
 from ..models import Person
 from ..validation import clean_person
+
+# Called in the transaction that changed people's names (so their pinyin), with their ids: a
+# domain that copies the pinyin (labour's ledger order) follows. Registered in AppConfig.ready.
+RENAME_HOOKS: list[Callable[[list[Any]], None]] = []
+
+
+def renamed(person_ids: Iterable[Any]) -> None:
+    """Run the RENAME_HOOKS for these people (every service that changes a name calls it)."""
+    ids = list(person_ids)
+    if ids:
+        for hook in RENAME_HOOKS:
+            hook(ids)
 
 
 @transaction.atomic
@@ -42,6 +55,8 @@ def person_upsert(*, actor: Any, data: dict[str, Any], today: date | None = None
         for key in changed:
             setattr(person, key, fields[key])
         person.save(update_fields=[*changed, "updated_at"])
+        if "name_pinyin" in changed:
+            renamed([person.pk])
     if created or changed:
         audit_log(
             actor=actor,

@@ -26,7 +26,7 @@ from ..enums import ACTIVE_STATUSES, IdType, MemberStatus, Relation
 from ..models import FamilyMember, Membership, MembershipEvent, Person
 from ..validation import clean_person, id_index
 from .events import event_create
-from .people import lock_active_union, member_no_issue, person_upsert
+from .people import lock_active_union, member_no_issue, person_upsert, renamed
 
 # Codes this module adds (to be moved into members/error_codes.py).
 
@@ -106,6 +106,8 @@ def member_update(*, actor: Any, membership: Membership, data: dict[str, Any]) -
     for key in changed:
         setattr(person, key, fields[key])
     person.save(update_fields=[*changed, "updated_at"])
+    if "name_pinyin" in changed:
+        renamed([person.pk])
     membership.person = person
     _event(membership, "corrected", actor, note=", ".join(shown))
     audit_log(actor=actor, action="member.update", obj=membership, data={"fields": shown})

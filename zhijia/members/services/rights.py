@@ -28,6 +28,7 @@ from ..enums import (
 )
 from ..models import Consent, DataRequest, JoinApplication, Membership, MembershipEvent, Person
 from .events import event_create
+from .people import renamed
 
 ANONYMISED_NAME = "已注销"
 DETAIL_MAX = 2000
@@ -234,6 +235,7 @@ def person_anonymise(*, actor: Any, person: Person) -> Person:
     for key, value in {**_BLANK_PERSON, "name": ANONYMISED_NAME, "anonymised_at": timezone.now()}.items():
         setattr(person, key, value)
     person.save()
+    renamed([person.pk])
     audit_log(actor=actor, action="person.anonymise", obj=person, org=org)
     return person
 

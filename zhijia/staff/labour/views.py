@@ -30,7 +30,7 @@ from zhijia.labour.permissions import (
     access_team,
 )
 from zhijia.labour.selectors import jobs as job_sel
-from zhijia.labour.selectors.ledgers import ledger_changes, ledger_on
+from zhijia.labour.selectors.ledgers import ledger_changes, ledger_count, ledger_on
 from zhijia.labour.selectors.matching import job_matches, open_jobs, person_jobs
 from zhijia.labour.selectors.people import people_list, person_detail
 from zhijia.labour.services import jobs as job_svc
@@ -44,6 +44,7 @@ from zhijia.staff.decorators import staff_required
 from zhijia.staff.dispatch.common import may, require_any, run
 from zhijia.staff.imports import import_status
 from zhijia.staff.units import unit_with
+from zhijia.web.counted import Counted
 from zhijia.web.responses import apply_errors, xlsx_response
 
 from .forms import AssignmentForm, ImportForm, JobForm, LedgerForm, PeopleFilter, TeamForm, occupation_field
@@ -108,7 +109,9 @@ def labour_ledgers(request):
     on = data.get("date") or timezone.localdate()
     end = data.get("end") or on
     start = data.get("start") or end - dt.timedelta(days=90)
-    entries = ledger_on(actor=request.user, ledger=ledger, on=on, unit=unit)
+    args = {"actor": request.user, "ledger": ledger, "on": on, "unit": unit}
+    size = ledger_count(**args)
+    entries = Counted(ledger_on(**args, size=size), size)
     page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         _show(entry)
