@@ -134,7 +134,7 @@ def is_pdf(content: bytes) -> bool:
     return content.startswith(b"%PDF-") and b"%%EOF" in content[-1024:]
 
 
-def download_response(content: bytes, filename: str) -> HttpResponse:
+def download_response(content: bytes | memoryview, filename: str) -> HttpResponse:
     """Stored bytes as a download: never inline, nosniff, sandboxed (USER_FILE_HEADERS)."""
     response = HttpResponse(bytes(content), content_type="application/octet-stream")
     for name, value in USER_FILE_HEADERS.items():
