@@ -121,6 +121,15 @@ def test_api_materials_and_the_public_notice_shows_none(demo, client):
     )
     r = _up(unit, M, {"kind": "nonsense", "file": _file("form.pdf", PDF)})
     assert r.status_code == 400 and "kind" in r.json()["fields"]
+    # fuzzed fields: named, never a 500, nothing stored
+    for bad, field in (
+        ({"kind": "deeds", "caption": "长" * 101}, "caption"),
+        ({"kind": "deeds\x00"}, "kind"),
+        ({"kind": "9" * 400}, "kind"),
+        ({"kind": "deeds", "file": "not a file"}, "file"),
+    ):
+        r = _up(unit, M, {"file": _file("form.pdf", PDF), **bad})
+        assert r.status_code == 400 and field in r.json()["fields"], (bad, r.content)
     assert [m["id"] for m in unit.get(M).json()] == [made["id"]]
     _headers(unit.get(f"{M}/{made['id']}"), "pdf")
     baoan = ApiClient().login("baoan_staff")
@@ -200,8 +209,9 @@ def test_star_evidence_uploaded_by_the_union_and_read_by_the_scorer(demo, staff_
     unit_api = ApiClient().login("enterprise_staff")
     r = _up(unit_api, E, {"item": str(built.criterion_id), "file": _file("b.pdf", PDF)})
     assert r.status_code == 201, r.content
-    r = _up(unit_api, E, {"item": "nonsense", "file": _file("b.pdf", PDF)})
-    assert r.status_code == 400 and "item" in r.json()["fields"]
+    for item in ("nonsense", "9" * 400, "00000000-0000-0000-0000-000000000000", str(a.pk)):
+        r = _up(unit_api, E, {"item": item, "file": _file("b.pdf", PDF)})
+        assert r.status_code == 400 and "item" in r.json()["fields"]
     assert ApiClient().login("baoan_staff").get(E).status_code == 404
     stars.assessment_self(
         actor=None, assessment=a, points={str(i.criterion_id): "10" for i in lines.values()}
