@@ -176,7 +176,7 @@ def test_star_evidence_uploaded_by_the_union_and_read_by_the_scorer(demo, staff_
     a, lines = _assessment(demo)
     unit = staff_client("enterprise_staff")
     page = unit.get(f"/console/honours/stars/assessments/{a.pk}/").content.decode()
-    assert 'data-testid="uploaded-evidence"' in page and "阵地建设" in page
+    assert page.count('data-testid="uploaded-evidence"') == 1 and "阵地建设" in page
     url = f"/console/honours/stars/assessments/{a.pk}/evidence/"
     built = lines["阵地建设"]
     r = unit.post(
