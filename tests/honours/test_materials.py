@@ -5,6 +5,7 @@ scoring unions list and download them only as audited attachments; bad files are
 the `file` field and store nothing; other unions' ids are 404; the public 公示 page shows none."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.casework.support import png
@@ -71,6 +72,10 @@ def test_console_upload_list_download_and_the_reviewers_read(demo, staff_client,
         assert body.count('data-testid="file"') == 2 and "先进事迹材料" in body
         assert str(deeds.uploaded_by) in body and 'data-testid="file-form"' not in body
         _headers(console.get(f"/console/honours/nominations/{n.pk}/materials/{deeds.pk}/"), "pdf")
+    for lang in ("en", "zh-hant", "zh-hans"):  # the page in every language
+        console.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        r = console.get(f"/console/honours/nominations/{n.pk}/")
+        assert r.status_code == 200 and f'lang="{lang}"' in r.content.decode()
     assert AuditEntry.objects.filter(action="honours.material_read").count() == 3
     read = AuditEntry.objects.filter(action="honours.material_read").first()
     assert read.data["material"] == str(deeds.pk)
