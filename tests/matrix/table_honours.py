@@ -78,6 +78,9 @@ ROUTES: dict = {
     N + "/review": [_on(MANAGE, "post", body=lambda org, o: {"decision": "approve"})],
     N + "/edit": [_on(NOMINATE, "post", body=lambda org, o: {"category": "technical", "deeds": "矩阵"})],
     N + "/withdraw": [_on(NOMINATE, "post")],
+    # materials: read like the nomination, added by the nominating union (multipart; JSON is 400/409)
+    N + "/materials": [_on(MANAGE), _on(NOMINATE, "post", body=lambda org, o: {"kind": "deeds"})],
+    N + "/materials/<hmaterial_id>": [_on(MANAGE)],
     N + "/objections": [Check("own", "post", api=True, body=lambda org, o: {"text": "矩阵异议"})],
     "/api/v1/honours/objections/<hobjection_id>/decide": [
         _on(MANAGE, "post", body=lambda org, o: {"upheld": False, "resolution": "矩阵"})
@@ -109,6 +112,8 @@ ROUTES: dict = {
         )
     ],
     SA: [_on(NOMINATE)],
+    SA + "/evidence": [_on(NOMINATE), _on(NOMINATE, "post", body=lambda org, o: {"caption": "矩阵"})],
+    SA + "/evidence/<sevidence_id>": [_on(NOMINATE)],
     SA + "/self": [_on(NOMINATE, "post", body=lambda org, o: _points(o))],
     SA + "/score": [
         Check(
@@ -131,6 +136,13 @@ ROUTES: dict = {
     "/console/honours/<uuid:pk>/nominate/": [_page(NOMINATE)],
     "/console/honours/<uuid:pk>/submit/": [
         _page(NOMINATE, "post", body=lambda org, o: {"unit": str(org.pk)})
+    ],
+    "/console/honours/nominations/<uuid:pk>/": [_page(MANAGE, target="hn_nomination")],
+    "/console/honours/nominations/<uuid:pk>/materials/": [
+        _page(NOMINATE, "post", target="hn_nomination", body=lambda org, o: {"kind": "deeds"})
+    ],
+    "/console/honours/nominations/<uuid:pk>/materials/<uuid:material>/": [
+        _page(MANAGE, target="hn_nomination")
     ],
     "/console/honours/nominations/<uuid:pk>/review/": [
         _page(MANAGE, "post", target="hn_nomination", body=lambda org, o: {"decision": "approve"})
@@ -155,6 +167,12 @@ ROUTES: dict = {
     "/console/honours/stars/assessments/<uuid:pk>/": [_page(NOMINATE, target="st_assessment")],
     "/console/honours/stars/assessments/<uuid:pk>/self/": [
         _page(NOMINATE, "post", target="st_assessment", body=lambda org, o: _form_points(o))
+    ],
+    "/console/honours/stars/assessments/<uuid:pk>/evidence/": [
+        _page(NOMINATE, "post", target="st_assessment", body=lambda org, o: {"caption": "矩阵"})
+    ],
+    "/console/honours/stars/assessments/<uuid:pk>/evidence/<uuid:evidence>/": [
+        _page(NOMINATE, target="st_assessment")
     ],
     "/console/honours/stars/assessments/<uuid:pk>/score/": [
         Check(
@@ -247,6 +265,17 @@ def extend(unit: dict, demo) -> None:
     assessment = stars.assessment_start(actor=None, criteria=criteria(org.parent), org=org)
     unit.update(st_criteria=own, st_assessment=assessment, ct_event_h5=unit["ct_entry"].event)
     unit["url_values"].update(scriteria_id=own.pk, sassessment_id=assessment.pk)
+    # a material on the submitted nomination and an evidence file on the assessment's item
+    from zhijia.honours.models import Evidence, Material
+
+    at = timezone.now()
+    material = Material.objects.create(
+        nomination=submitted, kind="deeds", extension="pdf", size=8, content=b"%PDF-1.4", at=at
+    )
+    item = assessment.items.first()
+    evidence = Evidence.objects.create(item=item, extension="pdf", size=8, content=b"%PDF-1.4", at=at)
+    unit["url_values"].update(hmaterial_id=material.pk, material=material.pk)
+    unit["url_values"].update(sevidence_id=evidence.pk, evidence=evidence.pk)
 
 
 def snapshot() -> list:
@@ -256,6 +285,8 @@ def snapshot() -> list:
         Award,
         Campaign,
         CriteriaSet,
+        Evidence,
+        Material,
         Nomination,
         Objection,
         Quota,
@@ -263,6 +294,8 @@ def snapshot() -> list:
     )
 
     return [
+        list(Material.objects.order_by("pk").values_list("pk", "size")),
+        list(Evidence.objects.order_by("pk").values_list("pk", "size")),
         list(Campaign.objects.order_by("pk").values_list("pk", "status")),
         list(Quota.objects.order_by("pk").values_list("pk", "quota")),
         list(Nomination.objects.order_by("pk").values_list("pk", "status", "at_org_id", "deeds", "category")),

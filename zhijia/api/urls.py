@@ -29,6 +29,7 @@ def _mount() -> None:
         dispatch,
         elections,
         enrolments,
+        honour_files,
         honours,
         identity,
         join,
@@ -61,6 +62,7 @@ def _mount() -> None:
     api.add_router("", contests.router)  # /contests…, /me/certificates
     api.add_router("", honours.router)  # /honours…, /me/honours
     api.add_router("", stars.router)  # /star-ratings…
+    api.add_router("", honour_files.router)  # /honours/nominations/<id>/materials…, …/evidence…
     api.add_router("", voice.router)  # /consultations…, /opinions…, /me/opinions, /me/box
     api.add_router("", labour.router)  # /labour/people, /labour/ledgers…, /labour/jobs…, /labour/referrals…
     api.add_router("", cases.router)  # /cases…, /me/cases, /public-notices

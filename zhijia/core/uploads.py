@@ -18,10 +18,13 @@ import mimetypes
 import warnings
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 from django.views.static import serve
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from zhijia.core.errors import field_error
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000  # 40 megapixels: every phone camera, far from a bomb
@@ -92,6 +95,53 @@ def read_photo(upload: Any, max_bytes: int = MAX_PHOTO_BYTES) -> tuple[bytes, st
     if clean is None:
         return None
     return clean, extension
+
+
+def read_document(upload: Any, max_bytes: int = MAX_PHOTO_BYTES) -> tuple[bytes, str]:
+    """(content, extension) of a photo (re-encoded by `read_photo`) or a PDF of at most
+    `max_bytes`, by its content alone: the file's name and the browser's type are ignored (a
+    real PNG called scan.pdf is kept as the PNG it is; a text file called photo.jpg is
+    refused). Each refusal is a field error on `file` saying what was wrong."""
+    too_big = _("The file is larger than 5 MB.")
+    if upload is None or not hasattr(upload, "read"):
+        raise field_error("file", _("Choose a file to upload."))
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise field_error("file", too_big)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    head = upload.read(16)
+    if not head:
+        raise field_error("file", _("The file is empty."))
+    message = _("Choose a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB.")
+    if image_extension(head):
+        photo = read_photo(upload, max_bytes)
+        if photo is None:
+            raise field_error("file", message)
+        return photo
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    content = upload.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise field_error("file", too_big)
+    if not is_pdf(content):
+        raise field_error("file", message)
+    return content, "pdf"
+
+
+def is_pdf(content: bytes) -> bool:
+    """Starts and ends like a PDF (it is only ever served as a download, never rendered)."""
+    return content.startswith(b"%PDF-") and b"%%EOF" in content[-1024:]
+
+
+def download_response(content: bytes | memoryview, filename: str) -> HttpResponse:
+    """Stored bytes as a download: never inline, nosniff, sandboxed (USER_FILE_HEADERS)."""
+    response = HttpResponse(bytes(content), content_type="application/octet-stream")
+    for name, value in USER_FILE_HEADERS.items():
+        response[name] = value
+    safe = filename.replace('"', "").replace("\r", "").replace("\n", "")
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    return response
 
 
 USER_FILE_HEADERS = {

@@ -73,3 +73,10 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("Awaiting decision")
     UPHELD = "upheld", _("Upheld")  # 异议成立: the nomination is withdrawn
     DISMISSED = "dismissed", _("Dismissed")  # 异议不成立
+
+
+class MaterialKind(models.TextChoices):
+    DEEDS = "deeds", _("Account of deeds")  # 事迹材料
+    FORM = "form", _("Nomination form")  # 推荐表
+    CERTIFICATE = "certificate", _("Certificate")  # 证书
+    OTHER = "other", _("Other")

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from zhijia.core.models import BaseModel
 from zhijia.core.pii import Category as Pii
 
-from .enums import CampaignStatus, Category, Decision, HonourKind, NominationStatus, ObjectionStatus
+from .enums import (
+    CampaignStatus,
+    Category,
+    Decision,
+    HonourKind,
+    MaterialKind,
+    NominationStatus,
+    ObjectionStatus,
+)
 
 
 class Campaign(BaseModel):
@@ -75,6 +83,33 @@ class Nomination(BaseModel):
 
     def __str__(self) -> str:
         return self.team_title or str(self.pk)
+
+
+class Material(BaseModel):
+    """A file the nominating union attaches to a nomination (事迹材料, 推荐表, certificates): a
+    photo or PDF checked by its content (core.uploads.read_document), at most 5 MB, kept in the
+    database (never at a public media URL), only ever served as an audited download to those
+    who may read the nomination — never on the public 公示 page."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(max_length=16, choices=MaterialKind.choices)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    PERSONAL_DATA = {"content": Pii.IDENTITY, "uploaded_by": Pii.IDENTITY}
+    NOT_PERSONAL = ("caption",)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.extension}"
 
 
 class Review(BaseModel):
@@ -209,6 +244,31 @@ class AssessmentItem(BaseModel):
 
     def __str__(self) -> str:
         return str(self.criterion_id)
+
+
+class Evidence(BaseModel):
+    """A file the assessed union uploads for one criteria item Zhijia cannot compute (the rest
+    of the evidence, 其余佐证材料): a photo or PDF checked like a nomination's materials, read by
+    the assessed union and the scoring union only, as an audited download."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="files")
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    PERSONAL_DATA = {"content": Pii.IDENTITY, "uploaded_by": Pii.IDENTITY}
+    NOT_PERSONAL = ("caption",)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}.{self.extension}"
 
 
 class StarAward(BaseModel):

@@ -212,3 +212,22 @@ def units_below(org: Any) -> list[Any]:
 
     units = Org.objects.filter(subtree_q(org.path)).filter(depth__lte=org.depth + 2).exclude(pk=org.pk)
     return list(units.order_by("path")[:300])
+
+
+def materials_of(nomination: Any) -> QuerySet:
+    """The files attached to a nomination (the content deferred), oldest first; the caller
+    has checked who may read the nomination."""
+    from .models import Material
+
+    return Material.objects.filter(nomination=nomination).defer("content").select_related("uploaded_by")
+
+
+def evidence_of(assessment: Any) -> QuerySet:
+    """The files uploaded as evidence on an assessment's items (the content deferred)."""
+    from .models import Evidence
+
+    return (
+        Evidence.objects.filter(item__assessment=assessment)
+        .defer("content")
+        .select_related("uploaded_by", "item__criterion")
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import field_error
-from zhijia.core.uploads import MAX_PHOTO_BYTES, image_extension, read_photo
+from zhijia.core.uploads import download_response, read_document
 
 from ..enums import AttachmentKind
 from ..models import Case, CaseAttachment
@@ -22,41 +22,11 @@ KINDS = tuple(AttachmentKind.values)
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf"}
 
 
-def _read(upload: Any) -> tuple[bytes, str]:
-    """(content, extension) of a photo or PDF, by its content alone: the file's name and the
-    browser's type are ignored (a real PNG called scan.pdf is kept as the PNG it is; a text file
-    called photo.jpg is refused). Each refusal names the `file` field and says what was wrong."""
-    if upload is None or not hasattr(upload, "read"):
-        raise field_error("file", _("Choose a file to upload."))
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_PHOTO_BYTES:
-        raise field_error("file", _("The file is larger than 5 MB."))
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    head = upload.read(16)
-    if not head:
-        raise field_error("file", _("The file is empty."))
-    message = _("Choose a photo (JPEG, PNG, WebP) or a PDF of at most 5 MB.")
-    if image_extension(head):
-        photo = read_photo(upload)
-        if photo is None:
-            raise field_error("file", message)
-        return photo
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    content = upload.read(MAX_PHOTO_BYTES + 1)
-    if len(content) > MAX_PHOTO_BYTES:
-        raise field_error("file", _("The file is larger than 5 MB."))
-    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
-        raise field_error("file", message)
-    return content, "pdf"
-
-
 @transaction.atomic
 def attachment_add(
     *, actor: Any, case: Case, upload: Any, kind: Any = "other", caption: Any = ""
 ) -> CaseAttachment:
-    content, extension = _read(upload)
+    content, extension = read_document(upload)
     chosen = str(kind or "other")
     if chosen not in KINDS:
         raise field_error("kind", _("Choose a valid option."))
@@ -79,16 +49,12 @@ def attachment_add(
     return attachment
 
 
-CONTENT_DISPOSITION = 'attachment; filename="{number}-{pk}.{extension}"'
+CONTENT_DISPOSITION = "{number}-{pk}.{extension}"
 
 
 def attachment_download(*, actor: Any, case: Case, attachment: CaseAttachment) -> Any:
     """The attachment as a download (never inline, nosniff, sandboxed), its read audited; the
     interface has checked who may read it."""
-    from django.http import HttpResponse
-
-    from zhijia.core.uploads import USER_FILE_HEADERS
-
     audit_log(
         actor=actor,
         action="case.attachment_read",
@@ -96,10 +62,5 @@ def attachment_download(*, actor: Any, case: Case, attachment: CaseAttachment) -
         org=case.org,
         data={"number": case.number, "attachment": str(attachment.pk)},
     )
-    response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
-    for name, value in USER_FILE_HEADERS.items():
-        response[name] = value
-    response["Content-Disposition"] = CONTENT_DISPOSITION.format(
-        number=case.number, pk=attachment.pk, extension=attachment.extension
-    )
-    return response
+    name = CONTENT_DISPOSITION.format(number=case.number, pk=attachment.pk, extension=attachment.extension)
+    return download_response(attachment.content, name)

@@ -12,11 +12,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.core.errors import NotFound
+from zhijia.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from zhijia.core.ids import parse_uuid
+from zhijia.honours import files
 from zhijia.honours import selectors as sel
 from zhijia.honours import stars as svc
 from zhijia.honours.permissions import access_assessment, access_criteria, public_criteria
@@ -27,6 +30,7 @@ from zhijia.staff.decorators import staff_required
 from zhijia.staff.units import current_unit
 from zhijia.web.responses import run_step
 
+from .files import file_rows, upload_errors
 from .views import _require_any
 
 T = "staff/honours/"
@@ -184,7 +188,11 @@ def stars_assess(request):
 @staff_required
 @require_GET
 def stars_assessment(request, pk):
-    a = access_assessment(actor=request.user, id=pk)
+    return assessment_page(request, access_assessment(actor=request.user, id=pk))
+
+
+def assessment_page(request, a: Any, upload: dict | None = None, status: int = 200):
+    """The assessment page; `upload` carries a refused evidence file's field errors."""
     lines = sel.assessment_lines(a)
     for line in lines:
         key = line.criterion.evidence
@@ -202,8 +210,14 @@ def stars_assessment(request, pk):
         "may_score": a.status == "submitted"
         and scope_for(request.user, Cap.HONOURS_MANAGE).contains(a.criteria.org),
         "today": timezone.localdate(),
+        "files": file_rows(
+            sel.evidence_of(a),
+            lambda f: reverse("staff:stars_evidence", kwargs={"pk": a.pk, "evidence": f.pk}),
+        ),
+        "upload_items": [line for line in lines if not line.criterion.evidence],
+        "upload": upload or {},
     }
-    return render(request, T + "stars_assessment.html", context)
+    return render(request, T + "stars_assessment.html", context, status=status)
 
 
 def _points(request, lines_of: Any) -> dict[str, str]:
@@ -238,3 +252,38 @@ def stars_score(request, pk):
         points=_points(request, sel.assessment_lines(a)),
     )
     return redirect("staff:stars_assessment", pk=a.pk)
+
+
+@staff_required
+@require_POST
+def stars_evidence_add(request, pk):
+    """The assessed union uploads a file for an item Zhijia cannot compute (honours.files)."""
+    a = access_assessment(actor=request.user, id=pk, cap=Cap.HONOURS_NOMINATE)
+    try:
+        files.evidence_add(
+            actor=request.user,
+            assessment=a,
+            item=request.POST.get("item", ""),
+            upload=request.FILES.get("file"),
+            caption=request.POST.get("caption", ""),
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except Conflict as exc:  # the state allows no more files: said at the top of the page
+        messages.error(request, str(exc.message))
+        return redirect(reverse("staff:stars_assessment", kwargs={"pk": pk}) + "#uploaded")
+    except ApplicationError as exc:
+        return assessment_page(request, a, upload=upload_errors(request, exc), status=400)
+    messages.success(request, _("The evidence file is added."))
+    return redirect(reverse("staff:stars_assessment", kwargs={"pk": pk}) + "#uploaded")
+
+
+@staff_required
+@require_GET
+def stars_evidence(request, pk, evidence):
+    """An evidence file, only ever as a download, audited: the assessed and the scoring union."""
+    a = access_assessment(actor=request.user, id=pk)
+    found = sel.evidence_of(a).filter(pk=parse_uuid(evidence)).first()
+    if found is None:
+        raise NotFound(code="not_found")
+    return files.evidence_download(actor=request.user, assessment=a, evidence=found)
