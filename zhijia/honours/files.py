@@ -36,6 +36,24 @@ def _caption(value: Any) -> str:
     return checked_text("caption", value if isinstance(value, str) else "", 100, required=False)
 
 
+def _store(actor: Any, related: Any, upload: Any, caption: Any, **fields: Any) -> Any:
+    """Check the caption and the file (core.uploads.read_document), keep at most MAX_FILES, and
+    create the file row on `related` (a nomination's materials, an item's evidence)."""
+    text = _caption(caption)
+    content, extension = read_document(upload)
+    if related.count() >= MAX_FILES:
+        raise field_error("file", _("At most %(n)s files can be attached.") % {"n": MAX_FILES})
+    return related.create(
+        caption=text,
+        extension=extension,
+        size=len(content),
+        content=content,
+        uploaded_by=_user(actor),
+        at=timezone.now(),
+        **fields,
+    )
+
+
 @transaction.atomic
 def material_add(
     *, actor: Any, nomination: Nomination, upload: Any, kind: Any = "deeds", caption: Any = ""
@@ -49,25 +67,13 @@ def material_add(
     chosen = str(kind or "")
     if chosen not in MaterialKind.values:
         raise field_error("kind", _("Choose a valid option."))
-    text = _caption(caption)
-    content, extension = read_document(upload)
-    if nomination.materials.count() >= MAX_FILES:
-        raise field_error("file", _("At most %(n)s files can be attached.") % {"n": MAX_FILES})
-    material = nomination.materials.create(
-        kind=chosen,
-        caption=text,
-        extension=extension,
-        size=len(content),
-        content=content,
-        uploaded_by=_user(actor),
-        at=timezone.now(),
-    )
+    material = _store(actor, nomination.materials, upload, caption, kind=chosen)
     audit_log(
         actor=actor,
         action="honours.material_add",
         obj=nomination,
         org=nomination.org,
-        data={"material": str(material.pk), "kind": chosen, "size": len(content)},
+        data={"material": str(material.pk), "kind": chosen, "size": material.size},
     )
     return material
 
@@ -106,24 +112,13 @@ def evidence_add(
             _("Evidence is added before the self-assessment is submitted."), code=E.INVALID_TRANSITION
         )
     line = _item(assessment, item)
-    text = _caption(caption)
-    content, extension = read_document(upload)
-    if line.files.count() >= MAX_FILES:
-        raise field_error("file", _("At most %(n)s files can be attached.") % {"n": MAX_FILES})
-    evidence = line.files.create(
-        caption=text,
-        extension=extension,
-        size=len(content),
-        content=content,
-        uploaded_by=_user(actor),
-        at=timezone.now(),
-    )
+    evidence = _store(actor, line.files, upload, caption)
     audit_log(
         actor=actor,
         action="honours.evidence_add",
         obj=assessment,
         org=assessment.org,
-        data={"evidence": str(evidence.pk), "item": str(line.pk), "size": len(content)},
+        data={"evidence": str(evidence.pk), "item": str(line.pk), "size": evidence.size},
     )
     return evidence
 

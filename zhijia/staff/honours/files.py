@@ -4,6 +4,7 @@ them) and the evidence files on a star-rating assessment's items. Files come bac
 audited downloads (honours.files); a refused file shows the page again with the error under
 its field (400)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -55,6 +56,23 @@ def upload_errors(request, exc: ApplicationError) -> dict:
     return {"errors": errors, "summary": summary, "v": values}
 
 
+def upload_step(request, add: Callable[[], Any], *, back: str, page: Callable[[dict], Any], done: str):
+    """Run one file upload (`add`, an honours.files service): back to `back` saying `done`; a
+    state that takes no more files (409) said at the top of the page; a refused file shows
+    `page(upload)` again with its errors (400). 404 and 403 go on to the handler."""
+    try:
+        add()
+    except (NotFound, PermissionDenied):
+        raise
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    except ApplicationError as exc:
+        return page(upload_errors(request, exc))
+    messages.success(request, done)
+    return redirect(back)
+
+
 def _may_add(user, nomination) -> bool:
     return nomination.status in (NominationStatus.DRAFT, NominationStatus.RETURNED) and scope_for(
         user, Cap.HONOURS_NOMINATE
@@ -89,23 +107,19 @@ def nomination_page(request, pk):
 @require_POST
 def nomination_material_add(request, pk):
     nomination = access_nomination(actor=request.user, id=pk, cap=Cap.HONOURS_NOMINATE)
-    try:
-        files.material_add(
+    return upload_step(
+        request,
+        lambda: files.material_add(
             actor=request.user,
             nomination=nomination,
             upload=request.FILES.get("file"),
             kind=request.POST.get("kind", ""),
             caption=request.POST.get("caption", ""),
-        )
-    except (NotFound, PermissionDenied):
-        raise
-    except Conflict as exc:  # the state allows no more files: said at the top of the page
-        messages.error(request, str(exc.message))
-        return redirect(reverse("staff:honours_nomination", kwargs={"pk": pk}) + "#materials")
-    except ApplicationError as exc:
-        return _page(request, nomination, upload=upload_errors(request, exc), status=400)
-    messages.success(request, _("The material is attached."))
-    return redirect(reverse("staff:honours_nomination", kwargs={"pk": pk}) + "#materials")
+        ),
+        back=reverse("staff:honours_nomination", kwargs={"pk": pk}) + "#materials",
+        page=lambda upload: _page(request, nomination, upload=upload, status=400),
+        done=_("The material is attached."),
+    )
 
 
 @staff_required

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from zhijia.core.errors import NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.honours import files
 from zhijia.honours import selectors as sel
@@ -30,7 +30,7 @@ from zhijia.staff.decorators import staff_required
 from zhijia.staff.units import current_unit
 from zhijia.web.responses import run_step
 
-from .files import file_rows, upload_errors
+from .files import file_rows, upload_step
 from .views import _require_any
 
 T = "staff/honours/"
@@ -259,23 +259,19 @@ def stars_score(request, pk):
 def stars_evidence_add(request, pk):
     """The assessed union uploads a file for an item Zhijia cannot compute (honours.files)."""
     a = access_assessment(actor=request.user, id=pk, cap=Cap.HONOURS_NOMINATE)
-    try:
-        files.evidence_add(
+    return upload_step(
+        request,
+        lambda: files.evidence_add(
             actor=request.user,
             assessment=a,
             item=request.POST.get("item", ""),
             upload=request.FILES.get("file"),
             caption=request.POST.get("caption", ""),
-        )
-    except (NotFound, PermissionDenied):
-        raise
-    except Conflict as exc:  # the state allows no more files: said at the top of the page
-        messages.error(request, str(exc.message))
-        return redirect(reverse("staff:stars_assessment", kwargs={"pk": pk}) + "#uploaded")
-    except ApplicationError as exc:
-        return assessment_page(request, a, upload=upload_errors(request, exc), status=400)
-    messages.success(request, _("The evidence file is added."))
-    return redirect(reverse("staff:stars_assessment", kwargs={"pk": pk}) + "#uploaded")
+        ),
+        back=reverse("staff:stars_assessment", kwargs={"pk": pk}) + "#uploaded",
+        page=lambda upload: assessment_page(request, a, upload=upload, status=400),
+        done=_("The evidence file is added."),
+    )
 
 
 @staff_required
