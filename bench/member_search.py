@@ -6,10 +6,12 @@ console's first page of 20 plus the count), with the trigram GIN indexes of migr
 
     uv run python bench/member_search.py                 # 2,000,000 members (PEOPLE to change)
     PEOPLE=500000 uv run python bench/member_search.py   # a smaller run
+    KEEP=1 uv run python bench/member_search.py          # keep the database: a second run
+                                                         # measures on it without rebuilding
 
 A throwaway database (DATABASE_URL, default zhijia_loose_bench on 127.0.0.1) is created, filled
 in SQL (generate_series; names from 100 surnames and 166 given-name characters, a third of them
-two characters long, as in real ledgers) and dropped at the end.
+two characters long, as in real ledgers) and dropped at the end (unless KEEP=1).
 """
 
 import os
@@ -25,7 +27,7 @@ from bench.throwaway_db import close_django_connections, create_postgres, drop_p
 
 DATABASE_URL = os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zhijia_loose_bench")
 PEOPLE = int(os.environ.get("PEOPLE", "2000000"))
-RUNS, SCAN_RUNS = 20, 3
+RUNS, SCAN_RUNS = int(os.environ.get("RUNS", "20")), 3
 TMP = temp_dir("zhijia-bench-search-", "config.settings.dev")
 created = create_postgres(DATABASE_URL)
 
@@ -52,7 +54,7 @@ TRGM = __import__("zhijia.members.migrations.0004_person_search_trgm", fromlist=
 
 
 def people_query(q: str):
-    """The people step of member_search_q (what the trigram indexes serve)."""
+    """The people step of member_search (what the trigram indexes serve)."""
     from zhijia.members.models import Person
     from zhijia.members.selectors.registry import Doubled, doubled
 
@@ -154,8 +156,8 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def main() -> None:
-    t0 = time.perf_counter()
+def build():
+    """The city tree, the viewer and the people; returns (viewer, districts)."""
     call_command("migrate", verbosity=0)
     city = org_create(actor=None, parent=None, name="基准市总工会", level=OrgLevel.CITY)
     districts, unions = [], []
@@ -170,8 +172,20 @@ def main() -> None:
             )
     user = user_create(actor=None, username="bench_viewer", password="Bench-pass-2026-x", org=city)
     role_grant(actor=None, user=user, org=city, role=Role.objects.get(code="viewer"))
-    t1 = time.perf_counter()
     fill(PEOPLE, unions)
+    return user, districts
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    if created:
+        user, districts = build()
+    else:  # KEEP=1 left it: measure again without building (e.g. after a change to the search)
+        from zhijia.accounts.models import User
+        from zhijia.orgs.models import Org
+
+        user = User.objects.get(username="bench_viewer")
+        districts = list(Org.objects.filter(level=OrgLevel.DISTRICT).order_by("path"))
     t2 = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM members_person")
@@ -196,7 +210,7 @@ def main() -> None:
     print(f"members: {total:,} people, {total:,} memberships, members_person {size}")
     print(
         f"district scope: {district.name} (~{total // 10:,} members);"
-        f" setup {t1 - t0:.1f} s, fill {t2 - t1:.1f} s"
+        f" set-up and fill {t2 - t0:.1f} s{'' if created else ' (database kept from an earlier run)'}"
     )
 
     def page(q: str):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from zhijia.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhijia.core.models import AuditEntry
-from zhijia.members.models import FamilyMember, Membership, MembershipEvent
+from zhijia.members.models import FamilyMember, Membership, MembershipEvent, Person
 from zhijia.members.selectors.registry import member_get, member_list
 from zhijia.members.services import registry
 from zhijia.orgs.services import org_dissolve
@@ -226,3 +226,19 @@ def test_reveal_fails_closed_when_the_audit_cannot_be_written(demo, register, mo
     with pytest.raises(RuntimeError):
         result = registry.member_reveal(actor=demo.user("shenzhen_admin"), membership=m, field="phone")
     assert result is None
+
+
+@pytest.mark.parametrize("limit", [1000, 1, 0])
+def test_search_answers_the_same_below_and_past_the_people_limit(demo, cast, monkeypatch, limit):
+    """Up to SEARCH_PEOPLE_LIMIT people the memberships are fetched and their unions checked for
+    scope and district on their own; past it the database joins. Both give the same rows, and a
+    matching person with no membership (a labour-registry person) is simply not listed."""
+    monkeypatch.setattr("zhijia.members.selectors.registry.SEARCH_PEOPLE_LIMIT", limit)
+    Person.objects.create(name="张三丰", name_pinyin="zhangsanfeng", name_initials="zsf")  # no membership
+    admin, futian = demo.user("shenzhen_admin"), demo.user("futian_staff")
+    assert found(admin, q="张") == {"张三"}
+    assert found(admin, q="z") == {"张三"}
+    assert found(futian, q="李") == {"李四"} and found(futian, q="王") == set()  # scope
+    assert found(admin, q="李", org=demo.org("河套联合工会")) == {"李四"}  # district
+    assert found(admin, q="李", org=demo.org("西乡工联会")) == set()
+    assert found(admin, q="13933334444", org=demo.org("西乡工联会")) == {"王五"}

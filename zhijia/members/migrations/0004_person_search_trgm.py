@@ -1,5 +1,5 @@
 """Member search at city and province scale (PostgreSQL only; nothing on SQLite): trigram GIN
-indexes for the "contains" search of members.selectors.registry.member_search_q.
+indexes for the "contains" search of members.selectors.registry.member_search.
 
 - name: indexed as `regexp_replace(lower(name), '(.)', '\\1\\1', 'g')` — every character
   doubled — because most Chinese names are two or three characters and a two-character pattern

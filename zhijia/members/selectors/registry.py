@@ -31,19 +31,31 @@ def member_list(
 ) -> QuerySet[Membership]:
     """Memberships in the actor's members.view scope, person and union fetched, ordered by
     pinyin. `org`: only that union's subtree (the caller has checked it). `status`: one
-    MemberStatus. `q`: see member_search_q."""
-    qs = (
-        Membership.objects.filter(scope_for(actor, Cap.MEMBERS_VIEW).q("org"))
-        .select_related("person", "org")
-        .order_by("person__name_pinyin", "person__name", "id")
-    )
-    if org is not None:
-        qs = qs.filter(subtree_q(org.path, "org__path"))
+    MemberStatus. `q`: see member_search."""
+    scope = scope_for(actor, Cap.MEMBERS_VIEW)
+    qs = Membership.objects.select_related("person", "org")
+    qs = qs.order_by("person__name_pinyin", "person__name", "id")
     if status:
         qs = qs.filter(status=status) if status in MemberStatus.values else qs.none()
-    if q and q.strip():
-        qs = qs.filter(member_search_q(q))
-    return qs
+    found = member_search(q) if q and q.strip() else None
+    if isinstance(found, list):  # a few memberships found: keep those whose union is in scope
+        return qs.filter(pk__in=_within(found, scope.q(""), org))
+    qs = qs.filter(scope.q("org"))
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org__path"))
+    return qs if found is None else qs.filter(found)
+
+
+def _within(rows: list[tuple[Any, Any]], in_scope: Q, org: Org | None) -> list[Any]:
+    """The ids of those memberships (a short list of (id, union id)) whose union is in scope and
+    under `org`. The unions are checked on their own (a few rows), not joined: joined, PostgreSQL
+    misjudges a district's unions as one row and scans each union's memberships instead
+    (bench/member_search.py)."""
+    unions = Org.objects.filter(in_scope, pk__in={union for _, union in rows})
+    if org is not None:
+        unions = unions.filter(subtree_q(org.path))
+    allowed = set(unions.values_list("pk", flat=True))
+    return [pk for pk, union in rows if union in allowed]
 
 
 class Doubled(Func):
@@ -62,18 +74,20 @@ def doubled(text: str) -> str:
     return "".join(c + c for c in text.lower())
 
 
-def member_search_q(text: str) -> Q:
+def member_search(text: str) -> list[Any] | Q:
     """Name contains; full pinyin contains or initials prefix (张三 by `zs`); the last four
     digits of the phone, or a whole mobile number; the exact member number; the exact identity
     number of any document type (normalised, validated, then looked up by blind index only).
 
+    The matching memberships as (id, union id) when there are at most SEARCH_PEOPLE_LIMIT people
+    (the usual case), else a Q on the membership's person.
+
     Shape (for city and province scale): first the matching people, `SELECT id FROM person WHERE
     <an OR of indexed person conditions> LIMIT 1001` — PostgreSQL answers it with a bitmap OR over
-    the trigram GIN indexes (members 0004) and the btree indexes — then ONE condition on the
-    membership, `person_id IN (<those ids>)`, served by the person_id index, so the district and
-    scope filters only see a few rows. Past SEARCH_PEOPLE_LIMIT people the condition stays a
-    subquery. A member number is looked up first (unique index) and folded in
-    as its person's id: the search then lists that person's memberships."""
+    the trigram GIN indexes (members 0004) and the btree indexes — then their memberships by the
+    person_id index, whose unions member_list checks for scope and district. Past
+    SEARCH_PEOPLE_LIMIT people the condition stays a subquery. A member number is looked up
+    first (unique index) and folded in as its person's id: the search then lists that person's memberships."""
     text = text.strip()[:100]
     compact = normalize(text, upper=False).lower()
     people = Person.objects.all()
@@ -101,24 +115,35 @@ def member_search_q(text: str) -> Q:
     if by_number:
         cond |= Q(pk__in=by_number)
     matched = people.filter(cond).values("pk")
-    ids = _first_ids(matched, SEARCH_PEOPLE_LIMIT + 1)
-    if len(ids) <= SEARCH_PEOPLE_LIMIT:  # the usual case: a few people, then their memberships
-        # by primary key, so the scope and district filters only look at these rows
-        return Q(pk__in=list(Membership.objects.filter(person_id__in=ids).values_list("pk", flat=True)))
-    return Q(person__in=matched)  # an unselective query ("张"): let the database join
+    found = _memberships_of(matched, SEARCH_PEOPLE_LIMIT)
+    # the usual case: a few people, and their memberships as (id, union id), so the scope and
+    # district filters only look at these rows; past the limit ("张") the database joins
+    return Q(person__in=matched) if found is None else found
 
 
-def _first_ids(matched: QuerySet[Any], limit: int) -> list[Any]:
-    """Up to `limit` ids of `matched`. On PostgreSQL the query is planned without the LIMIT
-    (`OFFSET 0` fence): with a LIMIT the planner may bet on a sequential scan that finds `limit`
-    rows early, which for a selective search means reading every person."""
+def _memberships_of(matched: QuerySet[Any], limit: int) -> list[tuple[Any, Any]] | None:
+    """The memberships of the people `matched` as (id, union id), or None when there are more than
+    `limit` people. On PostgreSQL one round trip, the people planned without the LIMIT (`OFFSET 0`
+    fence: with a LIMIT the planner may bet on a sequential scan that finds `limit` rows early,
+    which for a selective search means reading every person) and no list of ids sent back."""
     if connection.vendor != "postgresql":
-        return list(matched.values_list("pk", flat=True)[:limit])
+        ids = list(matched.values_list("pk", flat=True)[: limit + 1])
+        if len(ids) > limit:
+            return None
+        return list(Membership.objects.filter(person_id__in=ids).values_list("pk", "org_id"))
     sql, params = matched.query.sql_with_params()
+    table = Membership._meta.db_table
+    query = (  # Django-built SQL and a model's table name
+        f"WITH people AS MATERIALIZED (SELECT * FROM ({sql} OFFSET 0) AS matched LIMIT %s)"  # noqa: S608
+        f" SELECT (SELECT count(*) FROM people), m.id, m.org_id FROM people"
+        f" LEFT JOIN {table} m ON m.person_id = people.pk"
+    )
     with connection.cursor() as cursor:
-        fenced = f"SELECT * FROM ({sql} OFFSET 0) AS matched LIMIT %s"  # noqa: S608 - Django-built SQL
-        cursor.execute(fenced, [*params, limit])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(query, [*params, limit + 1])
+        rows = cursor.fetchall()
+    if rows and rows[0][0] > limit:
+        return None
+    return [(pk, union) for _count, pk, union in rows if pk is not None]
 
 
 def _identity_indexes(text: str) -> list[str]:
