@@ -197,7 +197,7 @@ def main() -> None:
         cur.execute(
             "SELECT p.name, p.name_pinyin, p.name_initials FROM members_person p JOIN members_membership m"
             " ON m.person_id = p.id JOIN orgs_org o ON o.id = m.org_id WHERE o.path LIKE %s"
-            " AND char_length(p.name) = 3 LIMIT 1",
+            " AND char_length(p.name) = 3 ORDER BY p.name_pinyin, p.name LIMIT 1",
             [district.path + "%"],
         )
         name3, pinyin3, initials3 = cur.fetchone()
