@@ -89,6 +89,11 @@ def test_rider_finds_the_nearest_open_station_with_charging_and_navigates(
     assert _names(page)[:4] == ["维修中驿站", "无充电驿站", "福田暖蜂驿站", "会展中心驿站"]
     assert page.locator(".leaflet-interactive").count() >= 4  # markers drawn with no tiles
     assert page.locator("[data-testid=map-no-tiles]").is_visible()
+    page.wait_for_selector(".leaflet-zj-base-pane path", state="attached")  # offline base layer
+    page.wait_for_selector(".zj-map-where:has-text('深圳市 · 广东')")  # where the map is, offline
+    page.evaluate("document.querySelector('[data-zj-map]').zjMap.setZoom(8)")
+    page.wait_for_selector(".zj-map-label:has-text('东莞市')")  # the neighbours, named
+    page.locator("[data-zj-map]").screenshot(path=str(shot(page, "h5-finder-offline-map")))
 
     page.click("label:has([data-testid=filter-open-now])")
     page.click("label:has([data-testid=filter-charging])")

@@ -62,6 +62,9 @@ def test_map_view_has_markers_and_works_without_tiles(staff_client, futian, sett
     assert data["tiles"] == "" and [m["name"] for m in data["markers"]] == ["福田驿站"]
     assert data["markers"][0]["lat"] == pytest.approx(22.54)
     assert 'data-testid="map-no-tiles"' in body
+    base = data["base"]  # the vendored offline layer instead of tiles
+    assert base["provinces"].endswith(".json") and "/vendor/china-map/" in base["outline"]
+    assert base["cities"]["44"].endswith(".json") and len(base["cities"]) == 34
 
 
 def test_map_markers_follow_the_tile_datum(staff_client, futian, settings):
@@ -71,6 +74,7 @@ def test_map_markers_follow_the_tile_datum(staff_client, futian, settings):
     data = json.loads(
         re.search(r'<script id="positions-map" type="application/json">(.*?)</script>', body, re.S)[1]
     )
+    assert data["base"] is None  # tiles configured: no offline layer
     g_lat, g_lng = geo.wgs84_to_gcj02(22.54, 114.05)
     assert data["markers"][0]["lat"] == pytest.approx(g_lat, abs=1e-6)
     assert data["markers"][0]["lng"] == pytest.approx(g_lng, abs=1e-6)

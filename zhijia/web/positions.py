@@ -3,10 +3,13 @@ today's hours, coming exceptions, facility labels with icons, map markers and na
 Pure presentation of a Position's stored data; nothing here reads the database."""
 
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +56,7 @@ FINDER_FACILITIES = (
 
 
 def tile_settings() -> dict[str, str]:
-    """The map tile source: POSITIONS_TILE_URL (empty → no tiles, markers on a plain background),
+    """The map tile source: POSITIONS_TILE_URL (empty → the offline base map, see base_map),
     POSITIONS_TILE_DATUM (the datum the tiles are drawn in: wgs84 for OSM/天地图, gcj02 for 高德),
     POSITIONS_TILE_ATTRIBUTION."""
     datum = str(getattr(settings, "POSITIONS_TILE_DATUM", "wgs84") or "wgs84").lower()
@@ -164,7 +167,28 @@ def map_config(markers: list[dict[str, Any]], *, centre: tuple[float, float] | N
     return {
         "tiles": tiles["url"],
         "attribution": tiles["attribution"],
+        "base": None if tiles["url"] else base_map(),
         "markers": markers,
         "here": here,
         "hereLabel": _("You are here"),
     }
+
+
+BASE_MAP = "vendor/china-map/"
+
+
+def base_map() -> dict[str, Any]:
+    """The vendored offline base layer (scripts/vendor_china_map.py) for maps without tiles: the
+    provinces and the outline, and each province's cities by the first two digits of its
+    division code, loaded by the map script when a province is in view."""
+    return {
+        "provinces": static(BASE_MAP + "provinces.json"),
+        "outline": static(BASE_MAP + "outline.json"),
+        "cities": {code: static(f"{BASE_MAP}cities/{code}.json") for code in _province_codes()},
+    }
+
+
+@cache
+def _province_codes() -> tuple[str, ...]:
+    folder = Path(__file__).resolve().parent.parent / "static" / BASE_MAP / "cities"
+    return tuple(sorted(path.stem for path in folder.glob("*.json")))
