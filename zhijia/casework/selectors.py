@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhijia.core.masking import mask_name
 from zhijia.orgs.models import Org
+from zhijia.orgs.tree import ancestor_paths
 
 from .enums import CaseKind, CaseStatus
 from .models import Case, CaseSettings, HelpFund
@@ -123,6 +124,23 @@ def attachments_of(*, actor: Any, case: Case, everything: bool) -> QuerySet:
     is about. Without the file's bytes; with who added each, oldest first."""
     qs = case.attachments.defer("content").select_related("uploaded_by").order_by("at", "pk")
     return qs if everything else qs.filter(uploaded_by=actor)
+
+
+def handler_pool(case: Case) -> QuerySet:
+    """The experts a case may be given to: the pool of the case's unit or of a unit above it,
+    active and with a login (cases.services checks a chosen one against the same rows)."""
+    from zhijia.dispatch.models import Expert
+
+    return (
+        Expert.objects.select_related("user", "org")
+        .filter(org__path__in=ancestor_paths(case.org.path), active=True, user__isnull=False)
+        .order_by("name", "pk")
+    )
+
+
+def funds_of(units: list[Org]) -> QuerySet:
+    """The help funds of these units (the caller's), newest year first."""
+    return HelpFund.objects.select_related("org").filter(org__in=units).order_by("-year", "org__path", "name")
 
 
 def funds_for(org: Org, year: int | None = None) -> QuerySet:

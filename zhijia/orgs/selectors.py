@@ -100,6 +100,21 @@ def org_by_id(id: Any) -> Org:
     return org
 
 
+def orgs_choice(
+    *, ids: list[Any] | None = None, within: Org | None = None, q: Q | None = None
+) -> QuerySet[Org]:
+    """Units for a form's choices, by path. Unscoped: the caller names the units the user may
+    pick (`ids`, the subtree `within`, or a condition `q`) and the service decides."""
+    rows = Org.objects.all()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    if within is not None:
+        rows = rows.filter(subtree_q(within.path))
+    if q is not None:
+        rows = rows.filter(q)
+    return rows.order_by("path")
+
+
 def org_chain(org: Org) -> list[Org]:
     """`org` and its ancestors, the top first (unscoped: the caller keeps what the user may see)."""
     return list(Org.objects.filter(path__in=ancestor_paths(org.path)).order_by("path"))

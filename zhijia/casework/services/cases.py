@@ -20,6 +20,7 @@ from ..enums import CaseKind, NoteLevel, ReferralTo
 from ..kinds import KINDS
 from ..models import Case, CaseNote
 from ..permissions import is_handler, require_step
+from ..selectors import handler_pool
 from . import common as c
 
 
@@ -102,14 +103,7 @@ def _handler_from(case: Case, data: dict[str, Any]) -> tuple[Any, Expert | None]
         from zhijia.core.ids import parse_uuid
 
         pk = parse_uuid(expert_id)
-        ancestors = [p for p in _ancestor_paths(case.org.path)]
-        expert = (
-            Expert.objects.select_related("user", "org")
-            .filter(pk=pk, org__path__in=ancestors, active=True, user__isnull=False)
-            .first()
-            if pk
-            else None
-        )
+        expert = handler_pool(case).filter(pk=pk).first() if pk else None
         if expert is None:
             raise field_error(
                 "expert_id",
@@ -128,12 +122,6 @@ def _handler_from(case: Case, data: dict[str, Any]) -> tuple[Any, Expert | None]
             code=error_codes.HANDLER_NOT_ALLOWED,
         )
     return user, None
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """The paths of the unit and every unit above it (fixed-width segments ending in ".")."""
-    parts = path.rstrip(".").split(".")
-    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
 def _assign(actor: Any, case: Case, data: dict[str, Any]) -> None:

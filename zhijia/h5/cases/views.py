@@ -4,6 +4,7 @@ PHQ-9 / GAD-7 screening under its own consent and the crisis hotline when the se
 above 0); the public 公示 of hardship files (names masked) with objections."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_name
 from zhijia.h5.accounts.decorators import worker_required
-from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import orgs_choice
 
 T = "h5/cases/"
 PHQ9 = [
@@ -89,7 +90,7 @@ def _units(request):
         own = [
             m.org for m in person.memberships.select_related("org").filter(status__in=["member", "retained"])
         ]
-    rest = Org.objects.filter(status="active").order_by("path")[:400]
+    rest = orgs_choice(q=Q(status="active"))[:400]
     return own + [o for o in rest if o not in own]
 
 

@@ -7,6 +7,7 @@ of a second one. Entries leave the phone once the server has them (or refused th
 reason shown). Any logged-in account may open the page (surveyors log in on the console);
 without labour.survey or labour.manage anywhere it says so."""
 
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -24,11 +25,12 @@ from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.enums import OrgLevel
 from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import orgs_choice
 
 
 def _villages(user) -> list[Org]:
     q = scope_for(user, Cap.LABOUR_SURVEY).q("") | scope_for(user, Cap.LABOUR_MANAGE).q("")
-    return list(Org.objects.filter(q, level=OrgLevel.GRASSROOTS, status="active").order_by("path")[:300])
+    return list(orgs_choice(q=q & Q(level=OrgLevel.GRASSROOTS, status="active"))[:300])
 
 
 @never_cache

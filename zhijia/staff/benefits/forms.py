@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zhijia.benefits.enums import Allocation, Experience, VoucherKind
 from zhijia.members.enums import Occupation
 from zhijia.orgs.models import Org
-from zhijia.orgs.tree import subtree_q
+from zhijia.orgs.selectors import orgs_choice
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 DT_INPUTS = [DT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -94,7 +94,7 @@ class CampaignForm(forms.Form):
     )
     eligible_org = forms.ModelChoiceField(
         label=_("Only members of this union and its subtree"),
-        queryset=Org.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Empty: members of the funding union and its subtree."),
     )
@@ -135,7 +135,7 @@ class CampaignForm(forms.Form):
         self.fields["merchants"].queryset = merchants
         self.fields["outlets"].queryset = outlets
         self.fields["outlets"].label_from_instance = lambda o: f"{o.merchant.name} · {o.name}"
-        self.fields["eligible_org"].queryset = Org.objects.filter(subtree_q(unit.path)).order_by("path")
+        self.fields["eligible_org"].queryset = orgs_choice(within=unit)
         self.fields["eligible_org"].label_from_instance = lambda o: o.display_name
         style(self)
 

@@ -43,7 +43,6 @@ from zhijia.casework.services.tick import review_campaign
 from zhijia.core.errors import ApplicationError, NotFound, PermissionDenied, field_error
 from zhijia.core.ids import parse_uuid
 from zhijia.core.masking import mask_cn_id, mask_name, mask_text
-from zhijia.dispatch.models import Expert
 from zhijia.orgs.access import capabilities_of, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
@@ -278,9 +277,7 @@ def _attachments(user, case) -> dict | None:
 
 
 def _pool(case) -> list:
-    parts = case.org.path.rstrip(".").split(".")
-    paths = [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
-    return list(Expert.objects.filter(org__path__in=paths, active=True, user__isnull=False).order_by("name"))
+    return list(sel.handler_pool(case))
 
 
 def _may_notes(user, case) -> bool:
@@ -409,9 +406,7 @@ def funds(request):
             else:
                 messages.success(request, _("Fund created."))
         return redirect("staff:case_funds")
-    from zhijia.casework.models import HelpFund
-
-    rows = HelpFund.objects.select_related("org").filter(org__in=units).order_by("-year", "org__path", "name")
+    rows = sel.funds_of(units)
     return render(
         request, T + "funds.html", {"funds": rows, "unit_choices": units, "year": date.today().year}
     )

@@ -3,11 +3,13 @@
 ApplicationError, shown next to their field with staff.orgs.forms.apply_errors."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhijia.members.services.joining import JOINABLE_LEVELS
 from zhijia.orgs.enums import OrgStatus
 from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import orgs_choice
 
 
 def _attrs(testid: str, css: str = "form-control", **extra) -> dict:
@@ -31,7 +33,7 @@ class OrgPickField(forms.ModelChoiceField):
 class ForwardForm(forms.Form):
     org = OrgPickField(
         label=_("Forward to"),
-        queryset=Org.objects.none(),
+        queryset=None,
         widget=forms.Select(attrs=_attrs("forward-org", "form-select")),
     )
 
@@ -42,9 +44,9 @@ class ForwardForm(forms.Form):
         field = self.fields["org"]
         assert isinstance(field, forms.ModelChoiceField)
         if targets is None:
-            field.queryset = Org.objects.filter(status=OrgStatus.ACTIVE, level__in=JOINABLE_LEVELS)
+            field.queryset = orgs_choice(q=Q(status=OrgStatus.ACTIVE, level__in=JOINABLE_LEVELS))
         else:
-            field.queryset = Org.objects.filter(pk__in=[t.pk for t in targets])
+            field.queryset = orgs_choice(ids=[t.pk for t in targets])
 
 
 class TransferForm(forms.Form):

@@ -125,7 +125,7 @@ class OrgChoiceField(forms.ModelChoiceField):
 class RegisterForm(PersonForm):
     org = OrgChoiceField(
         label=_("Union"),
-        queryset=Org.objects.none(),
+        queryset=None,
         widget=forms.Select(attrs=_attrs("member-org", "form-select")),
     )
     joined_on = forms.DateField(

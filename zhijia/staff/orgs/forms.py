@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhijia.orgs.enums import OrgLevel
 from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import orgs_choice
 
 
 def _attrs(testid: str, css: str = "form-control", **extra) -> dict:
@@ -82,14 +83,14 @@ class OrgChoiceField(forms.ModelChoiceField):
 class MoveForm(forms.Form):
     parent = OrgChoiceField(
         label=_("New parent unit"),
-        queryset=Org.objects.none(),
+        queryset=None,
         widget=forms.Select(attrs=_attrs("move-parent", "form-select")),
     )
 
     def __init__(self, *args, targets: list[Org], **kwargs):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["parent"])
-        field.queryset = Org.objects.filter(pk__in=[t.pk for t in targets]).order_by("path")
+        field.queryset = orgs_choice(ids=[t.pk for t in targets])
 
 
 class ImportForm(forms.Form):
