@@ -72,7 +72,9 @@ def _weigh(context, url: str) -> tuple[int, list[tuple[str, int]]]:
     urls: dict[str, str] = {}
     sizes: dict[str, int] = {}
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    cdp.on(
+        "Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"]))
+    )
     cdp.send("Network.enable")
     page.goto(url, wait_until="load")
     page.wait_for_timeout(1000)  # late requests (fonts, icons, scripts' own); not networkidle: polling pages
@@ -124,7 +126,9 @@ def test_worker_pages_stay_within_the_weight_budget(production_server, browser):
         context.close()
         figures.append((name, first, again))
         if first > FIRST_BUDGET or again > NEXT_BUDGET:
-            over.append(f"{name} ({path}): first {first} B, next {again} B; first: {rows[:8]}; next: {again_rows[:4]}")
+            over.append(
+                f"{name} ({path}): first {first} B, next {again} B; first: {rows[:8]}; next: {again_rows[:4]}"
+            )
 
     print("\npage weight (KB transferred): first visit / next visit")
     for name, first, again in figures:
