@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "zhijia.core.middleware.ContentSecurityPolicyMiddleware",
     "zhijia.core.middleware.SafeErrorPagesMiddleware",  # no debug page to a non-local client, ever
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhijia.core.middleware.CompressPagesMiddleware",  # after whitenoise: static files come precompressed
     "zhijia.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
