@@ -32,7 +32,9 @@ def test_icons_show_on_phone_pages_and_in_the_console(demo, phone, live_server):
     cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
     for lang in ("en", "zh-hant"):
         phone.context.clear_cookies()
-        phone.context.add_cookies([cookie, {"name": "zhijia_language", "value": lang, "url": live_server.url}])
+        phone.context.add_cookies(
+            [cookie, {"name": "zhijia_language", "value": lang, "url": live_server.url}]
+        )
         for name, path in (("me", "/h5/"), ("activities", "/h5/activities/"), ("vouchers", "/h5/vouchers/")):
             phone.goto(path)
             assert phone.locator("html").get_attribute("lang") == lang
