@@ -6,6 +6,7 @@ A response may carry personal data in clear only when a view marks it as an audi
 with the `X-Zhijia-Reveal` header.
 """
 
+import gzip
 import logging
 import re
 
@@ -85,7 +86,10 @@ class ResponseScanMiddleware:
             or not content_type.startswith(TEXT_TYPES)
         ):
             return response
-        body = response.content.decode(response.charset or "utf-8", errors="replace")
+        raw = response.content
+        if response.get("Content-Encoding") == "gzip":  # a browser's page (CompressPagesMiddleware)
+            raw = gzip.decompress(raw)
+        body = raw.decode(response.charset or "utf-8", errors="replace")
         check_csp(request, response, body)
         found = leaks(body)
         if found:

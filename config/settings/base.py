@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "zhijia.core.middleware.ContentSecurityPolicyMiddleware",
     "zhijia.core.middleware.SafeErrorPagesMiddleware",  # no debug page to a non-local client, ever
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhijia.core.middleware.CompressPagesMiddleware",  # after whitenoise: static files come precompressed
     "zhijia.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -106,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhijia.staff.context.console",
             ],
+            # {% icon "name" %} on every page without a {% load %} (zhijia/core/templatetags/icons.py)
+            "builtins": ["zhijia.core.templatetags.icons"],
         },
     }
 ]
@@ -316,6 +319,8 @@ MEDIA_URL = "/media/"
 # Serve MEDIA_ROOT from the application (`make run` only; otherwise the web server does, see
 # deploy/nginx/zhijia.conf, and DEBUG's development server serves it).
 ZHIJIA_SERVE_MEDIA = False
+# An {% icon %} missing from the sprite: an error (development, tests) or an empty icon (here).
+ZHIJIA_ICONS_STRICT = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)

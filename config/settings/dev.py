@@ -16,3 +16,5 @@ FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS", _keys["FIELD_ENCRYPTION_KEY
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", _keys["BLIND_INDEX_KEY"])
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY", _keys["AUDIT_HMAC_KEY"])
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# An {% icon %} missing from the sprite is an error here and in tests (scripts/icons.py build).
+ZHIJIA_ICONS_STRICT = True

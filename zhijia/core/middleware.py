@@ -1,5 +1,7 @@
 import uuid
 
+from django.middleware.gzip import GZipMiddleware
+
 from . import context
 
 
@@ -183,3 +185,23 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response and not request.path.startswith(self.EXEMPT_PREFIXES):
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """gzip for pages and JSON when the browser accepts it (static files are not here: whitenoise
+    serves their precompressed copies before this runs). A list page full of icons shrinks to a
+    fifth, which keeps a worker's next visit within 30 KB (tests/e2e/test_page_weight.py).
+
+    BREACH (guessing a secret from the compressed size of responses that also reflect the
+    attacker's input): Django masks the CSRF token anew in every response and this middleware
+    pads each one with random bytes (Django's GZipMiddleware); a response that shows personal data
+    in full (`X-Zhijia-Reveal`) is never compressed."""
+
+    TYPES = ("text/html", "application/json")
+
+    def process_response(self, request, response):
+        if response.has_header("X-Zhijia-Reveal") or not response.get("Content-Type", "").startswith(
+            self.TYPES
+        ):
+            return response
+        return super().process_response(request, response)
