@@ -37,7 +37,15 @@ from .enums import ConsentPurpose
 from .models import Consent, Person
 from .notices import notify, phone_of
 
-__all__ = ["consent_given", "consenting_q", "marketing_notice", "merchant_holder_name"]
+MINOR_NOTICE_VERSION = "2026-11"  # the notice a parent agrees to when registering a child
+
+__all__ = [
+    "MINOR_NOTICE_VERSION",
+    "consent_given",
+    "consenting_q",
+    "marketing_notice",
+    "merchant_holder_name",
+]
 
 
 def consent_given(person: Person | Any | None, purpose: str) -> bool:
