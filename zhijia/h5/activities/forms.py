@@ -71,6 +71,18 @@ class AnswersForm(forms.Form):
     def answers(self) -> dict[str, str]:
         return {q["id"]: str(self.data.get(f"a-{q['id']}", "")) for q in self.asked}
 
+    def without_phones(self) -> "AnswersForm":
+        """Never echo a phone number back into the page (the person types it again)."""
+        from zhijia.activities.questions import PHONE
+
+        if self.is_bound:
+            data = self.data.copy()
+            for question in self.asked:
+                if question["kind"] == PHONE:
+                    data[f"a-{question['id']}"] = ""
+            self.data = data
+        return self
+
     def add_service_errors(self, fields: dict) -> bool:
         """Put `answers.<id>` errors next to their questions; False when there were none."""
         found = False
@@ -105,5 +117,8 @@ def _answer_field(question: dict) -> forms.Field:
             **testid,
         }
         return forms.CharField(max_length=30, widget=forms.TextInput(attrs=attrs), **common)
+    if question.get("preset") and question["preset"] != "health":  # a name: one line
+        attrs = {"class": "form-control form-control-lg", "autocomplete": "off", **testid}
+        return forms.CharField(max_length=q.MAX_ANSWER, widget=forms.TextInput(attrs=attrs), **common)
     attrs = {"class": "form-control", "rows": 2, **testid}
     return forms.CharField(max_length=q.MAX_ANSWER, widget=forms.Textarea(attrs=attrs), **common)

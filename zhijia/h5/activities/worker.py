@@ -111,7 +111,9 @@ def _questions_page(request, activity, form: EnrolForm, *, answers=None, target=
         "child": target.child,
         "session": target.session,
         "key": (form.cleaned_data.get("key") if form.is_valid() else "") or uuid.uuid4().hex,
-        "answers": answers or AnswersForm(questions=target.activity.questions or []),
+        "answers": answers.without_phones()
+        if answers
+        else AnswersForm(questions=target.activity.questions or []),
         "required": {f"a-{q['id']}" for q in target.activity.questions or [] if q.get("required")},
     }
     return render(request, T + "enrol_form.html", context)
