@@ -154,3 +154,24 @@ def test_remove_is_audited_and_refused_while_enrolments_point_at_the_child(paren
     child_remove(actor=None, person=parent, child=other)
     assert not FamilyMember.objects.filter(pk=other.pk).exists()
     assert AuditEntry.objects.filter(action="member.child_remove").count() == 1
+
+
+def test_a_withdrawn_consent_stops_enrolling_the_children_until_given_again(parent, demo):
+    from zhijia.activities.eligibility import eligibility_check
+    from zhijia.core.errors import PermissionDenied
+
+    futian = demo.org("福田区总")
+    kid, _ = child_add(actor=None, person=parent, data=child_data())
+    camp = activity(futian, for_children=True)
+    eligibility_check(activity=camp, person=parent, child=kid)
+    live = Consent.objects.get(person=parent, purpose=ConsentPurpose.MINOR)
+    consent_withdraw(actor=None, person=parent, consent_id=live.pk)
+    with pytest.raises(PermissionDenied) as exc:
+        enrolment_create(actor=None, activity=camp, person=parent, child=kid)
+    assert set(exc.value.fields) == {"guardian_consent"}
+    child_update(actor=None, person=parent, child=kid, data={"guardian_consent": True})
+    assert enrolment_create(actor=None, activity=camp, person=parent, child=kid).pk
+    registered_on_paper = member(futian)  # no consent record at all: not stopped
+    assert enrolment_create(
+        actor=None, activity=camp, person=registered_on_paper, child=child(registered_on_paper)
+    ).pk

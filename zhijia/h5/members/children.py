@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.validators.identity import mask_identity
-from zhijia.members.consent import MINOR_NOTICE_VERSION, consent_given
+from zhijia.members.consent import MINOR_NOTICE_VERSION, consent_given, consent_withdrawn
 from zhijia.members.enums import ConsentPurpose, Gender, IdType
 from zhijia.members.selectors.children import my_children
 from zhijia.members.services import card
@@ -99,6 +99,7 @@ def children_page(request):
         "person": person,
         "rows": [_row(c) for c in my_children(person=person)],
         "consent": consent_given(person, ConsentPurpose.MINOR),
+        "withdrawn": consent_withdrawn(person, ConsentPurpose.MINOR),
     }
     return render(request, T + "list.html", context)
 

@@ -191,7 +191,7 @@ def child_remove(*, actor: Any, person: Person, child: FamilyMember) -> None:
     if child.enrolments.exists():
         message = _(
             "This child has enrolments on record. Cancel the active ones first; to delete the "
-            "record of past ones, send a deletion request in “My data”."
+            "record of past ones, send a deletion request in “My personal data”."
         )
         raise Conflict(message, code=error_codes.CHILD_ENROLLED)
     audit_log(

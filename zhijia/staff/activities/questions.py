@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -33,7 +33,7 @@ class QuestionsForm(forms.Form):
             on = any(m in asked for m in members)
             self.fields[f"p_{key}"] = forms.BooleanField(label=label, required=False, initial=on)
             self.fields[f"r_{key}"] = forms.BooleanField(
-                label=gettext_lazy("Required"),
+                label=pgettext_lazy("question", "Required"),
                 required=False,
                 initial=any(asked[m]["required"] for m in members if m in asked),
             )
@@ -62,7 +62,9 @@ class QuestionsForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"f{i}-required"] = forms.BooleanField(
-                label=gettext_lazy("Required"), required=False, initial=row.get("required", False)
+                label=pgettext_lazy("question", "Required"),
+                required=False,
+                initial=row.get("required", False),
             )
         for name, field in self.fields.items():
             css = (
