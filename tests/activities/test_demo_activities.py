@@ -39,6 +39,9 @@ def test_the_camp_and_the_course(demo):
         1,
     )
     assert camp.sessions.count() == 10
+    assert [q["id"] for q in camp.questions] == [
+        "guardian", "pickup_name", "pickup_phone", "health", "emergency_name", "emergency_phone",
+    ]  # fmt: skip
     course = Activity.objects.get(kind=ActivityKind.COURSE)
     assert course.delivery == Delivery.MIXED
     sessions = list(course.sessions.all())

@@ -376,6 +376,7 @@ from . import (  # noqa: E402  (they import Check from here)
     table_benefits_h5,
     table_cases,
     table_catalog,
+    table_children,
     table_contests,
     table_dispatch_api,
     table_dispatch_console,
@@ -411,6 +412,7 @@ DOMAINS = [
     table_labour,
     table_cases,
     table_honours,
+    table_children,
 ]
 for _domain in DOMAINS:
     ROUTES.update(_domain.ROUTES)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhijia.core.errors import PermissionDenied, Unprocessable
-from zhijia.members.enums import ACTIVE_STATUSES, Relation
+from zhijia.members.consent import consent_withdrawn
+from zhijia.members.enums import ACTIVE_STATUSES, ConsentPurpose, Relation
 from zhijia.members.models import Membership
 from zhijia.orgs.tree import subtree_q
 
@@ -63,6 +64,14 @@ def _check_child(activity: Activity, person: Any, child: Any, at: dt.datetime | 
         raise _bad_child(_("Choose which of your children to enrol."))
     if child.person_id != person.pk or child.relation != Relation.CHILD:
         raise _bad_child(_("Only your own children can be enrolled."))
+    if consent_withdrawn(person, ConsentPurpose.MINOR):  # the withdrawal stops the processing
+        raise _refuse(
+            "guardian_consent",
+            _(
+                "You withdrew your consent to the processing of your children's information. "
+                "To enrol them, give it again under “My children”."
+            ),
+        )
     low, high = activity.child_age_min, activity.child_age_max
     if low is None and high is None:
         return
@@ -101,7 +110,8 @@ def eligibility_check(
 ) -> None:
     """Raise unless `person` (or their `child`) may enrol in `activity`. Rules, in order:
     members_only, eligible_org (active membership in that subtree), occupations, children
-    (child required and the person's own; age on the activity's start date within the range),
+    (child required and the person's own; the parent has not withdrawn the MINOR consent; age
+    on the activity's start date within the range),
     limit_group/limit_count (active enrolments in *other* activities of the group; the same
     activity is covered by already_enrolled). Reads only; no side effects."""
     _check_child(activity, person, child, at)

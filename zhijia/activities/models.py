@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhijia.core.fields import EncryptedTextField
 from zhijia.core.models import BaseModel
 from zhijia.core.pii import Category
 
@@ -98,6 +99,8 @@ class Activity(BaseModel, Slot):
     limit_count = models.PositiveSmallIntegerField(
         _("at most per person in the group"), null=True, blank=True
     )
+    # What each enrolment is asked (activities.questions: presets and free questions).
+    questions = models.JSONField(_("questions"), default=list, blank=True)
     certificate = models.BooleanField(_("certificate of completion"), default=False)
     materials = models.TextField(_("materials"), blank=True)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
@@ -193,8 +196,16 @@ class Enrolment(BaseModel):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # The answers to the activity's questions (JSON {question id: value}, activities.questions):
+    # health notes, other people's phones — encrypted at rest, masked wherever shown.
+    answers = EncryptedTextField(_("answers"), blank=True)
 
-    PERSONAL_DATA = {"person": Category.MEMBERSHIP, "child": Category.MINOR, "holder": Category.MEMBERSHIP}
+    PERSONAL_DATA = {
+        "person": Category.MEMBERSHIP,
+        "child": Category.MINOR,
+        "holder": Category.MEMBERSHIP,
+        "answers": Category.HEALTH,
+    }
 
     class Meta:
         ordering = ["arrival"]

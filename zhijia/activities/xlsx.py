@@ -1,6 +1,8 @@
 """The roster as a spreadsheet and as a printable sign-in sheet (the offline roster for places
 without signal). Names are always masked (张*) and no identity number or phone appears: the
-sheet leaves the system. Callers check activities.manage on the organiser."""
+sheet leaves the system. The answers to the activity's own questions follow, one column per
+question, masked like the roster shows them (activities.questions.answer_rows). Callers check
+activities.manage on the organiser."""
 
 from typing import Any
 
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhijia.core.imports import Column, workbook_bytes
 from zhijia.core.masking import mask_name
 
+from . import questions
 from .models import Activity, Enrolment
 from .selectors.activities import RosterRow, roster
 
@@ -31,7 +34,7 @@ def member_no(enrolment: Enrolment) -> str:
     return numbers[0] if numbers else ""
 
 
-def _row(index: int, row: RosterRow) -> list[Any]:
+def _row(index: int, row: RosterRow, asked: list[dict[str, Any]]) -> list[Any]:
     e = row.enrolment
     session = e.session
     when = timezone.localtime(session.starts_at).strftime("%m-%d %H:%M") if session else ""
@@ -44,13 +47,16 @@ def _row(index: int, row: RosterRow) -> list[Any]:
         e.arrival,
         when,
         row.attended_count,
+        *[a["value"] for a in questions.answer_rows(asked, e.answers)],
     ]
 
 
 def roster_xlsx(activity: Activity) -> bytes:
-    """The roster (active enrolments in arrival order) as an xlsx."""
-    rows = [_row(i, r) for i, r in enumerate(roster(activity), start=1)]
-    return workbook_bytes(title=activity.title or str(_("Roster")), columns=COLUMNS, rows=rows)
+    """The roster (active enrolments in arrival order) as an xlsx, with a column per question."""
+    asked = activity.questions or []
+    columns = [*COLUMNS, *(Column(q["id"], questions.label(q), "answer") for q in asked)]
+    rows = [_row(i, r, asked) for i, r in enumerate(roster(activity), start=1)]
+    return workbook_bytes(title=activity.title or str(_("Roster")), columns=columns, rows=rows)
 
 
 def roster_offline_html(activity: Activity) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhijia.activities import ical
+from zhijia.activities import ical, questions
 from zhijia.activities.enums import ActivityKind, ActivityStatus, Delivery
 from zhijia.activities.models import Activity, Attendance
 from zhijia.activities.permissions import access_activity, access_enrolment, access_session, own_enrolment
@@ -25,6 +25,7 @@ from zhijia.activities.selectors import activities as sel
 from zhijia.activities.selectors.enrolments import activity_counts
 from zhijia.activities.services import activities as svc
 from zhijia.activities.services import checkin
+from zhijia.activities.services.questions import activity_questions_set
 from zhijia.api.pagination import Pagination
 from zhijia.core.errors import field_error
 from zhijia.core.masking import mask_name
@@ -76,6 +77,19 @@ class ActivityItemOut(Schema):
         return sum(s.capacity for s in obj.sessions.all()) if obj.per_session else obj.capacity
 
 
+class QuestionOut(Schema):
+    id: str
+    kind: str = Field(description="text | phone | yes_no | choice")
+    label: str = Field(description="In the request's language for the presets.")
+    required: bool
+    choices: list[str]
+    preset: str
+
+
+def _questions(activity: Activity) -> list[dict[str, Any]]:
+    return [{**q, "label": questions.label(q)} for q in activity.questions or []]
+
+
 def _place(activity: Activity) -> str:
     parts = [activity.position.name if activity.position else "", activity.room.name if activity.room else ""]
     parts.append(activity.place_note)
@@ -101,6 +115,11 @@ class ActivityOut(ActivityItemOut):
     cancel_reason: str
     eligibility: list[str] = Field(description="Who may enrol, one plain sentence per rule.")
     sessions: list[SessionOut]
+    questions: list[QuestionOut] = Field(description="What each enrolment is asked (answers by id).")
+
+    @staticmethod
+    def resolve_questions(obj: Activity) -> list[dict[str, Any]]:
+        return _questions(obj)
 
     @staticmethod
     def resolve_address(obj: Activity) -> str:
@@ -272,6 +291,37 @@ def duplicate_activity(request: HttpRequest, activity_id: str):
     return Status(201, _detail(sel.activity_get(actor=request.user, id=copy.pk)))
 
 
+class QuestionIn(Schema):
+    preset: str = Field("", max_length=40, description="A preset question's key (then the rest is ignored).")
+    id: str = Field("", max_length=40, description="A free question's id, to keep its answers.")
+    kind: str = Field("", max_length=20, description="text | yes_no | choice")
+    label: str = Field("", max_length=400)
+    required: bool = False
+    choices: list[str] = Field([], max_length=40)
+
+
+class QuestionsIn(Schema):
+    questions: list[QuestionIn] = Field(..., max_length=40)
+
+
+@router.put("/activities/{activity_id}/questions", response=ActivityOut)
+def set_questions(request: HttpRequest, activity_id: str, payload: QuestionsIn):
+    """Replace what each enrolment is asked (activities.manage): presets (`guardian`,
+    `pickup_name`, `pickup_phone`, `health`, `emergency_name`, `emergency_phone`) and free
+    questions (text, yes_no, choice), each required or not. 400 naming `questions.<i>.<field>`."""
+    activity = access_activity(actor=request.user, id=activity_id)
+    activity_questions_set(
+        actor=request.user, activity=activity, questions=[q.model_dump() for q in payload.questions]
+    )
+    return _detail(sel.activity_get(actor=request.user, id=activity.pk))
+
+
+class AnswerOut(Schema):
+    id: str
+    label: str
+    value: str = Field(description="Masked: phone numbers as 138****1234.")
+
+
 class RosterRowOut(Schema):
     enrolment_id: UUID
     name: str = Field(description="Masked (张*).")
@@ -282,6 +332,7 @@ class RosterRowOut(Schema):
     session_id: UUID | None
     attended: dict[str, bool] = Field(description="session id -> attended")
     attended_count: int
+    answers: list[AnswerOut]
 
 
 class RosterOut(Schema):
@@ -311,6 +362,7 @@ def activity_roster(request: HttpRequest, activity_id: str):
             "session_id": r.enrolment.session_id,
             "attended": {str(k): v for k, v in r.attended.items()},
             "attended_count": r.attended_count,
+            "answers": questions.answer_rows(activity.questions or [], r.enrolment.answers),
         }
         for r in sel.roster(activity)
     ]

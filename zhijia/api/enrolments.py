@@ -4,7 +4,8 @@ A worker enrols themself or their child (person defaults to their own; someone e
 answers 404); staff enrol someone on their behalf with activities.enrol on the organiser (404
 outside scope, 403 inside without it). Errors are `{"code","message","fields"}`: 409
 `already_enrolled`, `closed`, `full` (waiting list off), `offer_expired`, `invalid_transition`,
-`busy`; 403/422 `not_eligible`; 400 `session_required`.
+`busy`; 403/422 `not_eligible`; 400 `session_required`, and 400 naming `answers.<question id>`
+for a missing or bad answer to the activity's own questions (activities.questions).
 """
 
 from datetime import datetime
@@ -33,6 +34,12 @@ class EnrolIn(Schema):
     person_id: UUID | None = None
     child_id: UUID | None = None
     session_id: UUID | None = None
+    answers: dict[str, str | bool | None] | None = Field(
+        None,
+        max_length=50,
+        description="The activity's questions answered, by question id (GET /activities/<id> lists "
+        "them); yes/no as true/false. A missing required answer is 400 naming `answers.<id>`.",
+    )
 
 
 class EnrolledOut(Schema):
@@ -92,6 +99,7 @@ def enrol(request: HttpRequest, activity_id: UUID, payload: EnrolIn):
         channel=target.channel,
         fresh=target.fresh,
         idempotency_key=idempotency.key_from(request.headers),
+        answers=payload.answers,
     )
     return Status(
         201,

@@ -25,6 +25,7 @@ def _mount() -> None:
         benefits,
         cases,
         catalog,
+        children,
         contests,
         dispatch,
         elections,
@@ -50,6 +51,7 @@ def _mount() -> None:
     # These routers spell out their paths: /join-applications, /transfers; /members, /me/member-card…
     api.add_router("", join.router)
     api.add_router("", members.router)
+    api.add_router("", children.router)  # /me/children
     api.add_router("/positions", positions.router)
     api.add_router("", catalog.router)  # /service-lists, /activity-plans
     api.add_router("", activities.router)  # /activities…

@@ -20,6 +20,7 @@ from zhijia.activities.enums import ActivityKind, Delivery, EnrolmentChannel
 from zhijia.activities.models import Activity
 from zhijia.activities.services.activities import activity_create, activity_publish
 from zhijia.activities.services.enrolment import enrolment_create
+from zhijia.activities.services.questions import activity_questions_set
 from zhijia.core.errors import ApplicationError
 from zhijia.members.enums import ACTIVE_STATUSES, Relation
 from zhijia.members.models import FamilyMember, Person
@@ -28,6 +29,14 @@ from zhijia.positions.models import Position
 
 CAMP_TITLE = "“快乐学习·公益同行”寒假公益托管营"
 CAMP_GROUP = "2027寒假托管"
+CAMP_QUESTIONS = [
+    {"preset": "guardian", "required": True},
+    {"preset": "pickup_name", "required": True},
+    {"preset": "pickup_phone", "required": True},
+    {"preset": "health", "required": False},
+    {"preset": "emergency_name", "required": True},
+    {"preset": "emergency_phone", "required": True},
+]
 LIVE = "https://live.example.org/futian-shuyuan"  # demo links (example.org: never a real stream)
 
 
@@ -205,7 +214,10 @@ def seed_activities() -> int:
             continue
         if data.get("position_id") is None:
             data.pop("position_id", None)
-        activity = activity_publish(actor=None, activity=activity_create(actor=None, org=org, data=data))
+        activity = activity_create(actor=None, org=org, data=data)
+        if activity.for_children:  # what a childcare camp asks each family (activities.questions)
+            activity = activity_questions_set(actor=None, activity=activity, questions=CAMP_QUESTIONS)
+        activity = activity_publish(actor=None, activity=activity)
         created += 1
         count = ENROL.get(activity.title, len(members) if activity.for_children else 0)
         _enrol(activity, members[:count])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("zhijia.h5.accounts.urls")),
     path("join/", include("zhijia.h5.members.urls_joining")),
     path("card/", include("zhijia.h5.members.urls_card")),
+    path("children/", include("zhijia.h5.members.urls_children")),
     path("stations/", include("zhijia.h5.positions.urls")),
     path("services/", include("zhijia.h5.catalog.urls")),
     path("activities/", include("zhijia.h5.activities.urls")),

@@ -37,7 +37,16 @@ from .enums import ConsentPurpose
 from .models import Consent, Person
 from .notices import notify, phone_of
 
-__all__ = ["consent_given", "consenting_q", "marketing_notice", "merchant_holder_name"]
+MINOR_NOTICE_VERSION = "2026-11"  # the notice a parent agrees to when registering a child
+
+__all__ = [
+    "MINOR_NOTICE_VERSION",
+    "consent_given",
+    "consent_withdrawn",
+    "consenting_q",
+    "marketing_notice",
+    "merchant_holder_name",
+]
 
 
 def consent_given(person: Person | Any | None, purpose: str) -> bool:
@@ -53,6 +62,19 @@ def consent_given(person: Person | Any | None, purpose: str) -> bool:
     return Consent.objects.filter(
         person_id=person_id, purpose=purpose, withdrawn_at__isnull=True, person__anonymised_at__isnull=True
     ).exists()
+
+
+def consent_withdrawn(person: Person | Any | None, purpose: str) -> bool:
+    """True when the person withdrew their consent to `purpose` and has not given it again (one
+    query, read fresh). Processing that predates consent records (e.g. children registered by
+    the union on paper) asks this rather than `consent_given`: a withdrawal stops it."""
+    if person is None:
+        return False
+    person_id = person.pk if isinstance(person, Person) else person
+    states = list(
+        Consent.objects.filter(person_id=person_id, purpose=purpose).values_list("withdrawn_at", flat=True)
+    )
+    return bool(states) and all(at is not None for at in states)
 
 
 def consenting_q(purpose: str, field: str = "") -> Q:

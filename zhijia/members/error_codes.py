@@ -26,3 +26,5 @@ IMPORT_OTHER_UNION = "import_other_union"
 IMPORT_ORG_NOT_FOUND = "import_org_not_found"
 IMPORT_ORG_AMBIGUOUS = "import_org_ambiguous"
 IMPORT_CONFLICT = "import_conflict"
+CHILD_EXISTS = "child_exists"  # a change would make a child another one already registered
+CHILD_ENROLLED = "child_enrolled"  # a child with enrolments on record is not removed by the parent

@@ -35,6 +35,7 @@ from zhijia.members.models import Person
 from zhijia.members.notices import notify
 
 from .. import error_codes
+from .. import questions as asked_questions
 from ..eligibility import eligibility_check
 from ..enums import ACTIVE, HOLDING, ActivityStatus, EnrolmentChannel, EnrolmentStatus
 from ..models import Activity, Enrolment, Session
@@ -182,14 +183,14 @@ def _audit(actor: Any, action: str, enrolment: Enrolment, **data: Any) -> None:
 
 
 def _replay(
-    activity: Activity, creator: Any, key: str, person: Any, child: Any, session: Any
+    activity: Activity, creator: Any, key: str, person: Any, child: Any, session: Any, answers: str = ""
 ) -> Enrolment | None:
     """The enrolment an earlier request with this key created (looked up by creator and key
     alone), if it asked the same; 422 idempotency_mismatch if it asked something else."""
     if not key or creator is None:
         return None
     found = Enrolment.objects.filter(created_by=creator, idempotency_key=key).order_by("created_at").first()
-    asked = {"activity": activity, "person": person, "child": child, "session": session}
+    asked = {"activity": activity, "person": person, "child": child, "session": session, "answers": answers}
     stored = None
     if found is not None:
         stored = {
@@ -197,6 +198,7 @@ def _replay(
             "person": found.person_id,
             "child": found.child_id,
             "session": found.session_id,
+            "answers": found.answers or "",
         }
     return idempotency.replay(found, asked=asked, stored=stored or asked)
 
@@ -233,6 +235,7 @@ def _create(
     channel: str,
     key: str,
     fresh: bool = False,
+    answers: str = "",
 ) -> Enrolment:
     now = timezone.now()
     if not fresh:
@@ -273,9 +276,16 @@ def _create(
         channel=channel,
         created_by=creator,
         idempotency_key=key,
+        answers=answers,
     )
     _audit(
-        actor, "enrolment.create", enrolment, person=mask_name(person.name), arrival=arrival, channel=channel
+        actor,
+        "enrolment.create",
+        enrolment,
+        person=mask_name(person.name),
+        arrival=arrival,
+        channel=channel,
+        answered=sorted(asked_questions.load(answers)),
     )
     return enrolment
 
@@ -291,13 +301,18 @@ def enrolment_create(
     channel: str = EnrolmentChannel.SELF,
     idempotency_key: str = "",
     fresh: bool = False,
+    answers: dict[str, Any] | None = None,
 ) -> Enrolment:
     """Enrol `person` (or their `child`; `session` for a drop-in course). The caller checked that
-    `actor` may act for the person. A replay (same activity, actor and idempotency key) returns
-    the first enrolment unchanged. Refusals in order: Conflict `closed`, field error
-    `session_required`, not_eligible (403/422), Conflict `already_enrolled`, Conflict `full`
-    (waiting list off). Otherwise confirmed / pending_approval (placed) or waitlisted. Locks the
-    person, then the slot (one guarded UPDATE); audited `enrolment.create`.
+    `actor` may act for the person. A replay (same activity, actor, idempotency key and answers)
+    returns the first enrolment unchanged. Refusals in order: 400 naming `answers.<question>`
+    (activities.questions.clean_answers: a bad answer, or a required one missing when the
+    person enrols themself — staff enrolling on someone's behalf may leave answers to the
+    door), Conflict `closed`, field error `session_required`, not_eligible (403/422), Conflict
+    `already_enrolled`, Conflict `full` (waiting list off). Otherwise confirmed /
+    pending_approval (placed) or waitlisted. The answers are stored encrypted on the
+    enrolment. Locks the person, then the slot (one guarded UPDATE); audited
+    `enrolment.create` (with the ids of the questions answered, never the answers).
 
     `fresh`: the caller read `activity` in this request with `org` and `eligible_org` (the API's
     one-request path): it is used as it is instead of being read again; whether it is still
@@ -305,13 +320,17 @@ def enrolment_create(
     key = idempotency.normalise_key(idempotency_key)
     creator = actor if getattr(actor, "is_authenticated", False) else None
     key = key if creator is not None else ""
-    if found := _replay(activity, creator, key, person, child, session):
+    cleaned = asked_questions.clean_answers(
+        activity.questions or [], answers, require=channel == EnrolmentChannel.SELF
+    )
+    stored = asked_questions.dump(cleaned)
+    if found := _replay(activity, creator, key, person, child, session, stored):
         return found
     try:
         with transaction.atomic():
-            return _create(actor, activity, person, child, session, channel, key, fresh)
+            return _create(actor, activity, person, child, session, channel, key, fresh, stored)
     except IntegrityError as exc:
-        if found := _replay(activity, creator, key, person, child, session):
+        if found := _replay(activity, creator, key, person, child, session, stored):
             return found
         raise _already_enrolled() from exc
 

@@ -54,3 +54,71 @@ class RateForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2, "data-testid": "rate-comment"}),
     )
+
+
+class AnswersForm(forms.Form):
+    """The activity's own questions (activities.questions), one field `a-<question id>` each.
+    Parsing only: every field is optional here; what is required and what is valid is decided
+    by activities.questions.clean_answers inside enrolment_create, whose errors (named
+    `answers.<id>`) come back next to their field."""
+
+    def __init__(self, *args, questions: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asked = questions
+        for question in questions:
+            self.fields[f"a-{question['id']}"] = _answer_field(question)
+
+    def answers(self) -> dict[str, str]:
+        return {q["id"]: str(self.data.get(f"a-{q['id']}", "")) for q in self.asked}
+
+    def without_phones(self) -> "AnswersForm":
+        """Never echo a phone number back into the page (the person types it again)."""
+        from zhijia.activities.questions import PHONE
+
+        if self.is_bound:
+            data = self.data.copy()
+            for question in self.asked:
+                if question["kind"] == PHONE:
+                    data[f"a-{question['id']}"] = ""
+            self.data = data
+        return self
+
+    def add_service_errors(self, fields: dict) -> bool:
+        """Put `answers.<id>` errors next to their questions; False when there were none."""
+        found = False
+        for key, messages in fields.items():
+            name = "a-" + key.removeprefix("answers.")
+            if key.startswith("answers.") and name in self.fields:
+                for message in messages:
+                    self.add_error(name, str(message))
+                found = True
+        return found
+
+
+def _answer_field(question: dict) -> forms.Field:
+    from zhijia.activities import questions as q
+
+    label = q.label(question)
+    testid = {"data-testid": f"answer-{question['id']}"}
+    common = {"label": label, "required": False}
+    kind = question["kind"]
+    if kind == q.YES_NO:
+        choices = [(q.YES, gettext_lazy("Yes")), (q.NO, gettext_lazy("No"))]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=testid), **common)
+    if kind == q.CHOICE:
+        choices = [(c, c) for c in question.get("choices") or []]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=testid), **common)
+    if kind == q.PHONE:
+        attrs = {
+            "class": "form-control form-control-lg",
+            "type": "tel",
+            "inputmode": "tel",
+            "autocomplete": "off",
+            **testid,
+        }
+        return forms.CharField(max_length=30, widget=forms.TextInput(attrs=attrs), **common)
+    if question.get("preset") and question["preset"] != "health":  # a name: one line
+        attrs = {"class": "form-control form-control-lg", "autocomplete": "off", **testid}
+        return forms.CharField(max_length=q.MAX_ANSWER, widget=forms.TextInput(attrs=attrs), **common)
+    attrs = {"class": "form-control", "rows": 2, **testid}
+    return forms.CharField(max_length=q.MAX_ANSWER, widget=forms.Textarea(attrs=attrs), **common)

@@ -6,6 +6,7 @@ for anyone else's). Refusals are shown as a page saying why, with status 200: th
 and got an answer."""
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +34,7 @@ from zhijia.members.services.card import person_of
 
 from ..accounts.decorators import worker_required
 from . import display
-from .forms import CancelForm, EnrolForm, RateForm
+from .forms import AnswersForm, CancelForm, EnrolForm, RateForm
 
 T = "h5/activities/"
 
@@ -43,11 +44,15 @@ T = "h5/activities/"
 @require_http_methods(["GET", "POST"])
 def activity_enrol(request, pk):
     """POST: enrol the worker (or one of their children, or for one session) through
-    enrolment_create with the form's idempotency key, and show the outcome. GET (after the
-    login an anonymous tap led to) goes back to the activity."""
+    enrolment_create with the form's idempotency key and the answers to the activity's own
+    questions, and show the outcome. GET: for an activity with questions, the form asking them
+    (for `?child=` / `?session=`: someone else's child is 404, as in the API); otherwise (and
+    after the login an anonymous tap led to) back to the activity."""
     activity = activity_public_get(id=pk)
     if request.method == "GET":
-        return redirect("h5:activity_detail", pk=activity.pk)
+        if not activity.questions:
+            return redirect("h5:activity_detail", pk=activity.pk)
+        return _questions_page(request, activity, EnrolForm(request.GET))
     person = person_of(request.user)
     form = EnrolForm(request.POST)
     context: dict[str, Any] = {"a": activity, "person": person}
@@ -66,6 +71,7 @@ def activity_enrol(request, pk):
     target = enrolment_target(
         actor=request.user, activity_id=activity.pk, child_id=data["child"], session_id=data["session"]
     )
+    answers = AnswersForm(request.POST, questions=target.activity.questions or [])
     try:
         enrolment = enrolment_create(
             actor=request.user,
@@ -76,15 +82,41 @@ def activity_enrol(request, pk):
             channel=target.channel,
             fresh=target.fresh,
             idempotency_key=data["key"] or "",
+            answers=answers.answers(),
         )
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
             raise
+        if answers.add_service_errors(exc.fields):  # a missing or bad answer: the form again
+            return _questions_page(request, activity, form, answers=answers, target=target)
         context["refusal"] = display.refusal(exc)
         context["child"] = target.child
     else:
         context.update(e=enrolment, position=waitlist_position(enrolment), child=enrolment.child)
     return render(request, T + "result.html", context)
+
+
+def _questions_page(request, activity, form: EnrolForm, *, answers=None, target=None):
+    """The activity's questions for one holder (the worker, or `child`, for `session`), with
+    the idempotency key of this form; errors next to their questions."""
+    if target is None:
+        if not form.is_valid():
+            raise NotFound(code="not_found")
+        data = form.cleaned_data
+        target = enrolment_target(
+            actor=request.user, activity_id=activity.pk, child_id=data["child"], session_id=data["session"]
+        )
+    context = {
+        "a": target.activity,
+        "child": target.child,
+        "session": target.session,
+        "key": (form.cleaned_data.get("key") if form.is_valid() else "") or uuid.uuid4().hex,
+        "answers": answers.without_phones()
+        if answers
+        else AnswersForm(questions=target.activity.questions or []),
+        "required": {f"a-{q['id']}" for q in target.activity.questions or [] if q.get("required")},
+    }
+    return render(request, T + "enrol_form.html", context)
 
 
 def _item(enrolment, now) -> dict:

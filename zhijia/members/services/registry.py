@@ -237,6 +237,11 @@ def family_remove(*, actor: Any, membership: Membership, family_id: Any) -> None
     relative = FamilyMember.objects.filter(pk=family_id, person_id=membership.person_id).first()
     if relative is None:
         raise NotFound(code="not_found")
+    if relative.enrolments.exists():  # the enrolments point at it (a 409, not a ProtectedError)
+        raise Conflict(
+            _("This relative has enrolments on record and cannot be removed."),
+            code=error_codes.CHILD_ENROLLED,
+        )
     audit_log(
         actor=actor,
         action="member.family_remove",

@@ -17,6 +17,7 @@ from zhijia.activities import xlsx
 from zhijia.activities.enums import EnrolmentChannel, EnrolmentStatus
 from zhijia.activities.models import Activity, Enrolment
 from zhijia.activities.permissions import access_activity, access_enrolment, access_session
+from zhijia.activities.questions import answer_rows
 from zhijia.activities.selectors.activities import roster, walk_in_count
 from zhijia.activities.services import enrolment as enrol_svc
 from zhijia.activities.services.checkin import checkin_mark
@@ -41,16 +42,20 @@ class Row:
     name: str
     member_no: str
     attended: set = field(default_factory=set)  # session ids
+    answers: list = field(default_factory=list)  # [{"id", "label", "value"}], masked
 
 
 def roster_rows(activity: Activity) -> list[Row]:
-    """Active enrolments in arrival order (the activities roster selector), names masked."""
+    """Active enrolments in arrival order (the activities roster selector), names masked, with
+    the answers to the activity's questions (phones masked)."""
+    asked = activity.questions or []
     return [
         Row(
             enrolment=r.enrolment,
             name=mask_name(r.enrolment.child.name if r.enrolment.child else r.enrolment.person.name),
             member_no=xlsx.member_no(r.enrolment),
             attended={s for s, present in r.attended.items() if present},
+            answers=[a for a in answer_rows(asked, r.enrolment.answers) if a["value"]],
         )
         for r in roster(activity)
     ]

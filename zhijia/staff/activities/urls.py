@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import checkin, roster, views
+from . import checkin, questions, roster, views
 
 urlpatterns = [
     path("", views.activity_calendar, name="activity_calendar"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:pk>/publish/", views.activity_publish, name="activity_publish"),
     path("<uuid:pk>/cancel/", views.activity_cancel, name="activity_cancel"),
     path("<uuid:pk>/duplicate/", views.activity_duplicate, name="activity_duplicate"),
+    path("<uuid:pk>/questions/", questions.activity_questions, name="activity_questions"),
     path("<uuid:pk>/roster/", roster.activity_roster, name="activity_roster"),
     path("<uuid:pk>/roster.xlsx", roster.activity_roster_xlsx, name="activity_roster_xlsx"),
     path("<uuid:pk>/sign-in-sheet/", roster.activity_signin_sheet, name="activity_signin_sheet"),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhijia.core.errors import ApplicationError, NotFound
+from zhijia.core.errors import ApplicationError, Conflict, NotFound
 from zhijia.core.masking import mask_name, mask_phone, mask_text
 from zhijia.core.validators.identity import mask_identity
 from zhijia.members.enums import DataRequestKind, DataRequestStatus, MemberStatus
@@ -213,8 +213,12 @@ def family_add(request, pk):
 @require_POST
 def family_remove(request, pk, family_pk):
     membership = access_membership(actor=request.user, id=pk, cap=Cap.MEMBERS_MANAGE)
-    registry.family_remove(actor=request.user, membership=membership, family_id=family_pk)
-    messages.success(request, _("Family member removed."))
+    try:
+        registry.family_remove(actor=request.user, membership=membership, family_id=family_pk)
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Family member removed."))
     return redirect("staff:member_detail", pk=membership.pk)
 
 
