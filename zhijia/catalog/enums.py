@@ -25,3 +25,26 @@ class PlanEntryStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class ApplicationStatus(models.TextChoices):
+    """An online application (在线申请) for a listed service: submitted by a worker on the phone
+    or through the API, answered by the list's union (accepted, or declined with a reason),
+    delivered (one ledger row), or withdrawn by the worker before delivery."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    DELIVERED = "delivered", _("Delivered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+A = ApplicationStatus
+APPLICATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    A.SUBMITTED: (A.ACCEPTED, A.DECLINED, A.WITHDRAWN),
+    A.ACCEPTED: (A.DELIVERED, A.DECLINED, A.WITHDRAWN),
+    A.DECLINED: (),
+    A.DELIVERED: (),
+    A.WITHDRAWN: (),
+}
+OPEN_APPLICATION = (A.SUBMITTED, A.ACCEPTED)
