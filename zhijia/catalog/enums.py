@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VersionStatus(models.TextChoices):
@@ -32,11 +33,11 @@ class ApplicationStatus(models.TextChoices):
     or through the API, answered by the list's union (accepted, or declined with a reason),
     delivered (one ledger row), or withdrawn by the worker before delivery."""
 
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    DELIVERED = "delivered", _("Delivered")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUBMITTED = "submitted", pgettext_lazy("service application", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("service application", "Accepted")
+    DECLINED = "declined", pgettext_lazy("service application", "Declined")
+    DELIVERED = "delivered", pgettext_lazy("service application", "Delivered")
+    WITHDRAWN = "withdrawn", pgettext_lazy("service application", "Withdrawn")
 
 
 A = ApplicationStatus

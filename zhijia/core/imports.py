@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -75,7 +76,11 @@ LISTED_CHOICES = 8  # up to this many allowed values are spelt out in the hint r
 def hint_text(column: Column) -> str:
     """The hint row's cell of `column` in the active language: required or optional, what it
     wants, and its allowed values (spelt out when few, else a pointer to the drop-down)."""
-    parts = [_("Required") if column.required else _("Optional")]
+    parts = [
+        pgettext("import template", "Required")
+        if column.required
+        else pgettext("import template", "Optional")
+    ]
     if column.hint:
         parts.append(str(column.hint))
     if column.choices and len(column.choices) <= LISTED_CHOICES:
