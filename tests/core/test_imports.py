@@ -94,7 +94,11 @@ def test_template_has_a_drop_down_for_columns_with_choices():
         io.BytesIO(workbook_bytes(title="t", columns=columns, rows=[], hint_row=True))
     ).active
     assert [c.value for c in sheet[1]] == ["名称", "代码", "类别"]
-    assert [c.value for c in sheet[2]] == ["name (required)", "a code", "kind"]
+    assert [c.value for c in sheet[2]] == [
+        "Required · name (required)",
+        "Optional · a code",
+        "Optional · kind · one of: 甲类 / 乙类",
+    ]
     validations = sheet.data_validations.dataValidation
     assert len(validations) == 1
     assert validations[0].formula1 == '"甲类,乙类"'

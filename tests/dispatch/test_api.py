@@ -338,6 +338,56 @@ def test_accept_refuses_a_double_booking(w, api_client):
     assert second.status == S.DISPATCHED
 
 
+def test_accept_with_a_proposed_time_and_note_and_bad_input(w, api_client):
+    o = order(w.c1, org=w.hetao, status=S.DISPATCHED, expert=w.good)
+    client = login(api_client, w.expert_user)
+    url = f"{ORDERS}/{o.pk}/accept"
+    for body, field in (
+        ({"starts_at": _at(o.wanted_from, 9), "note": "长" * 301}, "note"),
+        ({"starts_at": _at(o.wanted_from, 9), "note": "a\x00b"}, "note"),
+        ({"starts_at": "2026-02-30T09:00:00+08:00"}, "starts_at"),
+        ({"starts_at": "99999-01-01T00:00:00"}, "starts_at"),
+        ({"starts_at": 10**30}, "starts_at"),
+        ({"starts_at": _at(o.wanted_from, 9), "note": ["x"]}, "note"),
+        ({"starts_at": _at(o.wanted_from, 9), "ends_at": _at(o.wanted_from, 8)}, "ends_at"),
+    ):
+        response = client.post(url, body)
+        assert response.status_code in (400, 422), (body, response.status_code)
+        assert field in str(response.json()), (body, response.json())
+    o.refresh_from_db()
+    assert o.status == S.DISPATCHED
+    accepted = client.post(url, {"starts_at": _at(o.wanted_to, 15), "note": "下午三点开始，需投影"})
+    assert accepted.status_code == 200 and accepted.json()["expert_note"] == "下午三点开始，需投影"
+    # the ordering union reads the proposal through the same API
+    seen = login(api_client, "enterprise_staff").get(f"{ORDERS}/{o.pk}")
+    assert seen.status_code == 200 and seen.json()["expert_note"] == "下午三点开始，需投影"
+
+
+def test_the_expert_reveals_the_contact_before_accepting(w, api_client):
+    from zhijia.core.models import AuditEntry
+
+    o = order(
+        w.c1,
+        org=w.hetao,
+        status=S.DISPATCHED,
+        expert=w.good,
+        contact_name="赵联系",
+        contact_phone="13912345678",
+    )
+    listed = login(api_client, w.expert_user).get(f"{ORDERS}/{o.pk}")
+    assert listed.json()["contact_phone"] == "139****5678" and listed.json()["contact_name"] == "赵*系"
+    response = login(api_client, w.expert_user).post(f"{ORDERS}/{o.pk}/contact")
+    assert response.status_code == 200 and response.json() == {"name": "赵联系", "phone": "13912345678"}
+    assert response["X-Zhijia-Reveal"] == "1" and "no-store" in response["Cache-Control"]
+    assert AuditEntry.objects.filter(action="order.contact_reveal").count() == 1
+    for who in ("futian_staff", "enterprise_staff", "expert_demo"):
+        assert login(api_client, who).post(f"{ORDERS}/{o.pk}/contact").status_code == 404
+    assert login(api_client, w.expert_user).post(f"{ORDERS}/not-a-uuid/contact").status_code == 404
+    settled = order(w.c1, org=w.hetao, status=S.SETTLED, expert=w.good, contact_phone="13912345678")
+    assert login(api_client, w.expert_user).post(f"{ORDERS}/{settled.pk}/contact").status_code == 404
+    assert AuditEntry.objects.filter(action="order.contact_reveal").count() == 1
+
+
 def test_expert_steps_are_404_for_others(w, api_client):
     dispatched = order(w.c1, org=w.hetao, status=S.DISPATCHED, expert=w.good)
     for who in ("futian_staff", "enterprise_staff", "expert_demo"):

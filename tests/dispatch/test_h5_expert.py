@@ -1,5 +1,6 @@
 """The expert workspace (H5, /h5/expert/): who gets in, my orders by status with the new
-dispatches first, the order page (contact masked until accepted), accept with a date and time,
+dispatches first, the order page (what the union asked, its contact masked and revealable to
+call), accept proposing a day and time with a note (nothing pre-filled the union did not ask for),
 decline with a required reason (the order leaves the expert at once), the check-in screen
 (rotating QR, member card scan, count), the delivery report with photos, and rating the union."""
 
@@ -137,7 +138,7 @@ def test_my_orders_query_count_does_not_grow(world, django_assert_max_num_querie
     assert len(_ids(response)) == 12
 
 
-def test_order_page_masks_the_contact_until_accepted(world):
+def test_order_page_shows_what_was_asked_and_the_contact_before_accepting(world):
     o = order(
         world["lecture"],
         status=S.DISPATCHED,
@@ -145,17 +146,23 @@ def test_order_page_masks_the_contact_until_accepted(world):
         contact_name="钟海燕",
         contact_phone="13800002101",
     )
+    ServiceOrder.objects.filter(pk=o.pk).update(note="请带投影转接头", place="新丰县总工会三楼报告厅")
     client = logged_in(world["user_a"])
     html = client.get(reverse("h5:expert_order", args=[o.pk])).content.decode()
     assert "钟*燕" in html and "138****2101" in html
-    assert "钟海燕" not in html
-    assert 'data-testid="contact-reveal"' not in html
+    assert "钟海燕" not in html and "13800002101" not in html
+    assert "请带投影转接头" in html and "新丰县总工会三楼报告厅" in html and world["lecture"].title in html
+    assert 'data-testid="order-wanted"' in html and 'data-testid="accept-deadline"' in html
     assert 'data-testid="accept-form"' in html and 'data-testid="decline-form"' in html
-    assert 'data-testid="accept-deadline"' in html
-    assert world["lecture"].title in html
+    # the expert may call the union before accepting, to agree on the time: an audited reveal
+    assert 'data-testid="contact-reveal"' in html
     reveal = reverse("h5:expert_order_contact", args=[o.pk])
-    assert client.post(reveal).status_code == 404  # not before accepting
-    assert not AuditEntry.objects.filter(action="order.contact_reveal").exists()
+    response = client.post(reveal, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response["X-Zhijia-Reveal"] == "1"
+    assert "no-store" in response["Cache-Control"]
+    assert "钟海燕" in response.content.decode() and 'href="tel:13800002101"' in response.content.decode()
+    entry = AuditEntry.objects.get(action="order.contact_reveal")
+    assert entry.actor == world["user_a"]
 
     later = timezone.now() + dt.timedelta(days=10)
     ServiceOrder.objects.filter(pk=o.pk).update(
@@ -166,12 +173,41 @@ def test_order_page_masks_the_contact_until_accepted(world):
     assert 'data-testid="accept-form"' not in html
     assert 'data-testid="open-checkin"' in html and 'data-testid="deliver-form"' in html
 
-    response = client.post(reveal, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and response["X-Zhijia-Reveal"] == "1"
-    assert "no-store" in response["Cache-Control"]
-    assert "钟海燕" in response.content.decode() and 'href="tel:13800002101"' in response.content.decode()
-    entry = AuditEntry.objects.get(action="order.contact_reveal")
-    assert entry.actor == world["user_a"]
+
+def _value(html: str, testid: str) -> str | None:
+    tag = re.search(rf'<(?:input|textarea)[^>]*data-testid="{testid}"[^>]*>', html)
+    assert tag, testid
+    found = re.search(r'\svalue="([^"]*)"', tag.group(0))
+    return found.group(1) if found else None
+
+
+def test_accept_form_prefills_nothing_the_union_did_not_ask_for(world):
+    today = timezone.localdate()
+    window = order(
+        world["lecture"],
+        status=S.DISPATCHED,
+        expert=world["a"],
+        wanted_from=today + dt.timedelta(days=5),
+        wanted_to=today + dt.timedelta(days=9),
+    )
+    client = logged_in(world["user_a"])
+    html = client.get(reverse("h5:expert_order", args=[window.pk])).content.decode()
+    assert _value(html, "accept-date") is None and _value(html, "accept-time") is None
+    date_input = re.search(r'<input[^>]*data-testid="accept-date"[^>]*>', html).group(0)
+    assert f'min="{window.wanted_from.isoformat()}"' in date_input
+    assert f'max="{window.wanted_to.isoformat()}"' in date_input
+    assert 'data-testid="accept-note"' in html
+
+    one_day = order(
+        world["group"],
+        status=S.DISPATCHED,
+        expert=world["a"],
+        wanted_from=today + dt.timedelta(days=6),
+        wanted_to=today + dt.timedelta(days=6),
+    )
+    html = client.get(reverse("h5:expert_order", args=[one_day.pk])).content.decode()
+    assert _value(html, "accept-date") == one_day.wanted_from.isoformat()  # the day the union asked for
+    assert _value(html, "accept-time") is None
 
 
 def test_no_reveal_once_confirmed(world):
@@ -208,13 +244,51 @@ def test_accept_with_date_and_time(world):
     )
     assert response.status_code == 302 and response["Location"] == reverse("h5:expert_order", args=[o.pk])
     o.refresh_from_db()
-    assert o.status == S.ACCEPTED
+    assert o.status == S.ACCEPTED and o.expert_note == ""
     start = timezone.localtime(o.starts_at)
     assert (start.date(), start.hour, start.minute) == (day, 14, 30)
     assert o.ends_at - o.starts_at == dt.timedelta(minutes=world["lecture"].duration_minutes)
     assert o.budget.committed == o.cost
     page = client.get(response["Location"]).content.decode()
     assert "已接单" in page or "Accepted" in page
+
+
+def test_accept_proposes_a_time_with_a_note_the_union_sees(world, demo):
+    o = order(world["lecture"], status=S.DISPATCHED, expert=world["a"])
+    client = logged_in(world["user_a"])
+    day = o.wanted_to
+    response = client.post(
+        reverse("h5:expert_order_accept", args=[o.pk]),
+        {"date": day.isoformat(), "time": "15:00", "note": "下午三点开始，需要投影仪和麦克风"},
+    )
+    assert response.status_code == 302
+    o.refresh_from_db()
+    assert o.status == S.ACCEPTED and o.expert_note == "下午三点开始，需要投影仪和麦克风"
+    assert "下午三点开始" in o.events.get(status=S.ACCEPTED).note
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="order-expert-note"' in page
+    # the ordering union's order page and list show the proposed time and the note
+    union = staff(o.org)
+    console = logged_in(union)
+    detail = console.get(reverse("staff:dispatch_order_detail", args=[o.pk])).content.decode()
+    assert 'data-testid="order-expert-note"' in detail and "需要投影仪和麦克风" in detail
+    assert timezone.localtime(o.starts_at).strftime("%Y-%m-%d 15:00") in detail
+    listing = console.get(reverse("staff:dispatch_orders")).content.decode()
+    assert 'data-testid="list-expert-note"' in listing
+    # and the dispatcher's board card
+    board = logged_in(staff(world["county"])).get(reverse("staff:dispatch_board")).content.decode()
+    assert 'data-testid="card-expert-note"' in board
+
+
+def test_accept_note_too_long_is_a_field_error(world):
+    o = order(world["lecture"], status=S.DISPATCHED, expert=world["a"])
+    response = logged_in(world["user_a"]).post(
+        reverse("h5:expert_order_accept", args=[o.pk]),
+        {"date": o.wanted_from.isoformat(), "time": "09:00", "note": "长" * 301},
+    )
+    assert response.status_code == 200 and b'data-testid="error-note"' in response.content
+    o.refresh_from_db()
+    assert o.status == S.DISPATCHED
 
 
 def test_accept_outside_the_wanted_days_shows_the_field_error(world):

@@ -216,18 +216,23 @@ def test_factory_orders_county_dispatches_expert_declines_next_accepts_delivers_
         b_phone.click("[data-testid=login-submit]")
     b_phone.goto(f"/h5/expert/orders/{order.pk}/")
     b_phone.wait_for_selector("[data-testid=accept-form]")
-    assert b_phone.input_value("[data-testid=accept-date]") == wanted.isoformat()  # the first wanted day
+    # nothing pre-filled that the union did not ask for (it asked for a four-day window)
+    assert b_phone.input_value("[data-testid=accept-date]") == ""
+    assert b_phone.input_value("[data-testid=accept-time]") == ""
+    # he calls the union's contact before accepting, to agree on the time
+    b_phone.click("[data-testid=contact-reveal]")
+    b_phone.wait_for_selector("[data-testid=contact-call]")
+    assert b_phone.inner_text("[data-testid=contact-call]").strip() == "13800002101"
     day = wanted + dt.timedelta(days=1)
     b_phone.fill("[data-testid=accept-date]", day.isoformat())
     b_phone.fill("[data-testid=accept-time]", "14:30")
+    b_phone.fill("[data-testid=accept-note]", "已与钟海燕电话确认：下午两点半开始，请准备投影。")
     _top(b_phone)
     shot(b_phone, "dispatch-6-expert-b-accepts")
     b_phone.click("[data-testid=accept-submit]")
     b_phone.wait_for_selector("[data-testid=checkin-box]")
     assert "14:30" in b_phone.inner_text("[data-testid=order-when]")
-    b_phone.click("[data-testid=contact-reveal]")
-    b_phone.wait_for_selector("[data-testid=contact-call]")
-    assert b_phone.inner_text("[data-testid=contact-call]").strip() == "13800002101"
+    assert "请准备投影" in b_phone.inner_text("[data-testid=order-expert-note]")
     order.refresh_from_db()
     assert order.status == S.ACCEPTED
     assert timezone.localtime(order.starts_at).strftime("%Y-%m-%d %H:%M") == f"{day.isoformat()} 14:30"

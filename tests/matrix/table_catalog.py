@@ -9,6 +9,7 @@ from zhijia.catalog.enums import PlanEntryStatus, PlanStatus, VersionStatus
 from zhijia.catalog.models import (
     ActivityPlan,
     PlanEntry,
+    ServiceApplication,
     ServiceCategory,
     ServiceItem,
     ServiceList,
@@ -18,10 +19,18 @@ from zhijia.catalog.permissions import PLAN_IMPORT_KIND
 from zhijia.core.models import ImportJob
 from zhijia.orgs.capabilities import Cap
 
-from .reference import has, scoped
+from .reference import has, scoped, staff_only_for_workers
 from .table import Check
 
 CAP = Cap.CATALOG_MANAGE
+APPLY = Cap.CATALOG_APPLICATIONS
+
+
+def _answers(method="get", **kw):
+    """An online application checked against catalog.applications on the list's union."""
+    return Check(
+        "rule", method, target="service_application", rule=lambda u, org, o: scoped(u, APPLY, org), **kw
+    )
 
 
 def _any(u, org, o):
@@ -50,6 +59,30 @@ ROUTES: dict = {
     "/h5/services/<uuid:pk>/": [Check("public", target="service_list")],
     "/h5/services/<uuid:pk>/print/": [Check("public", target="service_list")],
     "/h5/services/plans/<uuid:pk>/": [Check("public", target="published_plan")],
+    # online applications: workers apply and follow their own; the list's union answers
+    "/h5/services/items/<uuid:pk>/apply/": [
+        Check("worker", target="online_item"),
+        Check("worker", "post", target="online_item", body=lambda org, o: {"name": "矩阵申请人"}),
+    ],
+    "/h5/services/applications/": [Check("worker")],
+    "/h5/services/applications/<uuid:pk>/withdraw/": [Check("own", "post", target="service_application")],
+    "/api/v1/service-items/<item_id>/applications": [
+        Check("rule", "post", api=True, rule=staff_only_for_workers, body=lambda org, o: {"name": "矩阵"})
+    ],
+    "/api/v1/me/service-applications": [Check("own", api=True)],
+    "/api/v1/me/service-applications/<application_id>/withdraw": [Check("own", "post", api=True)],
+    "/api/v1/service-applications": [Check("rule", api=True, rule=lambda u, org, o: has(u, APPLY))],
+    "/api/v1/service-applications/<application_id>": [_answers(api=True)],
+    "/api/v1/service-applications/<application_id>/accept": [_answers("post", api=True)],
+    "/api/v1/service-applications/<application_id>/decline": [
+        _answers("post", api=True, body=lambda org, o: {"reason": "矩阵"})
+    ],
+    "/api/v1/service-applications/<application_id>/deliver": [_answers("post", api=True)],
+    P + "applications/": [Check("rule", rule=lambda u, org, o: has(u, APPLY))],
+    P + "applications/<uuid:pk>/": [
+        _answers(),
+        _answers("post", body=lambda org, o: {"step": "accept", "reply": "矩阵"}),
+    ],
     P: [Check("rule", rule=_any)],
     P + "new/": [
         Check("rule", rule=_scoped, body=_new_body),
@@ -112,15 +145,26 @@ ROUTES: dict = {
 
 
 def extend(unit: dict, demo) -> None:
-    """Per unit: a list with a published version 1 and a draft 2 (a category and an item in the
-    draft), a draft plan with an entry, a published plan, and a plan import job."""
+    """Per unit: a list with a published version 1 (with an item taking online applications and
+    another worker's application for it) and a draft 2 (a category and an item in the draft), a
+    draft plan with an entry, a published plan, and a plan import job."""
+    from zhijia.accounts.models import User, UserKind
+
     org = unit["org"]
     service_list = ServiceList.objects.create(org=org, title=f"矩阵服务清单 {org.short_name}")
     published = ServiceListVersion.objects.create(
         service_list=service_list, number=1, status=VersionStatus.PUBLISHED, published_at=timezone.now()
     )
-    ServiceItem.objects.create(
-        category=ServiceCategory.objects.create(version=published, name="已发布类别"), name="已发布服务"
+    published_category = ServiceCategory.objects.create(version=published, name="已发布类别")
+    ServiceItem.objects.create(category=published_category, name="已发布服务")
+    online_item = ServiceItem.objects.create(
+        category=published_category, name="矩阵在线申请", access_modes=["online"]
+    )
+    # another worker (without a phone: the matrix's worker is the one with a phone), whose
+    # application the matrix's worker may not withdraw
+    applicant = User.objects.create(username=f"matrix-applicant-{org.pk}", kind=UserKind.WORKER)
+    service_application = ServiceApplication.objects.create(
+        item=online_item, service_list=service_list, org=org, applicant=applicant, name="矩阵申请人"
     )
     draft = ServiceListVersion.objects.create(service_list=service_list, number=2)
     category = ServiceCategory.objects.create(version=draft, name="矩阵类别")
@@ -140,7 +184,10 @@ def extend(unit: dict, demo) -> None:
             kind=PLAN_IMPORT_KIND, org=org, created_by=unit["user"], filename="p.xlsx", source=b""
         ),
     )
+    unit.update(online_item=online_item, service_application=service_application)
     unit["url_values"]["list_id"] = service_list.pk
+    unit["url_values"]["item_id"] = online_item.pk
+    unit["url_values"]["application_id"] = service_application.pk
 
 
 def snapshot() -> list:
@@ -150,6 +197,11 @@ def snapshot() -> list:
         list(ServiceListVersion.objects.order_by("pk").values_list("pk", "status", "intro", "updated_at")),
         list(ServiceCategory.objects.order_by("pk").values_list("pk", "name", "order")),
         list(ServiceItem.objects.order_by("pk").values_list("pk", "name", "order", "updated_at")),
+        list(
+            ServiceApplication.objects.order_by("pk").values_list(
+                "pk", "status", "reply", "reason", "updated_at"
+            )
+        ),
         list(ActivityPlan.objects.order_by("pk").values_list("pk", "status", "title")),
         list(
             PlanEntry.objects.order_by("pk").values_list(

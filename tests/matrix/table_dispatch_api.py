@@ -64,6 +64,7 @@ ROUTES: dict = {
         _on(ASSIGN, "post", body=lambda org, o: {"expert_id": str(o["api_dispatch_expert"].pk)})
     ],
     OID + "/accept": [Check("rule", "post", api=True, rule=lambda u, org, o: 404, body=_starts)],
+    OID + "/contact": [Check("rule", "post", api=True, rule=lambda u, org, o: 404)],
     OID + "/decline": [
         Check("rule", "post", api=True, rule=lambda u, org, o: 404, body=lambda org, o: {"reason": "矩阵"})
     ],

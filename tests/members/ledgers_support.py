@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from zhijia.accounts.services import user_create
+from zhijia.core.imports import hint_text
 from zhijia.core.models import ImportJob
 from zhijia.demo.members import cn_id
 from zhijia.members.ledgers.columns import COLUMNS
@@ -31,7 +32,7 @@ def ledger(rows: list[dict], *, hint: bool = False) -> bytes:
     wb = openpyxl.Workbook()
     wb.active.append([c.header for c in COLUMNS])
     if hint:
-        wb.active.append([c.hint for c in COLUMNS])
+        wb.active.append([hint_text(c) for c in COLUMNS])  # as the template writes it
     for r in rows:
         wb.active.append([r.get(k, "") for k in KEYS])
     out = io.BytesIO()

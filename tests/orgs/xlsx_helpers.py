@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 
+from zhijia.core.imports import hint_text
 from zhijia.orgs.xlsx import COLUMNS
 
 
@@ -10,7 +11,7 @@ def org_sheet(rows, *, hint: bool = False) -> bytes:
     wb = openpyxl.Workbook()
     wb.active.append([c.header for c in COLUMNS])
     if hint:
-        wb.active.append([c.hint for c in COLUMNS])
+        wb.active.append([hint_text(c) for c in COLUMNS])  # as the template writes it
     for row in rows:
         wb.active.append(list(row))
     out = io.BytesIO()

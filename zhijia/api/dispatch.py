@@ -9,21 +9,23 @@ Public: `GET /menus` (published menus with their items; `org`: menus of that uni
   (dispatch.assign), as the ordering union (dispatch.order) or as the expert they were
   dispatched to; `side` = dispatch | order | expert narrows. Paginated (`limit`, `offset`).
 - `GET /service-orders/<id>` (with the timeline), `GET .../suggestions` (dispatcher).
-- Transitions: `dispatch`, `settle` (dispatch.assign on the dispatcher), `accept`, `decline`,
-  `deliver` (the expert the order is dispatched to; anyone else gets 404), `confirm`, `dispute`
-  (dispatch.order on the ordering union), `cancel` (either side).
+- Transitions: `dispatch`, `settle` (dispatch.assign on the dispatcher), `accept` (with the
+  proposed time and a note), `decline`, `deliver` (the expert the order is dispatched to;
+  anyone else gets 404), `confirm`, `dispute` (dispatch.order on the ordering union), `cancel`
+  (either side). `POST .../contact`: the ordering union's contact in clear for that expert
+  (audited).
 
 Errors are `{"code","message","fields"}`: 409 `invalid_transition`, `expert_unavailable`,
 `over_budget`, `certificate_expired`, `item_unavailable`, `busy`; 404 `not_found` (missing or
 outside the caller's scope); 403 `permission_denied` (inside it without the capability); 400
-`invalid` with the field named. Contact names and phones are masked."""
+`invalid` with the field named. Contact names and phones are masked (but in `.../contact`)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -134,6 +136,7 @@ class OrderOut(Schema):
     starts_at: datetime | None
     ends_at: datetime | None
     decline_reason: str
+    expert_note: str = Field(description="What the expert said when accepting and proposing the time.")
     delivered_at: datetime | None
     attendees: int | None
     summary: str
@@ -320,17 +323,42 @@ def dispatch_order(request: HttpRequest, order_id: str, payload: DispatchIn):
 class AcceptIn(Schema):
     starts_at: datetime
     ends_at: datetime | None = None
+    note: str = Field("", description="A note for the ordering union (at most 300 characters).")
 
 
 @router.post("/service-orders/{order_id}/accept", response={200: OrderDetailOut, **ERRORS})
 def accept_order(request: HttpRequest, order_id: str, payload: AcceptIn):
-    """The expert accepts and fixes the time (within the wanted dates; `ends_at` defaults to
-    the item's duration). 409 `expert_unavailable` (overlapping booking), `over_budget`."""
+    """The expert accepts, proposing the time (on one of the wanted days; `ends_at` defaults to
+    the item's duration) and a `note` the ordering union sees as `expert_note`. 409
+    `expert_unavailable` (overlapping booking), `over_budget`; 400 naming `starts_at`,
+    `ends_at` or `note`."""
     order = expert_order(user=request.user, id=order_id)
     order = svc.order_accept(
-        actor=request.user, order=order, starts_at=payload.starts_at, ends_at=payload.ends_at
+        actor=request.user,
+        order=order,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        note=payload.note,
     )
     return _answer(order)
+
+
+class ContactOut(Schema):
+    name: str
+    phone: str
+
+
+@router.post("/service-orders/{order_id}/contact", response={200: ContactOut, **ERRORS})
+def reveal_contact(request: HttpRequest, order_id: str):
+    """The ordering union's contact in clear, for the expert the order is dispatched to, from
+    the dispatch (to agree on the time before accepting) until the union confirms; 404
+    otherwise. Audited as order.contact_reveal; marked `X-Zhijia-Reveal: 1`, never cached."""
+    order = expert_order(user=request.user, id=order_id)
+    name, phone = svc.order_contact_reveal(actor=request.user, order=order)
+    response = JsonResponse({"name": name, "phone": phone}, json_dumps_params={"ensure_ascii": False})
+    response["X-Zhijia-Reveal"] = "1"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class ReasonIn(Schema):

@@ -39,6 +39,7 @@ def _mount() -> None:
         orgs,
         positions,
         redemptions,
+        service_applications,
         stars,
         stats,
         voice,
@@ -54,6 +55,7 @@ def _mount() -> None:
     api.add_router("", children.router)  # /me/children
     api.add_router("/positions", positions.router)
     api.add_router("", catalog.router)  # /service-lists, /activity-plans
+    api.add_router("", service_applications.router)  # /service-items/…/applications, /service-applications…
     api.add_router("", activities.router)  # /activities…
     api.add_router("", enrolments.router)  # /activities/<id>/enrolments, /enrolments…, /me/enrolments
     api.add_router("", dispatch.router)  # /menus, /service-orders…

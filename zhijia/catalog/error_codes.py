@@ -14,3 +14,7 @@ ENTRY_CANCELLED = "entry_cancelled"
 ENTRY_HELD = "entry_held"
 BAD_MONTH = "bad_month"
 BAD_YEAR = "bad_year"
+NOT_ONLINE = "not_online"  # the item does not take online applications
+ALREADY_APPLIED = "already_applied"  # an open application for the same item exists
+TOO_MANY_APPLICATIONS = "too_many_applications"  # the worker's open applications are at the limit
+INVALID_TRANSITION = "invalid_transition"

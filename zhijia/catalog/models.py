@@ -4,8 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhijia.core.models import BaseModel
+from zhijia.core.pii import Category
 
-from .enums import PlanEntryStatus, PlanStatus, VersionStatus
+from .enums import ApplicationStatus, PlanEntryStatus, PlanStatus, VersionStatus
 
 
 class ServiceList(BaseModel):
@@ -118,3 +119,50 @@ class PlanEntry(BaseModel):
     class Meta:
         ordering = ["month", "order", "title"]
         constraints = [models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="entry_month")]
+
+
+class ServiceApplication(BaseModel):
+    """A worker's online application (在线申请) for an item of a published service list whose
+    access modes include "online". `org` is the list's union (kept on the row for scoping): its
+    staff holding catalog.applications answer it. The item is the one of the version the worker
+    applied from (published versions never change). States and steps: catalog.applications."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="applications")
+    service_list = models.ForeignKey(ServiceList, on_delete=models.PROTECT, related_name="applications")
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, related_name="service_applications", verbose_name=_("union")
+    )
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "members.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the applicant's record in the member register, when there is one
+    name = models.CharField(_("name"), max_length=50)
+    note = models.TextField(_("what you need"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    reply = models.CharField(_("reply"), max_length=300, blank=True)  # when accepting: what happens next
+    reason = models.CharField(_("reason"), max_length=300, blank=True)  # when declining
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    PERSONAL_DATA = {
+        "name": Category.IDENTITY,
+        "applicant": Category.IDENTITY,
+        "person": Category.MEMBERSHIP,
+        "note": Category.IDENTITY,
+    }
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["org", "status"], name="application_org_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "item"],
+                condition=Q(status__in=["submitted", "accepted"]),
+                name="one_open_service_application",
+            )
+        ]

@@ -11,7 +11,7 @@ from zhijia.core.models import ImportJob
 from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
 
-from .models import ActivityPlan, PlanEntry, ServiceCategory, ServiceItem, ServiceList
+from .models import ActivityPlan, PlanEntry, ServiceApplication, ServiceCategory, ServiceItem, ServiceList
 
 PLAN_IMPORT_KIND = "catalog.plan"
 
@@ -61,3 +61,22 @@ def access_plan_import(*, actor: Any, id: Any) -> ImportJob:
     job = _first(ImportJob.objects.filter(kind=PLAN_IMPORT_KIND).select_related("org"), id)
     check(actor, Cap.CATALOG_MANAGE, job.org)
     return job
+
+
+_APPLICATION_RELATED = ("item", "service_list", "org", "applicant", "person")
+
+
+def access_application(*, actor: Any, id: Any) -> ServiceApplication:
+    """An online application for the staff of its union: catalog.applications on the list's
+    union (404 outside every grant, 403 inside without it)."""
+    application = _first(ServiceApplication.objects.select_related(*_APPLICATION_RELATED), id)
+    check(actor, Cap.CATALOG_APPLICATIONS, application.org)
+    return application
+
+
+def my_application(*, actor: Any, id: Any) -> ServiceApplication:
+    """The worker's own application; 404 for anyone else (staff included)."""
+    application = _first(ServiceApplication.objects.select_related(*_APPLICATION_RELATED), id)
+    if not getattr(actor, "is_authenticated", False) or application.applicant_id != actor.pk:
+        raise NotFound(code="not_found")
+    return application

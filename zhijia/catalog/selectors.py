@@ -18,8 +18,16 @@ from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
 
-from .enums import PlanEntryStatus, PlanStatus, VersionStatus
-from .models import ActivityPlan, PlanEntry, ServiceCategory, ServiceItem, ServiceList, ServiceListVersion
+from .enums import AccessMode, ApplicationStatus, PlanEntryStatus, PlanStatus, VersionStatus
+from .models import (
+    ActivityPlan,
+    PlanEntry,
+    ServiceApplication,
+    ServiceCategory,
+    ServiceItem,
+    ServiceList,
+    ServiceListVersion,
+)
 
 
 def _within(org: Org | None, field: str = "org") -> Q:
@@ -207,3 +215,55 @@ def plan_entry_by_id(id: Any) -> PlanEntry | None:
     if pk is None:
         return None
     return PlanEntry.objects.select_related("plan__org", "position").filter(pk=pk).first()
+
+
+# --- online applications (在线申请) ----------------------------------------------------------
+
+
+def applicable_item(*, id: Any) -> ServiceItem:
+    """An item of a list's current published version that takes online applications, with its
+    list and union; 404 for anything else (a draft's or a superseded version's item, or an
+    item without the online access mode)."""
+    item = (
+        ServiceItem.objects.select_related("category__version__service_list__org")
+        .filter(pk=id, category__version__status=VersionStatus.PUBLISHED)
+        .first()
+        if parse_uuid(id)
+        else None
+    )
+    if item is None or AccessMode.ONLINE not in (item.access_modes or []):
+        raise NotFound(code="not_found")
+    return item
+
+
+_APPLICATION_RELATED = ("item", "service_list", "org", "applicant")
+
+
+def application_list(
+    *, actor: Any, status: str = "", within: Org | None = None
+) -> QuerySet[ServiceApplication]:
+    """Online applications to the unions where the actor holds catalog.applications (within
+    `within`'s subtree when given), newest first; `status` narrows (an unknown one gives
+    nothing)."""
+    qs = ServiceApplication.objects.filter(
+        scope_for(actor, Cap.CATALOG_APPLICATIONS).q("org"), _within(within)
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related(*_APPLICATION_RELATED).order_by("-created_at", "-pk")
+
+
+def my_applications(*, actor: Any) -> QuerySet[ServiceApplication]:
+    """The worker's own applications, newest first (at most 50)."""
+    if not getattr(actor, "is_authenticated", False):
+        return ServiceApplication.objects.none()
+    return (
+        ServiceApplication.objects.filter(applicant=actor)
+        .select_related(*_APPLICATION_RELATED)
+        .order_by("-created_at", "-pk")[:50]
+    )
+
+
+def applications_waiting(*, actor: Any) -> int:
+    """How many submitted applications wait for an answer in the actor's scope (the to-do)."""
+    return application_list(actor=actor, status=ApplicationStatus.SUBMITTED).count()

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import field_error
@@ -45,14 +46,22 @@ LIST_COLUMNS = (
 )
 
 PLAN_COLUMNS = (
-    Column("month", "月份", "month, 1-12", required=True, choices=tuple(str(m) for m in range(1, 13))),
-    Column("title", "活动名称", "activity title (required)", required=True),
-    Column("category", "活动类别", "category"),
-    Column("position", "活动阵地", "position: its exact name"),
-    Column("audience", "服务对象", "audience"),
-    Column("planned_times", "计划场次", "planned sessions (default 1)"),
-    Column("planned_participants", "计划人数", "planned participants"),
-    Column("note", "备注", "note"),
+    Column(
+        "month",
+        "月份",
+        gettext_lazy("month, a number from 1 to 12"),
+        required=True,
+        choices=tuple(str(m) for m in range(1, 13)),
+    ),
+    Column("title", "活动名称", gettext_lazy("the activity's title"), required=True),
+    Column("category", "活动类别", gettext_lazy("category, e.g. 文体活动")),
+    Column("position", "活动阵地", gettext_lazy("where: a service position's exact name")),
+    Column("audience", "服务对象", gettext_lazy("who it is for, e.g. 新就业形态劳动者")),
+    Column("planned_times", "计划场次", gettext_lazy("planned sessions, a whole number; empty: 1")),
+    Column(
+        "planned_participants", "计划人数", gettext_lazy("planned participants, a whole number; empty: 0")
+    ),
+    Column("note", "备注", gettext_lazy("a note")),
 )
 EXPORT_PLAN_COLUMNS = (
     *PLAN_COLUMNS,

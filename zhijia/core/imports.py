@@ -25,9 +25,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -57,13 +59,51 @@ class RowResult(StrEnum):
 @dataclass(frozen=True)
 class Column:
     """One spreadsheet column: `key` is the field name handlers and errors use, `header` the
-    (Chinese) heading in row 1, `hint` the explanation row of templates, `choices` a drop-down."""
+    (Chinese) heading in row 1, `hint` what the column wants (a translatable text: its format,
+    an example, what empty means), `required` whether a value must be given, `choices` a
+    drop-down. A template's hint row is `hint_text` of each column, in the reader's language."""
 
     key: str
     header: str
-    hint: str = ""
+    hint: Any = ""  # str, or a lazily translated text
     required: bool = False
     choices: tuple[str, ...] = ()
+
+
+LISTED_CHOICES = 8  # up to this many allowed values are spelt out in the hint row
+
+
+def hint_text(column: Column) -> str:
+    """The hint row's cell of `column` in the active language: required or optional, what it
+    wants, and its allowed values (spelt out when few, else a pointer to the drop-down)."""
+    parts = [
+        pgettext("import template", "Required")
+        if column.required
+        else pgettext("import template", "Optional")
+    ]
+    if column.hint:
+        parts.append(str(column.hint))
+    if column.choices and len(column.choices) <= LISTED_CHOICES:
+        parts.append(_("one of: %(values)s") % {"values": " / ".join(column.choices)})
+    elif column.choices:
+        parts.append(_("pick from the drop-down list"))
+    return " · ".join(parts)
+
+
+def _hint_rows(columns: Sequence[Column], keys: Iterable[str]) -> list[dict[str, str]]:
+    """What a template's hint row may hold for the columns `keys`, in every language the site
+    offers (a template downloaded in one language is imported by someone using another), and
+    the bare hints of rows written before hint rows were composed."""
+    keys = set(keys)
+    wanted = [c for c in columns if c.key in keys]
+    rows = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            rows.append({c.key: hint_text(c) for c in wanted})
+            bare = {c.key: str(c.hint) for c in wanted if c.hint}
+            if bare:
+                rows.append(bare)
+    return rows
 
 
 class ImportFileError(Exception):
@@ -146,7 +186,7 @@ def workbook_bytes(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     if hint_row:
-        ws.append([c.hint for c in columns])
+        ws.append([hint_text(c) for c in columns])
         for cell in ws[2]:
             cell.font = Font(italic=True, color="808080")
     for row in rows:
@@ -225,13 +265,13 @@ def _data_rows(
     lines: Iterator[tuple[int, list[str]]], header: list[str], columns: Sequence[Column]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     index = _match_headers(header, columns)
-    hints = {c.key: c.hint for c in columns if c.key in index and c.hint}
+    hint_rows = _hint_rows(columns, index)
     for number, cells in lines:
         row = {
             c.key: (cells[index[c.key]] if c.key in index and index[c.key] < len(cells) else "")
             for c in columns
         }
-        is_hint_row = bool(hints) and all(row[key] == hint for key, hint in hints.items())
+        is_hint_row = any(hints and all(row[k] == v for k, v in hints.items()) for hints in hint_rows)
         if not is_hint_row:
             yield number, row
 

@@ -265,6 +265,9 @@ class ServiceOrder(BaseModel):
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    expert_note = models.CharField(
+        _("note from the expert"), max_length=300, blank=True
+    )  # what the expert said when accepting and proposing the time (the union sees it)
     delivered_at = models.DateTimeField(null=True, blank=True)
     attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)

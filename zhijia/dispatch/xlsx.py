@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import ApplicationError, ValidationFailed, field_error
@@ -41,31 +42,52 @@ KIND_LABELS = {ExpertKind.PERSON: "专家", ExpertKind.TEAM: "团队"}
 ACTIVE_LABELS = {True: "在库", False: "停用"}
 
 MENU_COLUMNS = (
-    Column("code", "编码", "item code, stable across versions (required)", required=True),
-    Column("category", "类别", "category (required)", required=True),
-    Column("title", "服务项目", "service (required)", required=True),
-    Column("description", "服务内容", "description"),
-    Column("format", "形式", "format: pick from the list", choices=tuple(FORMAT_LABELS.values())),
-    Column("duration_minutes", "时长(分钟)", "duration in minutes (default 120)"),
-    Column("audience_min", "最少人数", "smallest audience (default 1)"),
-    Column("audience_max", "最多人数", "largest audience (default 100)"),
-    Column("cost", "费用标准(元)", "cost standard in yuan (default 0)"),
-    Column("qualification", "所需资质", "qualification the expert needs, e.g. 心理咨询师"),
-    Column("orderable_org", "可点单工会", "who may order: a union's full name; blank = the whole subtree"),
-    Column("order", "排序", "position in the list"),
-    Column("paused", "暂停", "是 / 否", choices=(YES, NO)),
+    Column("code", "编码", gettext_lazy("item code, kept across versions, e.g. XL-01"), required=True),
+    Column("category", "类别", gettext_lazy("category, e.g. 心理讲座"), required=True),
+    Column("title", "服务项目", gettext_lazy("the service's title"), required=True),
+    Column("description", "服务内容", gettext_lazy("what the service is")),
+    Column("format", "形式", gettext_lazy("format"), choices=tuple(FORMAT_LABELS.values())),
+    Column("duration_minutes", "时长(分钟)", gettext_lazy("duration in minutes, a whole number; empty: 120")),
+    Column("audience_min", "最少人数", gettext_lazy("smallest audience, a whole number; empty: 1")),
+    Column("audience_max", "最多人数", gettext_lazy("largest audience, a whole number; empty: 100")),
+    Column("cost", "费用标准(元)", gettext_lazy("cost standard in yuan, e.g. 1800; empty: 0")),
+    Column("qualification", "所需资质", gettext_lazy("certificate the expert needs, e.g. 心理咨询师")),
+    Column(
+        "orderable_org",
+        "可点单工会",
+        gettext_lazy("who may order: a union's full name; empty: the whole subtree"),
+    ),
+    Column("order", "排序", gettext_lazy("position in the menu, a whole number")),
+    Column("paused", "暂停", gettext_lazy("whether ordering is paused; empty: 否"), choices=(YES, NO)),
 )
 EXPERT_COLUMNS = (
-    Column("name", "姓名", "name of the expert or team (required)", required=True),
-    Column("kind", "类型", "专家 or 团队", choices=tuple(KIND_LABELS.values())),
-    Column("title", "头衔", "title, e.g. 国家二级心理咨询师"),
-    Column("phone", "手机", "mobile phone (notices go there)"),
-    Column("specialties", "专长", "menu item codes, comma-separated"),
-    Column("qualifications", "资质", "name:YYYY-MM-DD;name (no date: does not expire)"),
-    Column("service_areas", "服务范围", "unions' full names separated by 、 ; blank = the whole subtree"),
-    Column("monthly_capacity", "每月上限", "orders per month at most (default 8)"),
-    Column("active", "状态", "在库 / 停用", choices=tuple(ACTIVE_LABELS.values())),
-    Column("bio", "简介", "introduction"),
+    Column("name", "姓名", gettext_lazy("name of the expert or team"), required=True),
+    Column(
+        "kind", "类型", gettext_lazy("an expert or a team; empty: 专家"), choices=tuple(KIND_LABELS.values())
+    ),
+    Column("title", "头衔", gettext_lazy("title, e.g. 国家二级心理咨询师")),
+    Column("phone", "手机", gettext_lazy("mobile phone, 11 digits (notices go there)")),
+    Column("specialties", "专长", gettext_lazy("menu item codes, separated by commas, e.g. XL-01,XL-02")),
+    Column(
+        "qualifications",
+        "资质",
+        gettext_lazy("certificates as name:YYYY-MM-DD, separated by ; (no date: does not expire)"),
+    ),
+    Column(
+        "service_areas",
+        "服务范围",
+        gettext_lazy("unions' full names separated by 、; empty: the whole subtree"),
+    ),
+    Column(
+        "monthly_capacity", "每月上限", gettext_lazy("orders per month at most, a whole number; empty: 8")
+    ),
+    Column(
+        "active",
+        "状态",
+        gettext_lazy("in the pool or not; empty: 在库"),
+        choices=tuple(ACTIVE_LABELS.values()),
+    ),
+    Column("bio", "简介", gettext_lazy("a short introduction")),
 )
 
 

@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -67,32 +68,60 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 COLUMNS = (
-    Column("village", "所属村", "村联合工会全称或简称；空白为导入单位"),
-    Column("group", "组", "如：三组"),
-    Column("household_number", "户号", "同户填写同一户号"),
-    Column("address", "家庭住址"),
-    Column("name", "姓名", required=True),
-    Column("id_number", "身份证号码", required=True),
-    Column("gender", "性别", choices=tuple(GENDER_LABELS.values())),
-    Column("phone", "联系电话"),
-    Column("education", "文化程度", choices=tuple(EDUCATION_LABELS.values())),
-    Column("status", "就业状态", choices=tuple(STATUS_LABELS.values())),
-    Column("status_since", "状态起始日期", "YYYY-MM-DD"),
-    Column("destination", "外出地点", "转移外出就业时填写"),
-    Column("employer", "就业单位"),
-    Column("skill_code", "技能工种代码", "职业分类大典中类代码，如 6-29；多个用逗号分隔"),
-    Column("skill_title", "技能工种名称", "如：砌筑工"),
-    Column("skill_level", "技能等级", choices=tuple(SKILL_LABELS.values())),
-    Column("certificate", "职业资格证书"),
-    Column("wanted_occupation", "意向工种代码", "如 4-10"),
-    Column("wanted_job", "意向岗位"),
-    Column("wanted_range", "意向就业地点", choices=tuple(RANGE_LABELS.values())),
-    Column("wanted_wage", "期望月薪（元）"),
-    Column("available_from", "可到岗日期", "YYYY-MM-DD"),
-    Column("training_needs", "培训需求"),
-    Column("assistance", "帮扶标识", "脱贫户、低保、残疾、零就业家庭、困难职工，多个用逗号分隔"),
-    Column("consent", "同意岗位推荐", choices=("是", "否")),
-    Column("surveyed_on", "调查日期", "YYYY-MM-DD"),
+    Column(
+        "village",
+        "所属村",
+        gettext_lazy("village union: full or short name; empty: the unit you import into"),
+    ),
+    Column("group", "组", gettext_lazy("village group, e.g. 三组")),
+    Column(
+        "household_number", "户号", gettext_lazy("household number: the same for everyone in one household")
+    ),
+    Column("address", "家庭住址", gettext_lazy("home address")),
+    Column("name", "姓名", gettext_lazy("full name, as on the identity card"), required=True),
+    Column(
+        "id_number",
+        "身份证号码",
+        gettext_lazy("居民身份证 number: 18 characters, typed as text"),
+        required=True,
+    ),
+    Column("gender", "性别", gettext_lazy("gender"), choices=tuple(GENDER_LABELS.values())),
+    Column("phone", "联系电话", gettext_lazy("mobile phone, 11 digits")),
+    Column("education", "文化程度", gettext_lazy("education"), choices=tuple(EDUCATION_LABELS.values())),
+    Column("status", "就业状态", gettext_lazy("employment status"), choices=tuple(STATUS_LABELS.values())),
+    Column("status_since", "状态起始日期", gettext_lazy("since when, YYYY-MM-DD")),
+    Column("destination", "外出地点", gettext_lazy("where they went to work (for 转移外出就业)")),
+    Column("employer", "就业单位", gettext_lazy("employer")),
+    Column(
+        "skill_code",
+        "技能工种代码",
+        gettext_lazy(
+            "occupation code of the 职业分类大典 (middle class), e.g. 6-29; several separated by commas"
+        ),
+    ),
+    Column("skill_title", "技能工种名称", gettext_lazy("trade, e.g. 砌筑工")),
+    Column("skill_level", "技能等级", gettext_lazy("skill level"), choices=tuple(SKILL_LABELS.values())),
+    Column("certificate", "职业资格证书", gettext_lazy("vocational certificate held")),
+    Column("wanted_occupation", "意向工种代码", gettext_lazy("occupation code wanted, e.g. 4-10")),
+    Column("wanted_job", "意向岗位", gettext_lazy("job wanted")),
+    Column(
+        "wanted_range",
+        "意向就业地点",
+        gettext_lazy("where they want to work"),
+        choices=tuple(RANGE_LABELS.values()),
+    ),
+    Column("wanted_wage", "期望月薪（元）", gettext_lazy("expected monthly wage in yuan, e.g. 5000")),
+    Column("available_from", "可到岗日期", gettext_lazy("can start work on, YYYY-MM-DD")),
+    Column("training_needs", "培训需求", gettext_lazy("training wanted")),
+    Column(
+        "assistance",
+        "帮扶标识",
+        gettext_lazy("assistance flags, separated by commas: 脱贫户, 低保, 残疾, 零就业家庭, 困难职工"),
+    ),
+    Column(
+        "consent", "同意岗位推荐", gettext_lazy("agrees to be recommended for jobs"), choices=("是", "否")
+    ),
+    Column("surveyed_on", "调查日期", gettext_lazy("date of the survey, YYYY-MM-DD")),
 )
 
 

@@ -22,6 +22,10 @@ class Cap(models.TextChoices):
     POSITIONS_MANAGE = "positions.manage", _("Manage service positions, hours and facilities")
     POSITIONS_VISITS = "positions.visits", _("Check visitors in at a station")
     CATALOG_MANAGE = "catalog.manage", _("Edit and publish service lists and activity plans")
+    CATALOG_APPLICATIONS = (
+        "catalog.applications",
+        _("Answer workers' online applications for listed services"),
+    )
     ACTIVITIES_MANAGE = "activities.manage", _("Create, publish and cancel activities")
     ACTIVITIES_ENROL = "activities.enrol", _("Enrol workers and decide enrolments")
     ACTIVITIES_CHECKIN = "activities.checkin", _("Check attendees in")

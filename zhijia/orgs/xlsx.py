@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import ValidationFailed
@@ -36,13 +37,24 @@ LEVEL_LABELS = {
 }
 
 COLUMNS = (
-    Column("parent", "上级单位", "parent unit: its USCC or exact full name", required=True),
-    Column("name", "单位全称", "full name (required)", required=True),
-    Column("short_name", "简称", "short name"),
-    Column("level", "层级", "level: pick from the list", required=True, choices=tuple(LEVEL_LABELS.values())),
-    Column("uscc", "统一社会信用代码", "unified social credit code, 18 characters"),
-    Column("division_code", "行政区划代码", "administrative division code, 6 digits"),
-    Column("contact_name", "联系人", "contact person"),
+    Column(
+        "parent",
+        "上级单位",
+        gettext_lazy("the unit above: its unified social credit code, or its exact full name"),
+        required=True,
+    ),
+    Column("name", "单位全称", gettext_lazy("the union's full name, as registered"), required=True),
+    Column("short_name", "简称", gettext_lazy("a short name, e.g. 福保街道")),
+    Column(
+        "level", "层级", gettext_lazy("the unit's level"), required=True, choices=tuple(LEVEL_LABELS.values())
+    ),
+    Column(
+        "uscc", "统一社会信用代码", gettext_lazy("unified social credit code: 18 digits or capital letters")
+    ),
+    Column(
+        "division_code", "行政区划代码", gettext_lazy("administrative division code: 6 digits, e.g. 440304")
+    ),
+    Column("contact_name", "联系人", gettext_lazy("the contact person's name")),
 )
 
 
@@ -57,7 +69,8 @@ def parse_level(text: str) -> str:
 
 
 def template_xlsx() -> bytes:
-    """An empty import template: Chinese headers, an English hint row, a level drop-down."""
+    """An empty import template: Chinese headers, a hint row in the reader's language, a level
+    drop-down."""
     return workbook_bytes(title=str(_("Organisations")), columns=COLUMNS, rows=[], hint_row=True)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijia.core.errors import ApplicationError, ValidationFailed
 from zhijia.core.imports import BatchResult, Column, RowResult, workbook_bytes
@@ -44,31 +45,51 @@ _PLAIN_KEYS += ("phone", "hours", "hours_note", "description")
 _TRUE = {YES, "true", "1", "yes", "y"}
 _FALSE = {NO, "false", "0", "no", "n"}
 COLUMNS = (
-    Column("code", "站点编号", "station code: optional, unique; rows with a code update that station"),
-    Column("name", "名称", "name (required)", required=True),
-    Column("kind", "类型", "type: pick from the list", required=True, choices=tuple(KIND_LABELS.values())),
-    Column("org", "所属工会", "owning union: full name or USCC; blank = the unit you import into"),
-    Column("address", "地址", "address (required)", required=True),
-    Column("division_code", "行政区划代码", "administrative division code, 6, 9 or 12 digits"),
-    Column("division_name", "行政区划", "administrative division"),
-    Column("lat", "纬度", "latitude, e.g. 22.5431", required=True),
-    Column("lng", "经度", "longitude, e.g. 114.0579", required=True),
+    Column("code", "站点编号", gettext_lazy("station code, unique; a row with a code updates that station")),
+    Column("name", "名称", gettext_lazy("the station's name"), required=True),
     Column(
-        "datum", "坐标系", "wgs84 (GPS), gcj02 (高德/腾讯) or bd09 (百度)", choices=("wgs84", "gcj02", "bd09")
+        "kind", "类型", gettext_lazy("type of station"), required=True, choices=tuple(KIND_LABELS.values())
     ),
-    Column("phone", "服务电话", "desk phone or hotline"),
-    Column("hours", "开放时间", "e.g. Mon-Fri 08:00-20:00; Sat,Sun 09:00-17:00 or 周一至周五 08:00-20:00"),
-    Column("hours_note", "时间说明", "note on hours"),
-    Column("status", "状态", "status: pick from the list", choices=tuple(STATUS_LABELS.values())),
-    Column("verified", "已核实", "是 / 否", choices=(YES, NO)),
-    Column("facilities", "设施", "facilities, comma-separated, e.g. 饮用水,手机充电,卫生间"),
-    Column("visitor_groups", "服务人群", "visitor groups, comma-separated, e.g. 外卖员,快递员"),
-    Column("description", "简介", "description"),
+    Column(
+        "org",
+        "所属工会",
+        gettext_lazy(
+            "owning union: full name or unified social credit code; empty: the unit you import into"
+        ),
+    ),
+    Column("address", "地址", gettext_lazy("street address"), required=True),
+    Column("division_code", "行政区划代码", gettext_lazy("administrative division code: 6, 9 or 12 digits")),
+    Column("division_name", "行政区划", gettext_lazy("administrative division, e.g. 福田区福保街道")),
+    Column("lat", "纬度", gettext_lazy("latitude in decimal degrees, e.g. 22.5431"), required=True),
+    Column("lng", "经度", gettext_lazy("longitude in decimal degrees, e.g. 114.0579"), required=True),
+    Column(
+        "datum",
+        "坐标系",
+        gettext_lazy("coordinate system: wgs84 (GPS), gcj02 (高德, 腾讯) or bd09 (百度); empty: wgs84"),
+        choices=("wgs84", "gcj02", "bd09"),
+    ),
+    Column("phone", "服务电话", gettext_lazy("desk phone or hotline")),
+    Column(
+        "hours",
+        "开放时间",
+        gettext_lazy("opening hours, e.g. 周一至周五 08:00-20:00; 周六,周日 09:00-17:00; empty: unchanged"),
+    ),
+    Column("hours_note", "时间说明", gettext_lazy("a note on the hours, e.g. closed on public holidays")),
+    Column("status", "状态", gettext_lazy("the station's status"), choices=tuple(STATUS_LABELS.values())),
+    Column("verified", "已核实", gettext_lazy("whether the details were checked on site"), choices=(YES, NO)),
+    Column(
+        "facilities", "设施", gettext_lazy("facilities, separated by commas, e.g. 饮用水,手机充电,卫生间")
+    ),
+    Column(
+        "visitor_groups", "服务人群", gettext_lazy("groups served, separated by commas, e.g. 外卖员,快递员")
+    ),
+    Column("description", "简介", gettext_lazy("a short description")),
 )
 
 
 def positions_template() -> bytes:
-    """An empty import template: Chinese headers, an English hint row, drop-downs."""
+    """An empty import template: Chinese headers, a hint row in the reader's language,
+    drop-downs."""
     return workbook_bytes(title=str(_("Service positions")), columns=COLUMNS, rows=[], hint_row=True)
 
 

@@ -15,6 +15,7 @@ class RecordSource(models.TextChoices):
     COUNSELLING = "counselling", _("Counselling")  # 心理咨询
     LABOUR = "labour", _("Service team work")  # 服务队 work days, job placement help
     CONTEST = "contest", _("Competition")  # 劳动竞赛, 技能竞赛
+    LISTED = "listed", _("Listed service")  # a 服务清单 item applied for online and delivered
     MEMBER_JOIN = "member_join", _("Member joined")
     MEMBER_TRANSFER = "member_transfer", _("Member transferred")
     MEMBER_LEAVE = "member_leave", _("Member left")

@@ -36,6 +36,7 @@ NAV_GROUPS = [
             ("staff:visit_new", _("Check a visitor in"), "person-check", Cap.POSITIONS_VISITS),
             ("staff:service_list_list", _("Service lists"), "list-check", Cap.CATALOG_MANAGE),
             ("staff:plan_list", _("Activity plans"), "calendar3", Cap.CATALOG_MANAGE),
+            ("staff:service_applications", _("Online applications"), "inbox", Cap.CATALOG_APPLICATIONS),
         ],
     ),
     (

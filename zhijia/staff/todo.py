@@ -1,6 +1,7 @@
 """The console home's to-do: what waits for the user in the roles they hold — join applications
 to review, expert-service orders back with them as dispatcher or waiting for their confirmation,
-statistical reports submitted to them, case deadlines overdue or near. Each count comes from its
+statistical reports submitted to them, case deadlines overdue or near, online applications for
+listed services to answer. Each count comes from its
 domain's selector (scoped by the capability that acts on it); only what is waiting is listed."""
 
 from typing import Any
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhijia.casework.selectors import deadlines_due
+from zhijia.catalog.selectors import applications_waiting
 from zhijia.dispatch.selectors.orders import waiting_counts
 from zhijia.members.selectors.joining import application_counts
 from zhijia.stats.reports.selectors import reports_to_review
@@ -60,6 +62,13 @@ def todo_items(user: Any) -> list[dict[str, Any]]:
             _("Delivered expert services to confirm"),
             orders["to_confirm"],
             reverse("staff:dispatch_board"),
+            False,
+        ),
+        (
+            "service_applications",
+            _("Online applications for services to answer"),
+            applications_waiting(actor=user),
+            reverse("staff:service_applications"),
             False,
         ),
         (

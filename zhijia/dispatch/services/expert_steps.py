@@ -39,14 +39,19 @@ from .order_steps import (
 S = OrderStatus
 
 
-def order_accept(*, actor: Any, order: ServiceOrder, starts_at: Any, ends_at: Any = None) -> ServiceOrder:
-    """The order's expert accepts and fixes the time: `starts_at` on a wanted day (400
-    "starts_at"), `ends_at` after it (default: starts + the item's duration). Locks the order,
+def order_accept(
+    *, actor: Any, order: ServiceOrder, starts_at: Any, ends_at: Any = None, note: Any = ""
+) -> ServiceOrder:
+    """The order's expert accepts and proposes the time: `starts_at` on one of the days the
+    union asked for (400 "starts_at"), `ends_at` after it (default: starts + the item's
+    duration), and an optional `note` for the union (at most 300 characters, 400 "note"; kept
+    on the order as `expert_note` and in the timeline, which the union's order page shows).
+    Locks the order,
     then the expert: an overlapping booked order or an unavailable day is 409
     expert_unavailable (on PostgreSQL the exclusion constraint decides). Commits the cost to
     the budget (guarded; 409 over_budget unless the dispatch overrode it). Past accept_by the
     order times out (committed) and 409 invalid_transition is raised."""
-    result = _accept(actor, order, starts_at, ends_at)
+    result = _accept(actor, order, starts_at, ends_at, note)
     if result is None:
         raise Conflict(_("The time to accept this order has passed."), code=error_codes.INVALID_TRANSITION)
     return result
@@ -69,7 +74,7 @@ def _times(order: ServiceOrder, starts_at: Any, ends_at: Any) -> tuple[dt.dateti
 
 @busy_as_conflict
 @transaction.atomic
-def _accept(actor: Any, order: ServiceOrder, starts_at: Any, ends_at: Any) -> ServiceOrder | None:
+def _accept(actor: Any, order: ServiceOrder, starts_at: Any, ends_at: Any, note: Any) -> ServiceOrder | None:
     order = lock_order(order)
     expert = expert_actor(actor, order)
     guard(order, S.ACCEPTED)
@@ -77,6 +82,7 @@ def _accept(actor: Any, order: ServiceOrder, starts_at: Any, ends_at: Any) -> Se
         time_out(order)
         return None
     start, end = _times(order, starts_at, ends_at)
+    said = text(note, "note", max_length=300)
     expert = Expert.objects.select_for_update().get(pk=expert.pk)  # serialises this expert's bookings
     if not expert.active or unavailable_on(expert, local_day(start), local_day(end)):
         raise Conflict(_("You are not available at that time."), code=error_codes.EXPERT_UNAVAILABLE)
@@ -90,17 +96,26 @@ def _accept(actor: Any, order: ServiceOrder, starts_at: Any, ends_at: Any) -> Se
     order.status = S.ACCEPTED
     order.budget = budget
     order.starts_at, order.ends_at, order.accept_by = start, end, None
+    order.expert_note = said
     try:
         with transaction.atomic():
-            save(order, "budget", "starts_at", "ends_at", "accept_by")
+            save(order, "budget", "starts_at", "ends_at", "accept_by", "expert_note")
     except IntegrityError as exc:
         if "expert_no_overlap" in str(exc):
             raise Conflict(
                 _("You already have a service at an overlapping time."), code=error_codes.EXPERT_UNAVAILABLE
             ) from exc
         raise
-    event(order, S.ACCEPTED, actor, note=local_text(start))
-    audit(actor, "order.accept", order, starts_at=start, ends_at=end, committed=budget is not None)
+    event(order, S.ACCEPTED, actor, note=" · ".join(filter(None, (local_text(start), said))))
+    audit(
+        actor,
+        "order.accept",
+        order,
+        starts_at=start,
+        ends_at=end,
+        committed=budget is not None,
+        note=bool(said),
+    )
     notify(order.contact_phone, "dispatch_order_accepted", params(order, starts=local_text(start)))
     return order
 
@@ -193,15 +208,17 @@ def order_rate_union(*, actor: Any, order: ServiceOrder, rating: Any, comment: s
     return order
 
 
-# From acceptance until the ordering union confirms, the expert may need to call its contact.
-CONTACT_REVEAL = (S.ACCEPTED, S.DELIVERED, S.DISPUTED)
+# From the dispatch (to agree on the time before accepting) until the ordering union confirms,
+# the expert may need to call the union's contact: the union asked them to work for it.
+CONTACT_REVEAL = (S.DISPATCHED, S.ACCEPTED, S.DELIVERED, S.DISPUTED)
 
 
 @transaction.atomic
 def order_contact_reveal(*, actor: Any, order: ServiceOrder) -> tuple[str, str]:
-    """The ordering union's contact (name, phone) in clear, for the order's expert from
-    acceptance until confirmation (404 otherwise: before accepting they never learn it). An
-    audited read (order.contact_reveal); fails closed if the entry cannot be written."""
+    """The ordering union's contact (name, phone) in clear, for the order's expert from the
+    dispatch until confirmation (404 otherwise: an expert the order was taken from, or one whose
+    work on it is over, no longer learns it). An audited read (order.contact_reveal); fails
+    closed if the entry cannot be written."""
     expert_actor(actor, order)
     if order.status not in CONTACT_REVEAL or not (order.contact_name or order.contact_phone):
         raise NotFound()

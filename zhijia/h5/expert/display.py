@@ -1,5 +1,5 @@
 """How an expert order is shown on a phone: status badges, the tabs of "my orders", the contact
-(masked until the expert has accepted), and a refusal turned into a headline and reasons. Pure
+(masked; revealed on request from the dispatch on), and a refusal turned into a headline and reasons. Pure
 presentation of stored data: nothing here writes or queries beyond the objects it is given."""
 
 from typing import Any
@@ -55,9 +55,9 @@ def refusal(exc: Any) -> dict[str, Any]:
 
 
 def contact(order: Any) -> dict[str, Any]:
-    """The ordering union's contact, masked. From acceptance until the union confirms, the
-    expert may reveal it (an audited read, h5:expert_order_contact) to call; before, they never
-    learn it, and once confirmed they no longer need it."""
+    """The ordering union's contact, masked. From the dispatch until the union confirms, the
+    expert may reveal it (an audited read, h5:expert_order_contact) to call, before accepting
+    too (to agree on the time); once confirmed they no longer need it."""
     return {
         "name": mask_name(order.contact_name),
         "phone": mask_phone(order.contact_phone),

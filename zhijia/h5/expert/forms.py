@@ -13,11 +13,13 @@ TEXT = {"class": "form-control"}
 
 
 class AcceptForm(forms.Form):
-    """The date and start time the expert fixes when accepting (the end defaults to the start
-    plus the item's duration in order_accept)."""
+    """The day and start time the expert proposes when accepting, within the days the union
+    asked for (the end defaults to the start plus the item's duration in order_accept), and a
+    note for the union. Nothing is pre-filled that the union did not ask for: the day only when
+    the union asked for a single day, the time never."""
 
     date = forms.DateField(
-        label=gettext_lazy("Date"),
+        label=gettext_lazy("Day"),
         widget=forms.DateInput(
             attrs={**TEXT, "type": "date", "data-testid": "accept-date"}, format="%Y-%m-%d"
         ),
@@ -26,6 +28,22 @@ class AcceptForm(forms.Form):
         label=gettext_lazy("Starts at"),
         widget=forms.TimeInput(attrs={**TEXT, "type": "time", "data-testid": "accept-time"}, format="%H:%M"),
     )
+    note = forms.CharField(
+        label=gettext_lazy("Note for the union (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 2, "data-testid": "accept-note"}),
+    )
+
+    def __init__(self, *args, order=None, **kwargs):
+        one_day = order is not None and order.wanted_from == order.wanted_to
+        if one_day and not args and "initial" not in kwargs:
+            kwargs["initial"] = {"date": order.wanted_from}
+        super().__init__(*args, **kwargs)
+        if order is not None:  # the phone's date picker offers only the days the union asked for
+            self.fields["date"].widget.attrs.update(
+                {"min": order.wanted_from.isoformat(), "max": order.wanted_to.isoformat()}
+            )
 
     def starts_at(self) -> dt.datetime:
         data = self.cleaned_data

@@ -1,6 +1,7 @@
 """The expert workspace (专家接单), on the expert's phone: my orders by status (new dispatches
-first, with their accept deadline), one order (what, who ordered, where, when, how many; the
-contact masked until accepted), accept with a date and time, decline with a reason, the check-in
+first, with their accept deadline), one order (what the union asked: the wanted days, place,
+service, attendance and note, and its contact, masked, which the expert may reveal to call
+from the dispatch on), accept proposing a day and time with a note, decline with a reason, the check-in
 screen on the day (the order's rotating QR that workers scan, plus a box for a member card code,
 and the count), the delivery report with photos, and rating the union.
 
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.core.masking import mask_name
-from zhijia.dispatch.enums import BOOKED, OrderStatus
+from zhijia.dispatch.enums import OrderStatus
 from zhijia.dispatch.permissions import expert_order
 from zhijia.dispatch.selectors.orders import my_expert_orders
 from zhijia.dispatch.services import checkin as checkin_services
@@ -109,13 +110,11 @@ def _order_page(request, order, *, status: int = 200, **forms: Any):
         "style": display.STATUS_STYLE.get(order.status, "secondary"),
         "contact": display.contact(order),
         "overdue": bool(order.status == S.DISPATCHED and order.accept_by and order.accept_by < now),
-        "booked": order.status in BOOKED,
         "can_respond": order.status == S.DISPATCHED,
         "can_checkin": order.status in CHECKIN_OPEN,
         "can_deliver": order.status in (S.ACCEPTED, S.DISPUTED),
         "can_rate": order.status in (S.DELIVERED, S.CONFIRMED, S.SETTLED) and order.expert_rating is None,
-        "accept_form": forms.get("accept_form")
-        or AcceptForm(initial={"date": order.wanted_from, "time": "09:00"}),
+        "accept_form": forms.get("accept_form") or AcceptForm(order=order),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "deliver_form": forms.get("deliver_form")
         or DeliverForm(initial={"attendees": len(attendances) or order.audience}),
@@ -167,13 +166,16 @@ def expert_order_contact(request, pk):
 @expert_login_required
 @require_POST
 def expert_order_accept(request, pk):
-    """Accept with the date and start time (order_accept); back to the order."""
+    """Accept, proposing the day and start time and a note for the union (order_accept); back
+    to the order."""
     order = expert_order(user=request.user, id=pk)
-    form = AcceptForm(request.POST)
+    form = AcceptForm(request.POST, order=order)
     if not form.is_valid():
         return _order_page(request, order, accept_form=form, open="accept_form")
     try:
-        order_services.order_accept(actor=request.user, order=order, starts_at=form.starts_at())
+        order_services.order_accept(
+            actor=request.user, order=order, starts_at=form.starts_at(), note=form.cleaned_data["note"]
+        )
     except ApplicationError as exc:
         return _refused(request, order, exc, form, "accept_form")
     messages.success(request, _("You accepted the order. The union has been told the date."))

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from zhijia.core.imports import Column, escape_formula
+from zhijia.core.imports import Column, escape_formula, hint_text
 
 from ..enums import ETHNICITIES, Education, Gender, IdType, Occupation, PoliticalStatus, SkillLevel
 
@@ -97,31 +98,51 @@ def _choices(key: str) -> tuple[str, ...]:
 
 
 COLUMNS = (
-    Column("name", "姓名", "full name (required)", required=True),
-    Column("id_type", "证件类型", "document type (empty: 居民身份证)", choices=_choices("id_type")),
-    Column("id_number", "证件号码", "document number (required), as text", required=True),
-    Column("gender", "性别", "gender", choices=_choices("gender")),
-    Column("birth_date", "出生日期", "birth date YYYY-MM-DD"),
-    Column("ethnicity", "民族", "ethnic group", choices=_choices("ethnicity")),
-    Column("phone", "手机号码", "mobile phone, 11 digits"),
-    Column("education", "学历", "education", choices=_choices("education")),
-    Column("political_status", "政治面貌", "political status", choices=_choices("political_status")),
-    Column("hukou_place", "户籍地", "household registration place"),
-    Column("residence", "现居住地", "current residence"),
-    Column("employer", "工作单位", "employer"),
-    Column("job_title", "岗位", "job"),
-    Column("occupation", "职业", "occupation", choices=_choices("occupation")),
-    Column("migrant_worker", "是否农民工", "migrant worker: 是/否", choices=(YES, NO)),
-    Column("skill_level", "技能等级", "vocational skill level", choices=_choices("skill_level")),
-    Column("joined_on", "入会日期", "date joined YYYY-MM-DD (empty: today)"),
-    Column("org", "所属工会", "union: its USCC or exact full name (empty: the unit imported into)"),
+    Column("name", "姓名", gettext_lazy("full name, as on the identity document"), required=True),
+    Column(
+        "id_type",
+        "证件类型",
+        gettext_lazy("type of identity document; empty: 居民身份证"),
+        choices=_choices("id_type"),
+    ),
+    Column(
+        "id_number",
+        "证件号码",
+        gettext_lazy("identity document number, typed as text (居民身份证: 18 characters)"),
+        required=True,
+    ),
+    Column("gender", "性别", gettext_lazy("gender"), choices=_choices("gender")),
+    Column("birth_date", "出生日期", gettext_lazy("date of birth, YYYY-MM-DD")),
+    Column("ethnicity", "民族", gettext_lazy("ethnic group"), choices=_choices("ethnicity")),
+    Column("phone", "手机号码", gettext_lazy("mobile phone, 11 digits")),
+    Column("education", "学历", gettext_lazy("education"), choices=_choices("education")),
+    Column(
+        "political_status", "政治面貌", gettext_lazy("political status"), choices=_choices("political_status")
+    ),
+    Column("hukou_place", "户籍地", gettext_lazy("place of household registration")),
+    Column("residence", "现居住地", gettext_lazy("where the member lives now")),
+    Column("employer", "工作单位", gettext_lazy("employer")),
+    Column("job_title", "岗位", gettext_lazy("job or post")),
+    Column("occupation", "职业", gettext_lazy("occupation"), choices=_choices("occupation")),
+    Column("migrant_worker", "是否农民工", gettext_lazy("migrant worker or not"), choices=(YES, NO)),
+    Column(
+        "skill_level", "技能等级", gettext_lazy("vocational skill level"), choices=_choices("skill_level")
+    ),
+    Column("joined_on", "入会日期", gettext_lazy("date of joining the union, YYYY-MM-DD; empty: today")),
+    Column(
+        "org",
+        "所属工会",
+        gettext_lazy(
+            "union: its unified social credit code or exact full name; empty: the unit you import into"
+        ),
+    ),
 )
 # Exports add the membership's number and status after the template's columns (an import
 # ignores columns it does not know, so an export re-imports).
 EXPORT_COLUMNS = (
     *COLUMNS,
-    Column("member_no", "会员编号", "member number"),
-    Column("status", "会籍状态", "membership status"),
+    Column("member_no", "会员编号", gettext_lazy("member number")),
+    Column("status", "会籍状态", gettext_lazy("membership status")),
 )
 STATUS_LABELS = {"member": "会员", "retained": "保留会籍"}
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -202,13 +223,14 @@ def person_cells(person: Any, *, id_number: str, phone: str, birth: str) -> list
 
 
 def template_xlsx() -> bytes:
-    """An empty 会员登记表: Chinese headers, an English hint row, drop-downs on coded columns
+    """An empty 会员登记表: Chinese headers, a hint row in the reader's language (core.imports
+    hint_text: required or not, what each column wants, its allowed values), drop-downs on coded columns
     (lists on a hidden sheet, referenced by range), the number column formatted as text."""
     wb = Workbook()
     ws = wb.active
     ws.title = "会员登记表"
     ws.append([c.header for c in COLUMNS])
-    ws.append([c.hint for c in COLUMNS])
+    ws.append([hint_text(c) for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for cell in ws[2]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import lists, plans
+from . import applications, lists, plans
 
 urlpatterns = [
     path("", lists.service_list_list, name="service_list_list"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("items/<uuid:pk>/", lists.item_edit, name="service_item_edit"),
     path("items/<uuid:pk>/delete/", lists.item_delete, name="service_item_delete"),
     path("items/<uuid:pk>/move/", lists.item_move, name="service_item_move"),
+    path("applications/", applications.application_index, name="service_applications"),
+    path("applications/<uuid:pk>/", applications.application_detail, name="service_application"),
     path("plans/", plans.plan_list_view, name="plan_list"),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/template.xlsx", plans.plan_template, name="plan_template"),
