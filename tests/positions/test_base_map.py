@@ -43,9 +43,16 @@ def _box(features):
 PROVINCES = json.loads((FOLDER / "provinces.json").read_text())["features"]
 
 
-def test_every_province_has_its_cities_file_and_a_licence():
+def test_every_province_has_its_cities_file_its_box_and_a_licence():
     codes = {f["id"][:2] for f in PROVINCES}
     assert len(codes) == 34 and {p.stem for p in (FOLDER / "cities").glob("*.json")} == codes
+    index = json.loads((FOLDER / "provinces-index.json").read_text())
+    assert set(index) == codes
+    for code in codes:  # the box holds every city of the province
+        cities = json.loads((FOLDER / "cities" / f"{code}.json").read_text())["features"]
+        west, south, east, north = _box(cities)
+        box = index[code]["box"]
+        assert box[0] <= west and box[1] <= south and east <= box[2] and north <= box[3], code
     assert "Apache License" in (FOLDER / "LICENSE").read_text()
 
 

@@ -64,7 +64,10 @@ def test_map_view_has_markers_and_works_without_tiles(staff_client, futian, sett
     assert 'data-testid="map-no-tiles"' in body
     base = data["base"]  # the vendored offline layer instead of tiles
     assert base["provinces"].endswith(".json") and "/vendor/china-map/" in base["outline"]
-    assert base["cities"]["44"].endswith(".json") and len(base["cities"]) == 34
+    assert len(base["cities"]) == 34 and base["cities"]["44"]["name"] == "广东"
+    assert base["cities"]["44"]["url"].endswith(".json")
+    west, south, east, north = base["cities"]["44"]["box"]
+    assert west < 114.05 < east and south < 22.54 < north
 
 
 def test_map_markers_follow_the_tile_datum(staff_client, futian, settings):

@@ -2,6 +2,7 @@
 today's hours, coming exceptions, facility labels with icons, map markers and navigation links.
 Pure presentation of a Position's stored data; nothing here reads the database."""
 
+import json
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -179,16 +180,20 @@ BASE_MAP = "vendor/china-map/"
 
 def base_map() -> dict[str, Any]:
     """The vendored offline base layer (scripts/vendor_china_map.py) for maps without tiles: the
-    provinces and the outline, and each province's cities by the first two digits of its
-    division code, loaded by the map script when a province is in view."""
+    provinces and the outline, and each province's cities (by the first two digits of its
+    division code) with the province's name and box, so the map script fetches only the
+    provinces in view."""
     return {
         "provinces": static(BASE_MAP + "provinces.json"),
         "outline": static(BASE_MAP + "outline.json"),
-        "cities": {code: static(f"{BASE_MAP}cities/{code}.json") for code in _province_codes()},
+        "cities": {
+            code: {**entry, "url": static(f"{BASE_MAP}cities/{code}.json")}
+            for code, entry in _province_index().items()
+        },
     }
 
 
 @cache
-def _province_codes() -> tuple[str, ...]:
-    folder = Path(__file__).resolve().parent.parent / "static" / BASE_MAP / "cities"
-    return tuple(sorted(path.stem for path in folder.glob("*.json")))
+def _province_index() -> dict[str, dict[str, Any]]:
+    path = Path(__file__).resolve().parent.parent / "static" / BASE_MAP / "provinces-index.json"
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -2,9 +2,9 @@
    element's data-zj-map attribute: {tiles, attribution, markers: [{lat, lng, name, url, open,
    extra, size}], here: [lat, lng] | null, hereLabel, base}; `size` (optional) is the circle's radius.
    Without a tile URL (intranets, no tile licence) `base` names the vendored offline layer
-   (vendor/china-map, ECharts 4.9's map data in its compact encoding): the provinces and the
-   outline at once, a province's cities once it is in view at zoom 7 or closer, and names at the
-   polygons' centres. The page never breaks for lack of tiles or base layer. */
+   (vendor/china-map, ECharts 4.9's map data in its compact encoding): below zoom 7 the provinces
+   and the outline, from zoom 7 the cities of the provinces in view (each file fetched once, when
+   first needed), names where there is room, and the city and province of the map's centre. The page never breaks for lack of tiles or base layer. */
 (function () {
   "use strict";
   function popup(m) {
@@ -67,14 +67,15 @@
     var g = f.geometry;
     return g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
   }
-  function base(map, cfg) {
+  function base(map, cfg) { // the country below zoom 7; from 7 the cities of the provinces in view
     map.createPane("zj-base").style.zIndex = 250;
     map.createPane("zj-names").style.zIndex = 260;
-    var labels = L.layerGroup().addTo(map), shown = {}, names = [], areas = [];
+    var labels = L.layerGroup().addTo(map), loaded = {}, names = [], areas = [];
     var where = L.control({ position: "bottomleft" });
     where.onAdd = function () { return L.DomUtil.create("div", "zj-map-where"); };
     where.addTo(map);
-    function draw(json, style, level) {
+    var land = { color: "#868e96", weight: 1, fillColor: "#f1f3f5", fillOpacity: 1 };
+    function draw(json, style, level, province) {
       L.geoJSON(json, { pane: "zj-base", interactive: false, style: style }).addTo(map);
       json.features.forEach(function (f) {
         var cp = f.properties && f.properties.cp, name = f.properties && f.properties.name;
@@ -82,7 +83,7 @@
         var shape = polygons(f), box = L.latLngBounds([]);
         shape.forEach(function (rings) { rings[0].forEach(function (pt) { box.extend([pt[1], pt[0]]); }); });
         if (cp) names.push({ at: [cp[1], cp[0]], name: name, level: level, box: box });
-        areas.push({ name: name, level: level, polygons: shape });
+        areas.push({ name: name, level: level, province: province, polygons: shape });
       });
       label();
     }
@@ -91,6 +92,7 @@
       areas.forEach(function (a) {
         if (!found[a.level] && a.polygons.some(function (rings) { return inside(centre, rings); })) {
           found[a.level] = a.name;
+          if (a.province) found.province = a.province;
         }
       });
       where.getContainer().textContent = [found.city, found.province].filter(Boolean).join(" · ");
@@ -110,31 +112,29 @@
         }
       });
     }
-    var provinces = [];
-    function cities() {
-      if (map.getZoom() < 7) return;
-      var view = map.getBounds();
-      provinces.forEach(function (p) {
-        var url = cfg.cities[p.code];
-        if (!url || shown[p.code] || !view.intersects(p.bounds)) return;
-        shown[p.code] = true;
-        load(url, function (json) {
-          draw(json, { color: "#adb5bd", weight: 1, dashArray: "3 3", fill: false }, "city");
-        });
-      });
+    function once(key, url, then) {
+      if (loaded[key] || !url) return;
+      loaded[key] = true;
+      load(url, then);
     }
-    load(cfg.provinces, function (json) {
-      draw(json, { color: "#868e96", weight: 1, fillColor: "#f1f3f5", fillOpacity: 1 }, "province");
-      json.features.forEach(function (f) {
-        provinces.push({ code: String(f.id || "").slice(0, 2), bounds: L.geoJSON(f).getBounds() });
-      });
-      cities();
-    });
-    load(cfg.outline, function (json) {
-      L.geoJSON(json, { pane: "zj-base", interactive: false,
-        style: { color: "#495057", weight: 1.5, fill: false } }).addTo(map);
-    });
-    map.on("moveend", function () { cities(); label(); });
+    function show() {
+      if (map.getZoom() < 7) {
+        once("country", cfg.provinces, function (json) { draw(json, land, "province", ""); });
+        once("outline", cfg.outline, function (json) {
+          L.geoJSON(json, { pane: "zj-base", interactive: false,
+            style: { color: "#495057", weight: 1.5, fill: false } }).addTo(map);
+        });
+      } else {
+        var view = map.getBounds();
+        Object.keys(cfg.cities).forEach(function (code) {
+          var p = cfg.cities[code], box = L.latLngBounds([p.box[1], p.box[0]], [p.box[3], p.box[2]]);
+          if (view.intersects(box)) once(code, p.url, function (json) { draw(json, land, "city", p.name); });
+        });
+      }
+      label();
+    }
+    map.on("moveend", show);
+    map.whenReady(show);
   }
   function init(el) {
     if (el.dataset.ready || typeof L === "undefined") return;
