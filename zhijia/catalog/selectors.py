@@ -115,6 +115,20 @@ def published_service_list(*, id: Any) -> tuple[ServiceList, ServiceListVersion]
     return service_list, version
 
 
+def items_for_activities(unit: Org) -> QuerySet:
+    """Items of the published service lists of the unit, its ancestors and its subtree: what an
+    activity of the unit may say it delivers."""
+    ancestors = [unit.path[: end + 1] for end, char in enumerate(unit.path) if char == "."]
+    owners = Q(category__version__service_list__org__path__in=ancestors) | subtree_q(
+        unit.path, "category__version__service_list__org__path"
+    )
+    return (
+        ServiceItem.objects.filter(owners, category__version__status=VersionStatus.PUBLISHED)
+        .select_related("category")
+        .order_by("category__order", "order", "name")
+    )
+
+
 def position_choices(*, actor: Any) -> QuerySet:
     """Positions an actor may name as providers: live ones in their catalog.manage scope."""
     from zhijia.positions.models import Position

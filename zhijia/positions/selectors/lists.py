@@ -11,13 +11,28 @@ from zhijia.core.errors import NotFound, field_error
 from zhijia.core.ids import parse_uuid
 from zhijia.orgs.access import Scope, scope_for
 from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.tree import subtree_q
 from zhijia.records.selectors import org_filter_q
 
 from .. import feed
 from ..enums import FACILITY_BITS, Facility, PositionKind, PositionStatus
-from ..models import Position
+from ..models import Position, Room
 
 SYNC_MAX_LIMIT = 1000
+
+
+def positions_of_subtree(path: str) -> QuerySet[Position]:
+    """The positions of the units under `path`, by name (a form's choices)."""
+    return Position.objects.filter(subtree_q(path, "org__path")).order_by("name")
+
+
+def rooms_of_subtree(path: str) -> QuerySet[Room]:
+    """The rooms of the positions under `path` (a form's choices)."""
+    return (
+        Room.objects.filter(subtree_q(path, "position__org__path"))
+        .select_related("position")
+        .order_by("position__name", "name")
+    )
 
 
 def with_related(qs: QuerySet[Position]) -> QuerySet[Position]:

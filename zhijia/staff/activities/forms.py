@@ -6,29 +6,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhijia.activities.enums import ActivityKind, Delivery
-from zhijia.catalog.enums import VersionStatus
-from zhijia.catalog.models import ServiceItem
+from zhijia.catalog.selectors import items_for_activities
 from zhijia.members.enums import Occupation
 from zhijia.orgs.enums import OrgStatus
 from zhijia.orgs.models import Org
+from zhijia.orgs.selectors import orgs_choice
 from zhijia.orgs.tree import subtree_q
 from zhijia.positions.enums import VisitorGroup
-from zhijia.positions.models import Position, Room
+from zhijia.positions.selectors.lists import positions_of_subtree, rooms_of_subtree
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _service_items(unit: Org):
-    """Items of the published service lists of the unit, its ancestors and its subtree."""
-    ancestors = [unit.path[: end + 1] for end, char in enumerate(unit.path) if char == "."]
-    owners = Q(category__version__service_list__org__path__in=ancestors) | subtree_q(
-        unit.path, "category__version__service_list__org__path"
-    )
-    return (
-        ServiceItem.objects.filter(owners, category__version__status=VersionStatus.PUBLISHED)
-        .select_related("category")
-        .order_by("category__order", "order", "name")
-    )
 
 
 def _dt(label, required=False):
@@ -65,8 +52,8 @@ class ActivityForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     category = forms.CharField(label=_("Category"), max_length=100, required=False)
-    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False)
-    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
+    position = forms.ModelChoiceField(label=_("Position"), queryset=None, required=False)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=None, required=False)
     place_note = forms.CharField(label=_("Place"), max_length=200, required=False)
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, initial=30)
@@ -85,7 +72,7 @@ class ActivityForm(forms.Form):
     allow_walk_ins = forms.BooleanField(label=_("Walk-ins welcome"), required=False)
     members_only = forms.BooleanField(label=_("Members only"), required=False, initial=True)
     eligible_org = forms.ModelChoiceField(
-        label=_("Only members of this union and its subtree"), queryset=Org.objects.none(), required=False
+        label=_("Only members of this union and its subtree"), queryset=None, required=False
     )
     occupations = forms.MultipleChoiceField(
         label=_("Only these occupations"),
@@ -110,13 +97,13 @@ class ActivityForm(forms.Form):
     contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
     service_item = forms.ModelChoiceField(
         label=_("Service-list item"),
-        queryset=ServiceItem.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("The published service this activity delivers."),
     )
     co_organisers = forms.ModelMultipleChoiceField(
         label=_("Co-organisers"),
-        queryset=Org.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Sister unions and the unions directly below this one."),
     )
@@ -125,22 +112,15 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, unit: Org, **kwargs):
         super().__init__(*args, **kwargs)
-        within = subtree_q(unit.path, "org__path")
-        self.fields["position"].queryset = Position.objects.filter(within).order_by("name")
-        self.fields["room"].queryset = (
-            Room.objects.filter(subtree_q(unit.path, "position__org__path"))
-            .select_related("position")
-            .order_by("position__name", "name")
-        )
+        self.fields["position"].queryset = positions_of_subtree(unit.path)
+        self.fields["room"].queryset = rooms_of_subtree(unit.path)
         self.fields["room"].label_from_instance = lambda r: f"{r.position.name} · {r.name}"
-        self.fields["eligible_org"].queryset = Org.objects.filter(subtree_q(unit.path)).order_by("path")
-        self.fields["service_item"].queryset = _service_items(unit)
+        self.fields["eligible_org"].queryset = orgs_choice(within=unit)
+        self.fields["service_item"].queryset = items_for_activities(unit)
         self.fields["service_item"].label_from_instance = lambda i: f"{i.category.name} · {i.name}"
         family = subtree_q(unit.parent.path) if unit.parent_id else subtree_q(unit.path)
-        self.fields["co_organisers"].queryset = (
-            Org.objects.filter(family, depth__lte=unit.depth + 1, status=OrgStatus.ACTIVE)
-            .exclude(pk=unit.pk)
-            .order_by("path")
+        self.fields["co_organisers"].queryset = orgs_choice(
+            q=family & Q(depth__lte=unit.depth + 1, status=OrgStatus.ACTIVE) & ~Q(pk=unit.pk)
         )
         self.fields["co_organisers"].widget.attrs["size"] = 6
         _style(self)
@@ -235,7 +215,7 @@ class EnrolForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    union = forms.ModelChoiceField(label=_("Grassroots union"), queryset=Org.objects.none())
+    union = forms.ModelChoiceField(label=_("Grassroots union"), queryset=None)
     mode = forms.ChoiceField(
         label=_("If someone cannot be enrolled"),
         choices=[
@@ -248,7 +228,7 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, unit: Org, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = Org.objects.filter(subtree_q(unit.path)).order_by("path")
+        self.fields["union"].queryset = orgs_choice(within=unit)
         self.fields["union"].widget.attrs.update({"class": "form-select", "data-testid": "bulk-union"})
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhijia.dispatch.enums import ExpertKind, ItemFormat, Payer
 from zhijia.orgs.models import Org
-from zhijia.orgs.tree import subtree_q
+from zhijia.orgs.selectors import orgs_choice
 from zhijia.staff.members.forms_registry import NoEchoTextInput
 
 DATE = {"type": "date"}
@@ -81,7 +81,7 @@ class OrderFieldsForm(StyledForm):
 class OrderForm(OrderFieldsForm):
     """An order of one item (chosen before, ?item=) for one of the user's unions."""
 
-    org = forms.ModelChoiceField(label=_("Ordering union"), queryset=Org.objects.none())
+    org = forms.ModelChoiceField(label=_("Ordering union"), queryset=None)
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +176,7 @@ class ItemForm(StyledForm):
     )
     orderable_org = forms.ModelChoiceField(
         label=_("Who may order (union and its subtree)"),
-        queryset=Org.objects.none(),
+        queryset=None,
         required=False,
         empty_label=_("The menu's union and its subtree"),
     )
@@ -190,7 +190,7 @@ class ItemForm(StyledForm):
     def __init__(self, *args, menu_org: Org, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["orderable_org"]
-        field.queryset = Org.objects.filter(subtree_q(menu_org.path)).order_by("path")  # type: ignore[attr-defined]
+        field.queryset = orgs_choice(within=menu_org)  # type: ignore[attr-defined]
         field.label_from_instance = lambda o: o.display_name  # type: ignore[attr-defined]
 
     def clean(self):
@@ -225,7 +225,7 @@ class ExpertForm(StyledForm):
     )
     service_area_ids = forms.ModelMultipleChoiceField(
         label=_("Service area (unions and subtrees)"),
-        queryset=Org.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Empty: the pool's union and its subtree."),
     )
@@ -249,7 +249,7 @@ class ExpertForm(StyledForm):
         self.fields["specialties"].choices = specialties  # type: ignore[attr-defined]
         self.fields["member_ids"].choices = [(str(e.pk), e.name) for e in members]  # type: ignore[attr-defined]
         areas = self.fields["service_area_ids"]
-        areas.queryset = Org.objects.filter(subtree_q(org.path)).order_by("path")  # type: ignore[attr-defined]
+        areas.queryset = orgs_choice(within=org)  # type: ignore[attr-defined]
         areas.label_from_instance = lambda o: o.display_name  # type: ignore[attr-defined]
         areas.widget.attrs["size"] = 6
 
@@ -294,7 +294,7 @@ class LinkLoginForm(StyledForm):
 
 
 class BudgetForm(StyledForm):
-    org = forms.ModelChoiceField(label=_("Union"), queryset=Org.objects.none())
+    org = forms.ModelChoiceField(label=_("Union"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("Budget (yuan)"), min_value=0, max_digits=12, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
