@@ -130,34 +130,54 @@ def _spans(scope: Scope, unit: Org | None) -> list[_Span]:
     return sorted(set(spans), key=lambda s: s.path)
 
 
-def _after(last: tuple) -> list[Q]:
-    """The rows after `last` in the ledger order, as index ranges in order (each equalities on
-    the leading columns and one inequality, so both databases start the index scan there). A
-    household number may be NULL: its rows come first on SQLite, last on PostgreSQL."""
+# The walk's two queries are raw SQL over these columns: through the ORM, an IN list of thousands
+# of UUIDs is prepared value by value and each row converted back, several times the query's own
+# time; here the ids stay as the database gives them (the page's few are converted at the end).
+def _columns(model: Any, *names: str) -> list[str]:
+    fields = [model._meta.pk if n == "pk" else model._meta.get_field(n) for n in names]
+    return [connection.ops.quote_name(f.column) for f in fields]
+
+
+def _after(last: tuple) -> list[tuple[str, list[Any]]]:
+    """The rows after `last` in the ledger order, as index ranges in order (SQL and parameters:
+    equalities on the leading columns and one inequality, so both databases start the index scan
+    there). A household number may be NULL: its rows come first on SQLite, last on PostgreSQL."""
     path, group, household, pinyin, pk = last
-    block = Q(sort_path=path, group=group)
-    same = block & (Q(sort_household__isnull=True) if household is None else Q(sort_household=household))
-    out = [same & Q(sort_pinyin=pinyin, pk__gt=pk), same & Q(sort_pinyin__gt=pinyin)]
+    c_path, c_group, c_household, c_pinyin, c_id = _columns(RegistryPerson, *LEDGER_ORDER)
+    block = f"{c_path} = %s AND {c_group} = %s"
+    if household is None:
+        same, same_args = f"{block} AND {c_household} IS NULL", [path, group]
+    else:
+        same, same_args = f"{block} AND {c_household} = %s", [path, group, household]
+    out = [
+        (f"{same} AND {c_pinyin} = %s AND {c_id} > %s", [*same_args, pinyin, pk]),
+        (f"{same} AND {c_pinyin} > %s", [*same_args, pinyin]),
+    ]
     nulls_last = connection.features.nulls_order_largest
     if household is None:
         if not nulls_last:
-            out.append(block & Q(sort_household__isnull=False))
+            out.append((f"{block} AND {c_household} IS NOT NULL", [path, group]))
     else:
-        out.append(block & Q(sort_household__gt=household))
+        out.append((f"{block} AND {c_household} > %s", [path, group, household]))
         if nulls_last:
-            out.append(block & Q(sort_household__isnull=True))
-    return [*out, Q(sort_path=path, group__gt=group), Q(sort_path__gt=path)]
+            out.append((f"{block} AND {c_household} IS NULL", [path, group]))
+    return [*out, (f"{c_path} = %s AND {c_group} > %s", [path, group]), (f"{c_path} > %s", [path])]
 
 
 def _chunk(span: _Span, last: tuple | None, n: int) -> tuple[list[tuple], bool]:
     """Up to `n` keys of `span` after `last` (from its start when None), in ledger order, and
     whether the span ended."""
+    columns = ", ".join(_columns(RegistryPerson, *LEDGER_ORDER))
+    table = connection.ops.quote_name(RegistryPerson._meta.db_table)
+    c_path = _columns(RegistryPerson, "sort_path")[0]
     rows: list[tuple] = []
-    for q in [Q(sort_path__gte=span.path)] if last is None else _after(last):
-        qs = RegistryPerson.objects.filter(q).order_by(*LEDGER_ORDER).values_list(*LEDGER_ORDER)
-        rows += qs[: n - len(rows)]
-        if len(rows) >= n:
-            break
+    with connection.cursor() as cursor:
+        for where, args in [(f"{c_path} >= %s", [span.path])] if last is None else _after(last):
+            sql = f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {columns} LIMIT %s"  # noqa: S608 - quoted model columns
+            cursor.execute(sql, [*args, n - len(rows)])
+            rows += cursor.fetchall()
+            if len(rows) >= n:
+                break
     inside = 0
     while inside < len(rows) and span.holds(rows[inside][0]):
         inside += 1
@@ -174,16 +194,39 @@ class LedgerPages:
 
     def __getitem__(self, window: slice) -> list[RegistryPerson]:
         start, stop = window.start or 0, window.stop
-        whole = ledger_on(actor=self.actor, ledger=self.ledger, on=self.on, unit=self.unit)
-        if stop is None or self.size <= SORT_AT_MOST:
+        if stop is None:
+            return list(ledger_on(actor=self.actor, ledger=self.ledger, on=self.on, unit=self.unit)[start:])
+        if self.size <= SORT_AT_MOST:
+            ids = self._listed()
+            rows = RegistryPerson.objects.filter(pk__in=ids).order_by(*LEDGER_ORDER)[start:stop]
+            return self._visible(list(rows.select_related("person", "org", "household")))
+        walked = self.walk(stop)
+        if walked is None:
+            whole = ledger_on(actor=self.actor, ledger=self.ledger, on=self.on, unit=self.unit)
             return list(whole[start:stop])
-        ids = self.walk(stop)
-        if ids is None:
-            return list(whole[start:stop])
-        ids = ids[start:]
-        rows = _in_scope(self.actor, self.unit).filter(pk__in=ids).select_related("person", "org", "household")
+        ids = [RegistryPerson._meta.pk.to_python(pk) for pk in walked[start:]]
+        rows = (
+            RegistryPerson.objects.filter(pk__in=ids).order_by().select_related("person", "org", "household")
+        )
         found = {e.pk: e for e in rows}
-        return [found[pk] for pk in ids if pk in found]
+        return self._visible([found[pk] for pk in ids if pk in found])
+
+    def _listed(self) -> list[Any]:
+        """The ids of a small ledger, from the periods' count index (or the flags)."""
+        units = _units(self.actor, self.unit)
+        if self.ledger == Ledger.ASSISTANCE:
+            qs = RegistryPerson.objects.filter(org__in=units).filter(_listed_q(self.ledger, self.on, units))
+            return list(qs.order_by().values_list("pk", flat=True))
+        statuses = LEDGER_STATUSES[Ledger(self.ledger)]
+        periods = StatusPeriod.objects.filter(in_effect(self.on), status__in=statuses, org__in=units)
+        return list(periods.order_by().values_list("entry_id", flat=True))
+
+    def _visible(self, rows: list[RegistryPerson]) -> list[RegistryPerson]:
+        """The rows read by id, checked against the scope by their villages' own paths (the
+        walk and the listing went by the copies; a row they misplaced is left out, never shown)."""
+        scope = scope_for(self.actor, Cap.LABOUR_VIEW)
+        inside = self.unit.path if self.unit is not None else ""
+        return [e for e in rows if scope.contains(e.org) and e.org.path.startswith(inside)]
 
     def walk(self, want: int) -> list[Any] | None:
         """The ids of the ledger's first `want` people in ledger order (fewer at its end), or
@@ -211,20 +254,24 @@ class LedgerPages:
         return found
 
     def _members(self, ids: list[Any]) -> set[Any]:
-        """Which of `ids` are in the ledger on the date (one query on the periods' or flags'
-        (entry, starts_on) index)."""
+        """Which of `ids` (as the database gives them) are in the ledger on the date: one query
+        on the periods' (or flags') (entry, starts_on) index."""
         if self.ledger == Ledger.ASSISTANCE:
-            qs = Assistance.objects.filter(in_effect(self.on), entry_id__in=ids)
+            model, statuses = Assistance, []
         else:
-            statuses = LEDGER_STATUSES[Ledger(self.ledger)]
-            qs = StatusPeriod.objects.filter(in_effect(self.on), status__in=statuses, entry_id__in=ids)
-        return set(qs.values_list("entry_id", flat=True))
-
-
-def ledger_period_status(entries: QuerySet[RegistryPerson], on: dt.date) -> dict[Any, StatusPeriod]:
-    """The period in effect on `on` for each of `entries` (for the ledger's columns)."""
-    periods = StatusPeriod.objects.filter(in_effect(on), entry__in=entries.values("pk"))
-    return {p.entry_id: p for p in periods}
+            model, statuses = StatusPeriod, sorted(LEDGER_STATUSES[Ledger(self.ledger)])
+        entry, starts, ends = _columns(model, "entry", "starts_on", "ends_on")
+        on = connection.ops.adapt_datefield_value(self.on)
+        marks = ", ".join(["%s"] * len(ids))
+        where = f"{entry} IN ({marks}) AND {starts} <= %s AND ({ends} IS NULL OR {ends} > %s)"
+        args = [*ids, on, on]
+        if statuses:
+            where += f" AND {_columns(model, 'status')[0]} IN ({', '.join(['%s'] * len(statuses))})"
+            args += statuses
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {entry} FROM {table} WHERE {where}", args)  # noqa: S608 - quoted model columns
+            return {row[0] for row in cursor.fetchall()}
 
 
 @dataclass
