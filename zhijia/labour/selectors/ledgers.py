@@ -256,6 +256,7 @@ class LedgerPages:
     def _members(self, ids: list[Any]) -> set[Any]:
         """Which of `ids` (as the database gives them) are in the ledger on the date: one query
         on the periods' (or flags') (entry, starts_on) index."""
+        model: type[Assistance] | type[StatusPeriod]
         if self.ledger == Ledger.ASSISTANCE:
             model, statuses = Assistance, []
         else:
@@ -272,6 +273,12 @@ class LedgerPages:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {entry} FROM {table} WHERE {where}", args)  # noqa: S608 - quoted model columns
             return {row[0] for row in cursor.fetchall()}
+
+
+def ledger_period_status(entries: QuerySet[RegistryPerson], on: dt.date) -> dict[Any, StatusPeriod]:
+    """The period in effect on `on` for each of `entries` (for the ledger's columns)."""
+    periods = StatusPeriod.objects.filter(in_effect(on), entry__in=entries.values("pk"))
+    return {p.entry_id: p for p in periods}
 
 
 @dataclass
