@@ -2,13 +2,18 @@
 villages; for each measurement, ours against the naive way and the raw floor, in one run.
 
 - dated ledger for the county, 30 random dates: the count, and the first page of 100 in ledger
-  order — ours (selectors.ledgers: ledger_count from the periods' side, then the page walking
-  the index labour_person_ledger_order of labour.sorting's stored key, or for a ledger of at
-  most SORT_AT_MOST people read by id and sorted) against the query before the key (joins, an IN list,
-  the order through the joins), the naive way (every history in Python) and raw floors (one
-  raw COUNT over the periods; one raw walk of the index, no scope, no ledger filter); the query
-  plans of the page are printed (PLANS=1: in full), and the run checks that ours and before
-  give the same page on every date and that the ledger equals the brute-force filter;
+  order — ours (selectors.ledgers: ledger_count on the periods' (org, status, starts_on,
+  ends_on) index, then ledger_pages: the index labour_person_ledger_order walked from Python in
+  keyset chunks, each checked against the periods; a ledger of at most SORT_AT_MOST people, or
+  a page the walk would reach too slowly, listed and sorted) against "previous" (the last
+  session's: the count through the org join, the page one query walking the same index with a
+  correlated EXISTS, which PostgreSQL's planner may turn into a sort), "before" (the query
+  before the stored key: joins, an IN list, the order through the joins), the naive way (every
+  history in Python) and raw floors (one raw COUNT over the periods; one raw walk of the index,
+  no scope, no ledger filter); also page 51 (offset 5,000) on the same dates, ours against
+  before. The query plans are printed (PLANS=1: in full), and the run checks that ours,
+  previous and before give the same pages and counts on every date and that the ledger equals
+  the brute-force filter;
 - matches for one job over the whole registry (top 50 with reasons), 20 runs over 4 jobs: ours
   (one scored query) vs naive (load the eligible people, score in Python, sort) vs floor (one raw
   query: consenting people with the job's skill, first 50);
@@ -40,6 +45,7 @@ from bench.labour_env import LabourBenchEnv  # noqa: E402
 ENV = LabourBenchEnv("zhijia-bench-labour-")
 
 from django.db import connection  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
@@ -50,23 +56,27 @@ from zhijia.labour.enums import LEDGER_STATUSES, Ledger  # noqa: E402
 from zhijia.labour.models import Job, RegistryPerson, StatusPeriod  # noqa: E402
 from zhijia.labour.selectors.ledgers import (  # noqa: E402
     SORT_AT_MOST,
+    LedgerPages,
     brute_force_ledger,
     in_effect,
     ledger_count,
     ledger_on,
+    ledger_pages,
 )
 from zhijia.labour.selectors.matching import hard_q, job_matches  # noqa: E402
-from zhijia.labour.sorting import JOINED_ORDER  # noqa: E402
+from zhijia.labour.sorting import JOINED_ORDER, LEDGER_ORDER  # noqa: E402
 from zhijia.labour.tasks import LABOUR_IMPORT_KIND, labour_import  # noqa: E402
 from zhijia.labour.xlsx import COLUMNS  # noqa: E402
 from zhijia.orgs.access import scope_for  # noqa: E402
 from zhijia.orgs.capabilities import Cap  # noqa: E402
+from zhijia.orgs.models import Org  # noqa: E402
 from zhijia.orgs.tree import subtree_q  # noqa: E402
 
 PEOPLE = int(os.environ.get("PEOPLE", "100000"))
 IMPORT_ROWS = int(os.environ.get("IMPORT_ROWS", "5000"))
 FILE = ENV.file("bench-labour.xlsx")
 PAGE = 100
+DEEP = 5000  # the offset of the deep page
 
 
 def p95(samples: list[float]) -> float:
@@ -130,29 +140,78 @@ def before_ledger(actor, county, on):
     )
 
 
+def previous_count(actor, county, on) -> int:
+    """The last session's ledger_count: the people drawn from the periods' status index, each
+    one's unit checked through the org join."""
+    statuses = LEDGER_STATUSES[Ledger.TRANSFER]
+    periods = StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id")
+    qs = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+    return qs.filter(subtree_q(county.path, "org__path"), pk__in=periods).count()
+
+
+def previous_ledger(actor, county, on, size):
+    """The last session's ledger_on: one query walking labour_person_ledger_order with a
+    correlated EXISTS on the person's periods (a ledger of at most SORT_AT_MOST: by id, sorted)."""
+    statuses = LEDGER_STATUSES[Ledger.TRANSFER]
+    units = Org.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q(""))
+    qs = RegistryPerson.objects.filter(org__in=units).filter(
+        subtree_q(county.path, "sort_path"), org__in=Org.objects.filter(subtree_q(county.path))
+    )
+    if size <= SORT_AT_MOST:
+        periods = StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id")
+        qs = RegistryPerson.objects.filter(
+            pk__in=list(qs.filter(pk__in=periods).values_list("pk", flat=True))
+        )
+    else:
+        probe = StatusPeriod.objects.filter(in_effect(on), status__in=statuses, entry=OuterRef("pk"))
+        qs = qs.filter(Exists(probe))
+    return qs.select_related("person", "org", "household").order_by(*LEDGER_ORDER)
+
+
 def bench_ledgers(actor, county) -> None:
     rng = random.Random(14)
     today = timezone.localdate()
     dates = [today - dt.timedelta(days=rng.randrange(0, 1500)) for _ in range(30)]
+    walks = Counter()
+    real_walk = LedgerPages.walk
 
-    def ledger(on, size=None):
-        return ledger_on(actor=actor, ledger="transfer", on=on, unit=county, size=size)
+    def walk(self, want):  # counts how the pages were found
+        found = real_walk(self, want)
+        walks["walked" if found is not None else "sorted"] += 1
+        return found
 
-    count, page, old_count, old_page, sizes = [], [], [], [], []
+    LedgerPages.walk = walk
+    count, page, old_count, old_page, prev_count, prev_page, sizes = [], [], [], [], [], [], []
+    deep, old_deep = [], []
     for on in dates:
         args = {"actor": actor, "ledger": "transfer", "on": on, "unit": county}
         elapsed, size = timed(lambda args=args: ledger_count(**args))
         count.append(elapsed)
         sizes.append(size)
         elapsed, ours = timed(
-            lambda args=args, size=size: [e.pk for e in ledger_on(**args, size=size)[:PAGE]]
+            lambda args=args, size=size: [e.pk for e in ledger_pages(**args, size=size)[:PAGE]]
         )
         page.append(elapsed)
+        prev_count.append(timed(lambda on=on: previous_count(actor, county, on))[0])
+        elapsed, previous = timed(
+            lambda on=on, size=size: [e.pk for e in previous_ledger(actor, county, on, size)[:PAGE]]
+        )
+        prev_page.append(elapsed)
         old_count.append(timed(lambda on=on: before_ledger(actor, county, on).count())[0])
         elapsed, before = timed(lambda on=on: [e.pk for e in before_ledger(actor, county, on)[:PAGE]])
         old_page.append(elapsed)
-        assert ours == before, f"the stored order differs from the joined one on {on}"
-        assert size == before_ledger(actor, county, on).count(), f"the count differs on {on}"
+        assert ours == before == previous, f"the pages differ on {on}"
+        assert size == before_ledger(actor, county, on).count() == previous_count(actor, county, on), on
+        elapsed, ours = timed(
+            lambda args=args, size=size: [e.pk for e in ledger_pages(**args, size=size)[DEEP : DEEP + PAGE]]
+        )
+        deep.append(elapsed)
+        elapsed, before = timed(
+            lambda on=on: [e.pk for e in before_ledger(actor, county, on)[DEEP : DEEP + PAGE]]
+        )
+        old_deep.append(elapsed)
+        assert ours == before, f"page 51 differs on {on}"
+    LedgerPages.walk = real_walk
     naive = [timed(lambda on=on: brute_force_ledger("transfer", on))[0] for on in dates[:5]]
     statuses = tuple(LEDGER_STATUSES[Ledger.TRANSFER])
     count_sql = (
@@ -172,28 +231,57 @@ def bench_ledgers(actor, county) -> None:
             elapsed, _ = timed(lambda: (cursor.execute(page_sql), cursor.fetchall()))
             page_floor.append(elapsed)
     on = today - dt.timedelta(days=30)
-    got = set(ledger(on).values_list("pk", flat=True))
+    got = set(ledger_on(actor=actor, ledger="transfer", on=on, unit=county).values_list("pk", flat=True))
     assert got == brute_force_ledger("transfer", on), "the dated ledger differs from the brute-force filter"
     print(f"dated ledger (county, {PEOPLE:,} people, {len(got):,} in the ledger on {on}), 30 dates:")
     print(
-        f"  first page of {PAGE}: ours {ms(page)} · before {ms(old_page)} · raw index walk {ms(page_floor)}"
+        f"  ledger sizes: {min(sizes):,} to {max(sizes):,}, median {statistics.median(sizes):,.0f}; "
+        f"{sum(1 for n in sizes if n <= SORT_AT_MOST)} of {len(dates)} dates at most {SORT_AT_MOST:,} "
+        "(listed and sorted)"
     )
-    plans = page_plan(ledger(on)[:PAGE]), page_plan(before_ledger(actor, county, on)[:PAGE])
-    sparse = sum(1 for n in sizes if n <= SORT_AT_MOST)
-    print(f"    plan of ours: {plans[0]}; before: {plans[1]}")
     print(
-        f"    {sparse} of the {len(dates)} dates had at most {SORT_AT_MOST:,} people: read by id and sorted"
+        f"  first page of {PAGE}: ours {ms(page)} · previous {ms(prev_page)} · before {ms(old_page)} · "
+        f"raw index walk {ms(page_floor)}"
     )
-    print(f"    the same page in both on all {len(dates)} dates")
+    chunk = RegistryPerson.objects.filter(sort_path__gte=county.path).order_by(*LEDGER_ORDER)
+    plans = (
+        page_plan(chunk.values_list(*LEDGER_ORDER)[:500]),
+        page_plan(previous_ledger(actor, county, on, SORT_AT_MOST + 1)[:PAGE]),
+        page_plan(before_ledger(actor, county, on)[:PAGE]),
+    )
+    print(f"    plan of ours' chunk: {plans[0]}; previous: {plans[1]}; before: {plans[2]}")
+    print(f"    pages of ours: {dict(walks)} (walked from Python, or listed and sorted)")
+    print(f"    the same page in all three on all {len(dates)} dates")
+    print(f"  page 51 (offset {DEEP:,}): ours {ms(deep)} · before {ms(old_deep)}; the same on all dates")
     print(
-        f"  count: ours {ms(count)} · before {ms(old_count)} · raw COUNT over the periods {ms(count_floor)}"
+        f"  count: ours {ms(count)} · previous {ms(prev_count)} · before {ms(old_count)} · "
+        f"raw COUNT over the periods {ms(count_floor)}"
     )
+    print(f"    plan of ours: {count_plan(actor, county, on)}")
     both = [a + b for a, b in zip(count, page, strict=True)]
+    prev_both = [a + b for a, b in zip(prev_count, prev_page, strict=True)]
     old_both = [a + b for a, b in zip(old_count, old_page, strict=True)]
     print(
-        f"  count + first page: ours {ms(both)} · before {ms(old_both)} · "
+        f"  count + first page: ours {ms(both)} · previous {ms(prev_both)} · before {ms(old_both)} · "
         f"naive {ms(naive)} (5 dates, whole history in Python)"
     )
+
+
+def count_plan(actor, county, on) -> str:
+    """Which index ledger_count reads."""
+    from zhijia.labour.selectors.ledgers import _units
+
+    statuses = LEDGER_STATUSES[Ledger.TRANSFER]
+    qs = StatusPeriod.objects.filter(in_effect(on), status__in=statuses, org__in=_units(actor, county))
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(explain + sql, params)
+        rows = cursor.fetchall()
+    plan = "\n".join(str(row[-1] if connection.vendor == "sqlite" else row[0]) for row in rows)
+    if os.environ.get("PLANS"):
+        print(plan)
+    return "the period count index" if "labour_period_ledger_count" in plan else "NOT the period count index"
 
 
 def naive_matches(job: Job, limit: int = 50) -> list:

@@ -10,8 +10,8 @@ from django.apps import apps
 from django.utils import timezone
 
 from tests.labour.support import login, register, units
-from zhijia.labour.models import RegistryPerson
-from zhijia.labour.selectors.ledgers import ledger_count, ledger_on
+from zhijia.labour.models import RegistryPerson, StatusPeriod
+from zhijia.labour.selectors.ledgers import ledger_count, ledger_on, ledger_pages
 from zhijia.labour.services.registry import person_register, person_update
 from zhijia.labour.sorting import JOINED_ORDER, LEDGER_ORDER, sort_keys_refresh
 from zhijia.members.services.people import person_upsert
@@ -29,7 +29,8 @@ NAMES = ["张伟", "章伟", "王芳", "阿强", "Tom", "李娜", "吕蒙", "欧
 
 def copies() -> dict:
     rows = RegistryPerson.objects.values_list("pk", "sort_path", "sort_household", "sort_pinyin")
-    return {pk: rest for pk, *rest in rows}
+    periods = StatusPeriod.objects.values_list("pk", "org_id")
+    return {pk: rest for pk, *rest in rows} | {pk: org for pk, org in periods}
 
 
 def assert_copies_current() -> None:
@@ -74,31 +75,33 @@ def test_the_stored_order_is_the_joined_order_ties_broken_by_id(demo):
         args = {"actor": clerk, "ledger": "transfer", "on": timezone.localdate(), "unit": unit}
         joined = list(ledger_on(**args).order_by(*JOINED_ORDER))
         assert len(joined) > 8
+        assert list(ledger_on(**args)) == joined
         size = ledger_count(**args)
-        # walked along the index (no size, or a size above SORT_AT_MOST), or read by id and sorted
-        for ledger in (ledger_on(**args), ledger_on(**args, size=size), ledger_on(**args, size=size + 1)):
-            assert list(ledger) == joined
-            assert list(ledger[:5]) == joined[:5] and list(ledger[5:9]) == joined[5:9]
+        assert size == len(joined)
+        # read by id and sorted (a small ledger), or walked along the index (see test_ledger_pages)
+        pages = ledger_pages(**args, size=size)
+        assert pages[:5] == joined[:5] and pages[5:9] == joined[5:9]
 
 
-def test_a_big_ledger_is_walked_a_small_one_read_by_id(demo, monkeypatch):
+def test_a_big_ledger_is_walked_a_small_one_listed_and_sorted(demo, monkeypatch):
     from zhijia.labour.selectors import ledgers
 
     u = units()
     varied_registry(u)
     args = {"actor": login(u["平利县总"]), "ledger": "transfer", "on": timezone.localdate()}
     size = ledger_count(**args)
-    small = ledger_on(**args, size=size)
-    assert "EXISTS" not in str(small.query) and list(small) == list(small.order_by(*JOINED_ORDER))
+    joined = list(ledger_on(**args).order_by(*JOINED_ORDER))
+    walks = []
+    monkeypatch.setattr(ledgers.LedgerPages, "walk", lambda self, want: walks.append(want))
+    assert ledgers.ledger_pages(**args, size=size)[3:7] == joined[3:7] and walks == []
     monkeypatch.setattr(ledgers, "SORT_AT_MOST", size - 1)
-    walked = ledger_on(**args, size=size)
-    assert "EXISTS" in str(walked.query) and list(walked) == list(small)
+    assert ledgers.ledger_pages(**args, size=size)[3:7] == joined[3:7] and walks == [7]
 
 
 def test_the_copies_follow_the_registry_services(demo):
     u = units()
     clerk = login(u["平利县总"])
-    entry = register(u["塘坊村"], 1, actor=clerk, group="1组")
+    entry = register(u["塘坊村"], 1, actor=clerk, group="1组", status="migrant", status_since="2026-01-05")
     assert (entry.sort_path, entry.sort_household, entry.sort_pinyin) == (u["塘坊村"].path, None, "ceshi")
     person_update(actor=clerk, entry=entry, data={"household_number": "017", "group": "2组"})
     assert_copies_current()
@@ -107,6 +110,7 @@ def test_the_copies_follow_the_registry_services(demo):
     )[0]
     entry.refresh_from_db()
     assert entry.sort_path == u["三坪村"].path
+    assert set(entry.periods.values_list("org_id", flat=True)) == {u["三坪村"].pk}  # the ledger count's copy
     assert_copies_current()
 
 
@@ -138,6 +142,9 @@ def test_the_migration_fills_the_copies_of_existing_rows(demo):
     RegistryPerson.objects.update(sort_path="", sort_household=None, sort_pinyin="")
     migration = importlib.import_module("zhijia.labour.migrations.0002_ledger_order_key")
     migration.fill(apps, None)
+    assert copies() == kept
+    StatusPeriod.objects.update(org=u["广佛镇"])
+    importlib.import_module("zhijia.labour.migrations.0003_period_org_copy").fill(apps, None)
     assert copies() == kept
 
 

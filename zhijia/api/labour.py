@@ -43,7 +43,7 @@ from zhijia.labour.permissions import (
     access_unit_any,
 )
 from zhijia.labour.selectors import jobs as job_sel
-from zhijia.labour.selectors.ledgers import ledger_changes, ledger_count, ledger_on
+from zhijia.labour.selectors.ledgers import ledger_changes, ledger_count, ledger_pages
 from zhijia.labour.selectors.matching import job_matches, open_jobs, person_jobs
 from zhijia.labour.selectors.people import people_list, person_detail
 from zhijia.labour.services import jobs as job_svc
@@ -311,7 +311,7 @@ def get_ledger(request: HttpRequest, ledger: LedgerName, org: UUID | None = None
     unit = access_unit(actor=request.user, id=org) if org else None
     args = {"actor": request.user, "ledger": ledger, "on": on, "unit": unit}
     size = ledger_count(**args)
-    return Counted(ledger_on(**args, size=size), size, _ledger_row)
+    return Counted(ledger_pages(**args, size=size), size, _ledger_row)
 
 
 class ChangeOut(Schema):

@@ -150,12 +150,18 @@ def bulk_people(
             earlier = since - dt.timedelta(days=rng.randrange(60, 700))
             periods.append(
                 StatusPeriod(
-                    entry=entry, status=_pick_status(rng), starts_on=earlier, ends_on=since, source="survey"
+                    entry=entry,
+                    org=village,
+                    status=_pick_status(rng),
+                    starts_on=earlier,
+                    ends_on=since,
+                    source="survey",
                 )
             )
         periods.append(
             StatusPeriod(
                 entry=entry,
+                org=village,
                 status=status,
                 starts_on=since,
                 source="survey",

@@ -363,6 +363,7 @@ def _write(ctx: Context, plan: Plan) -> None:
             periods.append(
                 StatusPeriod(
                     entry=entry,
+                    org_id=entry.org_id,
                     status=f["status"],
                     starts_on=f.get("status_since") or f.get("surveyed_on") or ctx.today,
                     destination=f.get("destination", ""),

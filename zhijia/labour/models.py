@@ -172,9 +172,13 @@ class Certificate(BaseModel):
 class StatusPeriod(BaseModel):
     """One stretch of a person's employment status: from `starts_on` up to (not including)
     `ends_on`, open when None. A person's periods tile time from their first one without gaps or
-    overlaps (services.status keeps it so: `ends_on` is always the next period's `starts_on`)."""
+    overlaps (services.status keeps it so: `ends_on` is always the next period's `starts_on`).
+
+    `org` copies the record's village (labour.sorting keeps it), so that a ledger's count is
+    read from one index, (org, status, starts_on, ends_on), without visiting each person."""
 
     entry = models.ForeignKey(RegistryPerson, on_delete=models.CASCADE, related_name="periods")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", db_index=False)
     status = models.CharField(_("employment status"), max_length=12, choices=EmploymentStatus.choices)
     starts_on = models.DateField(_("effective from"))
     ends_on = models.DateField(null=True, blank=True)
@@ -200,7 +204,9 @@ class StatusPeriod(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["entry", "starts_on"], name="labour_period_unique_start")
         ]
-        indexes = [models.Index(fields=["status", "starts_on", "ends_on"])]
+        indexes = [
+            models.Index(fields=["org", "status", "starts_on", "ends_on"], name="labour_period_ledger_count")
+        ]
 
 
 class Assistance(BaseModel):

@@ -12,7 +12,14 @@ kept here and only here: `sort_key_set` by the registry services before they sav
 village, household or person may have changed), `org_moved` after orgs.services.org_move
 rewrote a subtree's paths, `people_renamed` after a person's pinyin changed in the members
 domain; LabourConfig.ready registers the last two as hooks (orgs and members may not import
-labour). `sort_keys_refresh` recomputes them from the sources (repair, and the tests)."""
+labour). `sort_keys_refresh` recomputes them from the sources (repair, and the tests).
+
+Each status period also carries its record's village (`StatusPeriod.org`), so that a ledger's
+count reads one index of the periods (selectors.ledgers.ledger_count). Org ids do not change on
+a move, so only a record that changes village changes it: `periods_follow`, called by the
+registry service after it saved the record; a new period takes `entry.org_id` where it is made
+(services.status, the import, the demo's generator) — the column is NOT NULL, so a maker that
+forgets fails at once."""
 
 from typing import Any
 
@@ -22,7 +29,7 @@ from zhijia.members.models import Person
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
 
-from .models import Household, RegistryPerson
+from .models import Household, RegistryPerson, StatusPeriod
 
 LEDGER_ORDER = ("sort_path", "group", "sort_household", "sort_pinyin", "pk")
 # the same order through the joins, as it was computed before the copies (the tests' reference)
@@ -34,6 +41,11 @@ def sort_key_set(entry: RegistryPerson) -> None:
     entry.sort_path = entry.org.path
     entry.sort_household = entry.household.number if entry.household is not None else None
     entry.sort_pinyin = entry.person.name_pinyin
+
+
+def periods_follow(entry: RegistryPerson) -> None:
+    """After `entry` was saved, perhaps in another village: its periods carry that village."""
+    StatusPeriod.objects.filter(entry=entry).exclude(org_id=entry.org_id).update(org_id=entry.org_id)
 
 
 def org_moved(old_path: str, new_path: str) -> None:
@@ -50,8 +62,12 @@ def people_renamed(person_ids: list[Any]) -> None:
 
 
 def sort_keys_refresh(entries: QuerySet[RegistryPerson] | None = None) -> int:
-    """Recompute every copy of `entries` (all records by default) from the sources."""
+    """Recompute every copy of `entries` (all records by default) from the sources, their
+    periods' villages included."""
     qs = RegistryPerson.objects.all() if entries is None else entries
+    StatusPeriod.objects.filter(entry__in=qs.values("pk")).update(
+        org_id=Subquery(RegistryPerson.objects.filter(pk=OuterRef("entry_id")).values("org_id")[:1])
+    )
     return _refresh(qs, paths=True, households=True, pinyin=True)
 
 

@@ -5,17 +5,32 @@
 - unemployed (未就业人员台账): the status in effect is "not employed";
 - assistance (重点对象帮扶台账): an assistance flag is in effect on the date.
 
-"In effect on d" is starts_on <= d < ends_on (ends_on None: open). Each ledger on a date is one
-query walking the registry in ledger order with an EXISTS over each person's periods. Entries and exits
-in a period compare each boundary's before and after, with the reason (the status or flag)."""
+"In effect on d" is starts_on <= d < ends_on (ends_on None: open). Entries and exits in a period
+compare each boundary's before and after, with the reason (the status or flag).
+
+A ledger on a date is read three ways, none of which depends on a query planner's guess of how
+many people are in it:
+
+- its count (ledger_count) from the periods' index (org, status, starts_on, ends_on): a status
+  period carries its record's village (labour.sorting keeps the copy) and a person is in one
+  period on a date, so it is one count over the scope's villages without visiting the people;
+- a page (ledger_pages, for web.counted.Counted) walks the ledger-order index
+  labour_person_ledger_order from Python: the registry ids of the scope in ledger order, read
+  in keyset chunks of simple index ranges, each chunk checked against the ledger in one query
+  on the periods' (entry, starts_on) index, until the page is full;
+- the whole ledger (ledger_on: the xlsx export, and a page the walk would reach too slowly —
+  a ledger of at most SORT_AT_MOST people, or a page deep in a sparse one) is listed from the
+  periods' side and sorted by the stored key."""
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
-from zhijia.orgs.access import scope_for
+from zhijia.orgs.access import Scope, scope_for
 from zhijia.orgs.capabilities import Cap
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import subtree_q
@@ -31,70 +46,233 @@ def in_effect(on: dt.date, prefix: str = "") -> Q:
     )
 
 
-# a ledger of at most this many people is read by its ids and sorted (cheap at this size); a
-# bigger one is walked along the ledger-order index, which finds a page among the first rows
+# a ledger of at most this many people is listed and sorted (cheap at this size) rather than walked
 SORT_AT_MOST = 2000
+# the walk reads chunks of CHUNK to CHUNK_MAX registry rows, sized by the ledger's density so far;
+# when a page would need more than max(WALK_AT_MOST, the ledger's size) rows walked, the ledger
+# is listed and sorted instead (a deep page, or a ledger that is sparse where the walk is)
+CHUNK, CHUNK_MAX, WALK_AT_MOST = 500, 5000, 20000
 
 
-def ledger_q(ledger: str, on: dt.date) -> Q:
-    """A Q on RegistryPerson: in `ledger` on `on` (a probe of the person's periods or flags, on
-    the (entry, starts_on) indexes)."""
-    if ledger == Ledger.ASSISTANCE:
-        return Q(Exists(Assistance.objects.filter(in_effect(on), entry=OuterRef("pk"))))
-    statuses = LEDGER_STATUSES[Ledger(ledger)]
-    return Q(Exists(StatusPeriod.objects.filter(in_effect(on), status__in=statuses, entry=OuterRef("pk"))))
+def _units(actor: Any, unit: Org | None) -> QuerySet[Org]:
+    """The villages (and any unit) in the actor's labour.view scope, and in `unit`'s subtree."""
+    units = Org.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q(""))
+    return units.filter(subtree_q(unit.path)) if unit is not None else units
 
 
-def _listed_q(ledger: str, on: dt.date) -> Q:
-    """The same as ledger_q, as an IN list drawn from the periods' (or flags') side: the status
-    index finds the people in effect without visiting the others."""
+def _listed_q(ledger: str, on: dt.date, units: QuerySet[Org]) -> Q:
+    """A Q on RegistryPerson: in `ledger` on `on`, as an IN list drawn from the periods' (or
+    flags') side (the periods of the scope's villages, on their count index)."""
     if ledger == Ledger.ASSISTANCE:
         return Q(pk__in=Assistance.objects.filter(in_effect(on)).values("entry_id"))
     statuses = LEDGER_STATUSES[Ledger(ledger)]
-    return Q(pk__in=StatusPeriod.objects.filter(in_effect(on), status__in=statuses).values("entry_id"))
+    periods = StatusPeriod.objects.filter(in_effect(on), status__in=statuses, org__in=units)
+    return Q(pk__in=periods.values("entry_id"))
 
 
 def _in_scope(actor: Any, unit: Org | None) -> QuerySet[RegistryPerson]:
     """Records in the actor's labour.view scope (and `unit`'s subtree) as `org_id IN (units)`:
-    the units' own paths decide; the copied path only narrows a walk of the order index."""
-    qs = RegistryPerson.objects.filter(org__in=Org.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("")))
+    the units' own paths decide; the copied path only narrows the rows read."""
+    qs = RegistryPerson.objects.filter(org__in=_units(actor, None))
     if unit is not None:
-        within = Org.objects.filter(subtree_q(unit.path))
-        qs = qs.filter(subtree_q(unit.path, "sort_path"), org__in=within)
+        qs = qs.filter(subtree_q(unit.path, "sort_path"), org__in=_units(actor, unit))
     return qs
 
 
-def ledger_on(
-    *, actor: Any, ledger: str, on: dt.date, unit: Org | None = None, size: int | None = None
-) -> QuerySet[RegistryPerson]:
+def ledger_on(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> QuerySet[RegistryPerson]:
     """Who was in `ledger` on `on`, among the records in the actor's labour.view scope (and
-    `unit`'s subtree), in ledger order (village, group, household, pinyin, id).
-
-    The order is the stored key of labour.sorting. A page walks the index
-    labour_person_ledger_order from its start, probing each person's periods (a correlated
-    EXISTS: an IN list would be built whole first), and stops when it is full. When the caller
-    knows the ledger's `size` (ledger_count) and it is at most SORT_AT_MOST — a sparse ledger,
-    where the walk would pass many people not in it — the people are listed by id from the
-    periods' side instead and the few sorted."""
-    qs = _in_scope(actor, unit)
-    if size is not None and size <= SORT_AT_MOST:
-        ids = list(qs.filter(_listed_q(ledger, on)).values_list("pk", flat=True)[: SORT_AT_MOST + 1])
-        if len(ids) <= SORT_AT_MOST:
-            qs = RegistryPerson.objects.filter(pk__in=ids)
-        else:  # it grew since it was counted
-            qs = qs.filter(ledger_q(ledger, on))
-    else:
-        qs = qs.filter(ledger_q(ledger, on))
+    `unit`'s subtree), in ledger order (village, group, household, pinyin, id): the whole
+    ledger, listed from the periods' side and sorted by the stored key of labour.sorting."""
+    qs = _in_scope(actor, unit).filter(_listed_q(ledger, on, _units(actor, unit)))
     return qs.select_related("person", "org", "household").order_by(*LEDGER_ORDER)
 
 
 def ledger_count(*, actor: Any, ledger: str, on: dt.date, unit: Org | None = None) -> int:
-    """How many are in ledger_on(...), counted from the periods' (or flags') side, each person's
-    unit checked through a join (PostgreSQL plans this faster than `org_id IN (units)`)."""
-    qs = RegistryPerson.objects.filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+    """How many are in ledger_on(...). A status ledger counts the periods in effect of the
+    scope's villages on their index (a person is in one period on a date: they tile time); the
+    assistance ledger (a person may hold two flags) counts the people with a flag in effect."""
+    units = _units(actor, unit)
+    if ledger == Ledger.ASSISTANCE:
+        return RegistryPerson.objects.filter(org__in=units).filter(_listed_q(ledger, on, units)).count()
+    statuses = LEDGER_STATUSES[Ledger(ledger)]
+    return StatusPeriod.objects.filter(in_effect(on), status__in=statuses, org__in=units).count()
+
+
+def ledger_pages(
+    *, actor: Any, ledger: str, on: dt.date, unit: Org | None = None, size: int
+) -> "LedgerPages":
+    """ledger_on(...) a page at a time, for web.counted.Counted; `size` is ledger_count(...)."""
+    return LedgerPages(actor, ledger, on, unit, size)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A run of the ledger order: the records under `path` (its subtree, or `path` alone)."""
+
+    path: str
+    subtree: bool
+
+    def holds(self, path: str) -> bool:
+        return path.startswith(self.path) if self.subtree else path == self.path
+
+
+def _spans(scope: Scope, unit: Org | None) -> list[_Span]:
+    """The scope (and `unit`'s subtree) as disjoint runs of sort_path, in path order."""
+    spans = [_Span(p, True) for p in scope.subtree_paths] + [_Span(p, False) for p in scope.exact_paths]
     if unit is not None:
-        qs = qs.filter(subtree_q(unit.path, "org__path"))
-    return qs.filter(_listed_q(ledger, on)).count()
+        inside = []
+        for span in spans:
+            if span.path.startswith(unit.path):
+                inside.append(span)
+            elif span.subtree and unit.path.startswith(span.path):
+                inside.append(_Span(unit.path, True))
+        spans = inside
+    return sorted(set(spans), key=lambda s: s.path)
+
+
+# The walk's two queries are raw SQL over these columns: through the ORM, an IN list of thousands
+# of UUIDs is prepared value by value and each row converted back, several times the query's own
+# time; here the ids stay as the database gives them (the page's few are converted at the end).
+def _columns(model: Any, *names: str) -> list[str]:
+    fields = [model._meta.pk if n == "pk" else model._meta.get_field(n) for n in names]
+    return [connection.ops.quote_name(f.column) for f in fields]
+
+
+def _after(last: tuple) -> list[tuple[str, list[Any]]]:
+    """The rows after `last` in the ledger order, as index ranges in order (SQL and parameters:
+    equalities on the leading columns and one inequality, so both databases start the index scan
+    there). A household number may be NULL: its rows come first on SQLite, last on PostgreSQL."""
+    path, group, household, pinyin, pk = last
+    c_path, c_group, c_household, c_pinyin, c_id = _columns(RegistryPerson, *LEDGER_ORDER)
+    block = f"{c_path} = %s AND {c_group} = %s"
+    if household is None:
+        same, same_args = f"{block} AND {c_household} IS NULL", [path, group]
+    else:
+        same, same_args = f"{block} AND {c_household} = %s", [path, group, household]
+    out = [
+        (f"{same} AND {c_pinyin} = %s AND {c_id} > %s", [*same_args, pinyin, pk]),
+        (f"{same} AND {c_pinyin} > %s", [*same_args, pinyin]),
+    ]
+    nulls_last = connection.features.nulls_order_largest
+    if household is None:
+        if not nulls_last:
+            out.append((f"{block} AND {c_household} IS NOT NULL", [path, group]))
+    else:
+        out.append((f"{block} AND {c_household} > %s", [path, group, household]))
+        if nulls_last:
+            out.append((f"{block} AND {c_household} IS NULL", [path, group]))
+    return [*out, (f"{c_path} = %s AND {c_group} > %s", [path, group]), (f"{c_path} > %s", [path])]
+
+
+def _chunk(span: _Span, last: tuple | None, n: int) -> tuple[list[tuple], bool]:
+    """Up to `n` keys of `span` after `last` (from its start when None), in ledger order, and
+    whether the span ended."""
+    columns = ", ".join(_columns(RegistryPerson, *LEDGER_ORDER))
+    table = connection.ops.quote_name(RegistryPerson._meta.db_table)
+    c_path = _columns(RegistryPerson, "sort_path")[0]
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        for where, args in [(f"{c_path} >= %s", [span.path])] if last is None else _after(last):
+            sql = f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {columns} LIMIT %s"  # noqa: S608 - quoted model columns
+            cursor.execute(sql, [*args, n - len(rows)])
+            rows += cursor.fetchall()
+            if len(rows) >= n:
+                break
+    inside = 0
+    while inside < len(rows) and span.holds(rows[inside][0]):
+        inside += 1
+    return rows[:inside], inside < len(rows) or len(rows) < n
+
+
+class LedgerPages:
+    """A dated ledger for Django's Paginator and ninja's paginate (through Counted): [a:b] gives
+    the records of ledger_on(...)[a:b]. The walk finds the first b people of the ledger; when
+    it would read too many rows for that (see WALK_AT_MOST) the ledger is sorted instead."""
+
+    def __init__(self, actor: Any, ledger: str, on: dt.date, unit: Org | None, size: int):
+        self.actor, self.ledger, self.on, self.unit, self.size = actor, ledger, on, unit, size
+
+    def __getitem__(self, window: slice) -> list[RegistryPerson]:
+        start, stop = window.start or 0, window.stop
+        if stop is None:
+            return list(ledger_on(actor=self.actor, ledger=self.ledger, on=self.on, unit=self.unit)[start:])
+        if self.size <= SORT_AT_MOST:
+            ids = self._listed()
+            rows = RegistryPerson.objects.filter(pk__in=ids).order_by(*LEDGER_ORDER)[start:stop]
+            return self._visible(list(rows.select_related("person", "org", "household")))
+        walked = self.walk(stop)
+        if walked is None:
+            whole = ledger_on(actor=self.actor, ledger=self.ledger, on=self.on, unit=self.unit)
+            return list(whole[start:stop])
+        ids = [RegistryPerson._meta.pk.to_python(pk) for pk in walked[start:]]
+        rows = (
+            RegistryPerson.objects.filter(pk__in=ids).order_by().select_related("person", "org", "household")
+        )
+        found = {e.pk: e for e in rows}
+        return self._visible([found[pk] for pk in ids if pk in found])
+
+    def _listed(self) -> list[Any]:
+        """The ids of a small ledger, from the periods' count index (or the flags)."""
+        units = _units(self.actor, self.unit)
+        if self.ledger == Ledger.ASSISTANCE:
+            qs = RegistryPerson.objects.filter(org__in=units).filter(_listed_q(self.ledger, self.on, units))
+            return list(qs.order_by().values_list("pk", flat=True))
+        statuses = LEDGER_STATUSES[Ledger(self.ledger)]
+        periods = StatusPeriod.objects.filter(in_effect(self.on), status__in=statuses, org__in=units)
+        return list(periods.order_by().values_list("entry_id", flat=True))
+
+    def _visible(self, rows: list[RegistryPerson]) -> list[RegistryPerson]:
+        """The rows read by id, checked against the scope by their villages' own paths (the
+        walk and the listing went by the copies; a row they misplaced is left out, never shown)."""
+        scope = scope_for(self.actor, Cap.LABOUR_VIEW)
+        inside = self.unit.path if self.unit is not None else ""
+        return [e for e in rows if scope.contains(e.org) and e.org.path.startswith(inside)]
+
+    def walk(self, want: int) -> list[Any] | None:
+        """The ids of the ledger's first `want` people in ledger order (fewer at its end), or
+        None when the walk would read more than max(WALK_AT_MOST, size) rows."""
+        found: list[Any] = []
+        walked, n = 0, min(CHUNK_MAX, max(CHUNK, 2 * want))
+        for span in _spans(scope_for(self.actor, Cap.LABOUR_VIEW), self.unit):
+            last = None
+            while True:
+                rows, ended = _chunk(span, last, n)
+                if rows:
+                    walked += len(rows)
+                    inside = self._members([r[-1] for r in rows])
+                    found += [r[-1] for r in rows if r[-1] in inside]
+                    last = rows[-1]
+                if len(found) >= want:
+                    return found[:want]
+                if ended:
+                    break
+                per_person = walked / max(len(found), 0.5)  # rows walked per person found
+                ahead = math.ceil((want - len(found)) * per_person)
+                if walked + ahead > max(WALK_AT_MOST, self.size):
+                    return None
+                n = min(CHUNK_MAX, max(CHUNK, ahead + ahead // 5))
+        return found
+
+    def _members(self, ids: list[Any]) -> set[Any]:
+        """Which of `ids` (as the database gives them) are in the ledger on the date: one query
+        on the periods' (or flags') (entry, starts_on) index."""
+        model: type[Assistance] | type[StatusPeriod]
+        if self.ledger == Ledger.ASSISTANCE:
+            model, statuses = Assistance, []
+        else:
+            model, statuses = StatusPeriod, sorted(LEDGER_STATUSES[Ledger(self.ledger)])
+        entry, starts, ends = _columns(model, "entry", "starts_on", "ends_on")
+        on = connection.ops.adapt_datefield_value(self.on)
+        marks = ", ".join(["%s"] * len(ids))
+        where = f"{entry} IN ({marks}) AND {starts} <= %s AND ({ends} IS NULL OR {ends} > %s)"
+        args = [*ids, on, on]
+        if statuses:
+            where += f" AND {_columns(model, 'status')[0]} IN ({', '.join(['%s'] * len(statuses))})"
+            args += statuses
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {entry} FROM {table} WHERE {where}", args)  # noqa: S608 - quoted model columns
+            return {row[0] for row in cursor.fetchall()}
 
 
 def ledger_period_status(entries: QuerySet[RegistryPerson], on: dt.date) -> dict[Any, StatusPeriod]:

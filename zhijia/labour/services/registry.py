@@ -29,7 +29,7 @@ from .. import error_codes
 from ..enums import AssistanceKind, PlaceRange, StatusSource
 from ..models import Assistance, Certificate, Household, RegistryPerson, Skill, StatusPeriod
 from ..permissions import WRITE_PEOPLE, check_any
-from ..sorting import sort_key_set
+from ..sorting import periods_follow, sort_key_set
 from .common import choice, day, integer, occupation, text, user_or_none
 from .status import status_set
 
@@ -302,6 +302,7 @@ def person_update(*, actor: Any, entry: RegistryPerson, data: dict[str, Any]) ->
 
 def _apply(actor: Any, entry: RegistryPerson, org: Org, fields: dict[str, Any], source: str) -> None:
     today = timezone.localdate()
+    moved = entry.org_id != org.pk
     entry.org = org
     if fields.get("household_number"):
         household, _new = Household.objects.get_or_create(
@@ -322,6 +323,8 @@ def _apply(actor: Any, entry: RegistryPerson, org: Org, fields: dict[str, Any], 
         entry.surveyed_on = entry.surveyed_on or today
     sort_key_set(entry)
     entry.save()
+    if moved:
+        periods_follow(entry)
     if "skills" in fields:
         entry.skills.all().delete()
         Skill.objects.bulk_create(

@@ -54,7 +54,12 @@ def status_set(
         period.save(update_fields=[*changed, "source", "updated_at"])
     else:
         period = StatusPeriod.objects.create(
-            entry=entry, starts_on=start, source=source, created_by=user_or_none(actor), **fields
+            entry=entry,
+            org_id=entry.org_id,
+            starts_on=start,
+            source=source,
+            created_by=user_or_none(actor),
+            **fields,
         )
     relink(entry)
     if audit:

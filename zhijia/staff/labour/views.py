@@ -30,7 +30,7 @@ from zhijia.labour.permissions import (
     access_team,
 )
 from zhijia.labour.selectors import jobs as job_sel
-from zhijia.labour.selectors.ledgers import ledger_changes, ledger_count, ledger_on
+from zhijia.labour.selectors.ledgers import ledger_changes, ledger_count, ledger_pages
 from zhijia.labour.selectors.matching import job_matches, open_jobs, person_jobs
 from zhijia.labour.selectors.people import people_list, person_detail
 from zhijia.labour.services import jobs as job_svc
@@ -111,7 +111,7 @@ def labour_ledgers(request):
     start = data.get("start") or end - dt.timedelta(days=90)
     args = {"actor": request.user, "ledger": ledger, "on": on, "unit": unit}
     size = ledger_count(**args)
-    entries = Counted(ledger_on(**args, size=size), size)
+    entries = Counted(ledger_pages(**args, size=size), size)
     page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         _show(entry)
