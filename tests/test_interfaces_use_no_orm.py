@@ -1,6 +1,6 @@
 """The interfaces (api/, staff/, h5/, and their shared helpers web/) reach the database only
-through a domain's access functions, selectors and services — never `Model.objects`. A new use
-fails here; the allow-list names the uses still to move into a domain and may only shrink."""
+through a domain's access functions, selectors and services — never `Model.objects` (a form's
+choices included: a selector returns the queryset). Any use fails here."""
 
 import ast
 from collections import Counter
@@ -8,12 +8,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "zhijia"
 INTERFACES = ("api", "staff", "h5", "web")
-
-# file (relative to zhijia/) -> uses still allowed. Shrink it; never grow it.
-ALLOWED: dict[str, int] = {
-    # interfaces main added after this rule was written (found when it was re-applied)
-    "staff/labour/views.py": 2,
-}
 
 
 def uses() -> Counter:
@@ -27,13 +21,6 @@ def uses() -> Counter:
     return found
 
 
-def test_no_new_model_objects_in_the_interfaces():
+def test_no_model_objects_in_the_interfaces():
     found = uses()
-    over = {f: n for f, n in found.items() if n > ALLOWED.get(f, 0)}
-    assert over == {}, f"Model.objects in an interface (use a selector or access function): {over}"
-
-
-def test_the_allow_list_only_shrinks():
-    found = uses()
-    stale = {f: (n, found.get(f, 0)) for f, n in ALLOWED.items() if found.get(f, 0) < n}
-    assert stale == {}, f"fewer uses than allowed, lower ALLOWED: {stale}"
+    assert found == {}, f"Model.objects in an interface (use a selector or access function): {dict(found)}"

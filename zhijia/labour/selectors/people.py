@@ -92,3 +92,17 @@ def person_detail(entry: RegistryPerson) -> RegistryPerson:
 def entry_of(person: Any) -> RegistryPerson | None:
     """The registry record of a person (the worker's own, on the phone), if they have one."""
     return RegistryPerson.objects.filter(person=person).first() if person is not None else None
+
+
+def entries_by_ids(ids: list[Any]) -> QuerySet[RegistryPerson]:
+    """Registry rows by id with their person (the ids come from a scoped read, e.g. ledger_changes)."""
+    return RegistryPerson.objects.filter(pk__in=ids).select_related("person")
+
+
+def teams_in(*, actor: Any, unit: Org) -> QuerySet:
+    """The service teams of `unit`'s subtree the actor may view."""
+    from ..models import Team
+
+    return Team.objects.filter(
+        scope_for(actor, Cap.LABOUR_VIEW).q("org"), subtree_q(unit.path, "org__path")
+    ).select_related("org", "serves")

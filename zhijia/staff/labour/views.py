@@ -32,14 +32,13 @@ from zhijia.labour.permissions import (
 from zhijia.labour.selectors import jobs as job_sel
 from zhijia.labour.selectors.ledgers import ledger_changes, ledger_count, ledger_pages
 from zhijia.labour.selectors.matching import job_matches, open_jobs, person_jobs
-from zhijia.labour.selectors.people import people_list, person_detail
+from zhijia.labour.selectors.people import entries_by_ids, people_list, person_detail, teams_in
 from zhijia.labour.services import jobs as job_svc
 from zhijia.labour.services import teams as team_svc
 from zhijia.labour.tasks import labour_import_start
 from zhijia.labour.xlsx import COLUMNS, LEDGER_TITLES, ledger_export, template_xlsx
-from zhijia.orgs.access import check, scope_for
+from zhijia.orgs.access import check
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.tree import subtree_q
 from zhijia.staff.decorators import staff_required
 from zhijia.staff.dispatch.common import may, require_any, run
 from zhijia.staff.imports import import_status
@@ -116,12 +115,7 @@ def labour_ledgers(request):
     for entry in page.object_list:
         _show(entry)
     changes = ledger_changes(actor=request.user, ledger=ledger, start=min(start, end), end=end, unit=unit)
-    names = {
-        e.pk: mask_name(e.person.name)
-        for e in RegistryPerson.objects.filter(pk__in=[c.entry_id for c in changes[:200]]).select_related(
-            "person"
-        )
-    }
+    names = {e.pk: mask_name(e.person.name) for e in entries_by_ids([c.entry_id for c in changes[:200]])}
     context = {
         "unit": unit,
         "form": form,
@@ -344,11 +338,7 @@ def labour_teams(request):
             else:
                 messages.success(request, _("The team is set up. Now add people from the registry."))
                 return redirect("staff:labour_team", pk=team.pk)
-    from zhijia.labour.models import Team
-
-    teams = Team.objects.filter(
-        scope_for(request.user, Cap.LABOUR_VIEW).q("org"), subtree_q(unit.path, "org__path")
-    ).select_related("org", "serves")
+    teams = teams_in(actor=request.user, unit=unit)
     context = {
         "unit": unit,
         "form": form,
