@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "zhijia" / "static" / "vendor" / "china-map"
+TOLERANCE = 2  # 1/1024 degree (~200 m): the cities' rings simplified for phones (Douglas–Peucker)
 NO_CODE = {"taiwan": "71", "xizang": "54"}  # files whose features lack a usable division code
 
 
@@ -55,6 +56,71 @@ def rings(feature: dict) -> list[list[tuple[float, float]]]:
     ]
 
 
+def _simplify(points: list[tuple[int, int]], tolerance: float) -> list[tuple[int, int]]:
+    """Douglas–Peucker on a ring's integer points (first and last kept)."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first], points[last]
+        length = math.hypot(x2 - x1, y2 - y1)
+        far, index = 0.0, 0
+        for i in range(first + 1, last):
+            x, y = points[i]
+            if length:
+                d = abs((x2 - x1) * (y1 - y) - (x1 - x) * (y2 - y1)) / length
+            else:
+                d = math.hypot(x - x1, y - y1)
+            if d > far:
+                far, index = d, i
+        if far > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [pt for pt, kept in zip(points, keep, strict=True) if kept]
+
+
+def _encode(points: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """A ring back into ECharts' encoding: zigzag deltas from its first point, 64 added."""
+    out, (px, py) = [], points[0]
+    for x, y in points:
+        for delta in (x - px, y - py):
+            code = ((delta << 1) ^ (delta >> 31)) + 64
+            assert code < 0xD800, "a delta too large for one character"
+            out.append(chr(code))
+        px, py = x, y
+    return "".join(out), [points[0][0], points[0][1]]
+
+
+def simplified(data: dict, tolerance: float) -> dict:
+    """The file with every ring simplified (tolerance in 1/1024 degree) and re-encoded."""
+    for feature in data["features"]:
+        g = feature["geometry"]
+        parts = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        offsets = g.get("encodeOffsets")
+        new_parts, new_offsets = [], []
+        for i, part in enumerate(parts):
+            part_offsets = (offsets if g["type"] == "Polygon" else offsets[i]) if offsets else None
+            rings_out, ring_offsets = [], []
+            for j, ring in enumerate(part):
+                pts = _points(ring, part_offsets[j] if part_offsets else None)
+                ints = [(round(x * 1024), round(y * 1024)) for x, y in pts]
+                small = _simplify(ints, tolerance)
+                if len(small) < 4:
+                    small = ints
+                text, offset = _encode(small)
+                rings_out.append(text)
+                ring_offsets.append(offset)
+            new_parts.append(rings_out)
+            new_offsets.append(ring_offsets)
+        g["coordinates"] = new_parts[0] if g["type"] == "Polygon" else new_parts
+        g["encodeOffsets"] = new_offsets[0] if g["type"] == "Polygon" else new_offsets
+    data["UTF8Encoding"] = True
+    return data
+
+
 def box(features: list[dict]) -> list[float]:
     """[west, south, east, north] of the features, to 0.01 degree outward."""
     points = [pt for f in features for ring in rings(f) for pt in ring]
@@ -84,7 +150,10 @@ def main(package: Path) -> None:
     for path in sorted((source / "province").glob("*.json")):
         features = json.loads(path.read_text())["features"]
         code = province_code(path, features)
-        shutil.copy(path, OUT / "cities" / f"{code}.json")
+        data = simplified(json.loads(path.read_text()), TOLERANCE)
+        (OUT / "cities" / f"{code}.json").write_text(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        )
         index[code] = {"name": names[code], "box": box(features)}
     (OUT / "provinces-index.json").write_text(
         json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
