@@ -107,7 +107,7 @@ def application_submit(*, actor: Any, item: ServiceItem, name: Any, note: Any = 
 def _step(application: ServiceApplication, target: str) -> ServiceApplication:
     """The row locked and the transition checked (409 invalid_transition)."""
     locked = (
-        ServiceApplication.objects.select_for_update()
+        ServiceApplication.objects.select_for_update(of=("self",))
         .select_related("item", "org", "applicant", "person", "service_list")
         .get(pk=application.pk)
     )
