@@ -28,7 +28,7 @@ from zhijia.catalog.selectors import (
 from zhijia.core.errors import ApplicationError, NotFound
 from zhijia.h5.accounts.decorators import worker_required
 from zhijia.members.services.card import person_of
-from zhijia.web.responses import apply_errors
+from zhijia.web.responses import apply_errors, run_step
 
 T = "h5/catalog/"
 
@@ -123,12 +123,10 @@ def service_applications(request):
 @require_POST
 def service_application_withdraw(request, pk):
     application = my_application(actor=request.user, id=pk)
-    try:
-        apply_services.application_withdraw(actor=request.user, application=application)
-    except ApplicationError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        messages.error(request, str(exc.message))
-    else:
-        messages.info(request, _("You withdrew your application."))
+    run_step(
+        request,
+        apply_services.application_withdraw,
+        _("You withdrew your application."),
+        application=application,
+    )
     return redirect("h5:service_applications")

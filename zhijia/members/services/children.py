@@ -30,10 +30,11 @@ from zhijia.core.ids import parse_uuid
 
 from .. import error_codes
 from ..consent import MINOR_NOTICE_VERSION, consent_given
-from ..enums import ConsentBasis, ConsentPurpose, Relation
-from ..models import Consent, FamilyMember, Person
+from ..enums import ConsentPurpose, Relation
+from ..models import FamilyMember, Person
 from .registry import clean_family
 from .rights import _org_of as org_of
+from .rights import record_consent
 
 ADULT_AGE = 18
 EDITABLE = ("name", "gender", "birth_date", "id_type", "id_number")
@@ -71,20 +72,7 @@ def _consent(actor: Any, person: Person, given: Any, notice_version: str) -> Non
         raise ValidationFailed(
             message, code=error_codes.CONSENT_REQUIRED, fields={"guardian_consent": [message]}
         )
-    consent = Consent.objects.create(
-        person=person,
-        purpose=ConsentPurpose.MINOR,
-        notice_version=str(notice_version)[:20],
-        basis=ConsentBasis.ONLINE,
-        given_at=timezone.now(),
-    )
-    audit_log(
-        actor=actor,
-        action="consent.give",
-        obj=consent,
-        org=org_of(person),
-        data={"purpose": ConsentPurpose.MINOR, "notice_version": consent.notice_version},
-    )
+    record_consent(actor=actor, person=person, purpose=ConsentPurpose.MINOR, notice_version=notice_version)
 
 
 def _lock(person: Person) -> Person:

@@ -79,6 +79,12 @@ def consent_give(*, actor: Any, person: Person, purpose: str, notice_version: st
     live = Consent.objects.filter(person=person, purpose=purpose, withdrawn_at__isnull=True).first()
     if live is not None:
         return live
+    return record_consent(actor=actor, person=person, purpose=purpose, notice_version=notice_version)
+
+
+def record_consent(*, actor: Any, person: Person, purpose: str, notice_version: str) -> Consent:
+    """A consent given online now, audited as `consent.give` (the caller has checked the purpose
+    and that none is live)."""
     consent = Consent.objects.create(
         person=person,
         purpose=purpose,
