@@ -20,7 +20,7 @@ from zhijia.members.enums import ConsentPurpose, Gender, IdType
 from zhijia.members.selectors.children import my_children
 from zhijia.members.services import card
 from zhijia.members.services.children import child_add, child_remove, child_update, own_child
-from zhijia.web.responses import apply_errors
+from zhijia.web.responses import apply_errors, run_step
 
 from ..accounts.decorators import worker_required
 
@@ -190,12 +190,6 @@ def child_edit(request, pk):
 def child_remove_view(request, pk):
     person = _person(request)
     child = own_child(person=person, id=pk)
-    try:
-        child_remove(actor=request.user, person=person, child=child)
-    except ApplicationError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("%(name)s was removed.") % {"name": child.name})
+    done = _("%(name)s was removed.") % {"name": child.name}
+    run_step(request, child_remove, done, person=person, child=child)
     return redirect("h5:my_children")
