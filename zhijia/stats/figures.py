@@ -6,7 +6,7 @@ scope). Counts of sensitive sources (hardship, legal, counselling) from 1 to 4 a
 to anyone who does not hold a grant on the unit itself (ARCHITECTURE rule 15)."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,14 +15,23 @@ from django.utils import timezone
 from pyroaring import BitMap
 
 from zhijia.orgs.models import Org
-from zhijia.records.enums import SENSITIVE_SOURCES, RecordSource
-from zhijia.records.models import ServiceRecord
+from zhijia.records.enums import MEMBERSHIP_SOURCES, SENSITIVE_SOURCES, RecordSource
+from zhijia.records.models import LEVELS, ServiceRecord
 
-from .models import Dim, FoldState, StatCell
+from .fold import DAY_DIMS, SHANGHAI, slice_days
+from .models import Dim, FoldState, StatCell, StatPerson
 from .periods import cover, month_start, next_month
 
 SUPPRESSED = "<5"
 BREAKDOWNS = ("child", "month", "source", "service", "worker_type", "sex", "age_band", "position")
+COLUMN = {
+    Dim.SOURCE: "source",
+    Dim.SERVICE: "service_code",
+    Dim.WORKER_TYPE: "worker_type",
+    Dim.SEX: "sex",
+    Dim.AGE_BAND: "age_band",
+    Dim.POSITION: "position_id",
+}
 
 
 def cells(org_ids: Any, first: date, last: date, dim: str = "") -> Any:
@@ -36,26 +45,101 @@ def _zero() -> dict[str, Any]:
     return {"service_visits": 0, "people_served": 0, "amount": Decimal(0), "driven": Decimal(0)}
 
 
+class Group:
+    __slots__ = ("amount", "driven", "people", "visits")
+
+    def __init__(self) -> None:
+        self.visits, self.amount, self.driven, self.people = 0, Decimal(0), Decimal(0), BitMap()
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "service_visits": self.visits,
+            "people_served": len(self.people),
+            "amount": self.amount,
+            "driven": self.driven,
+        }
+
+
 def grouped(org_ids: Any, first: date, last: date, dim: str, key: str = "value") -> dict[Any, dict[str, Any]]:
     """{group: {"service_visits", "people_served", "amount", "driven"}} over the cells, grouped by
     the cell's `value` (a slice) or `org_id` (a unit). 服务人数 is the size of the union of the
-    group's bitmaps: exact, never a sum."""
-    found: dict[Any, list[StatCell]] = defaultdict(list)
+    group's bitmaps: exact, never a sum. A slice's edge days at the levels without day cells
+    come from the ledger (edge_rows)."""
+    org_ids = list(org_ids)
+    found: dict[Any, Group] = defaultdict(Group)
     for cell in cells(org_ids, first, last, dim):
-        found[getattr(cell, key)].append(cell)
-    out = {}
-    for group, rows in found.items():
-        people = BitMap()
-        for row in rows:
-            if row.people:
-                people |= BitMap.deserialize(bytes(row.people))
-        out[group] = {
-            "service_visits": sum(c.visits for c in rows),
-            "people_served": len(people),
-            "amount": sum((c.amount for c in rows), Decimal(0)),
-            "driven": sum((c.driven for c in rows), Decimal(0)),
-        }
-    return out
+        group = found[getattr(cell, key)]
+        group.visits += cell.visits
+        group.amount += cell.amount
+        group.driven += cell.driven
+        if cell.people:
+            group.people |= BitMap.deserialize(bytes(cell.people))
+    days = cover(first, last)[1]
+    if days and dim not in DAY_DIMS:
+        edge_rows(org_ids, days, dim, key, found)
+    return {group: figures.figures() for group, figures in found.items()}
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _raw_levels(org_id: Any) -> Q:
+    """Ledger rows in which `org_id` sits at a level without slice day cells (fold.slice_days):
+    l4…l6, or the credited unit itself when deeper than l7. Every arm has a ledger index."""
+    q = Q()
+    for level in range(LEVELS):
+        if not slice_days(level):
+            q |= Q(**{f"l{level}": org_id})
+    deeper = Q(org_id=org_id)
+    for level in range(LEVELS):
+        deeper &= ~Q(**{f"l{level}": org_id})
+    return q | deeper
+
+
+def edge_rows(org_ids: list[Any], days: list[date], dim: str, key: str, found: dict[Any, Group]) -> None:
+    """Adds to `found` the folded ledger rows of `days` (a custom period's edges: at most two
+    partial months) in which a unit of `org_ids` sits at a level the fold keeps no slice day
+    cells for — a street's or grassroots unit's rows, few by construction. A person counts for a
+    value if their rows of some day net positive, as in the day cells' bitmaps."""
+    column = COLUMN[Dim(dim)]
+    spans = Q()
+    for a, b in _runs(days):
+        spans |= Q(
+            occurred_at__gte=datetime.combine(a, time.min, SHANGHAI),
+            occurred_at__lt=datetime.combine(b + timedelta(days=1), time.min, SHANGHAI),
+        )
+    net: dict[tuple[Any, date, str], int] = defaultdict(int)
+    for org_id in org_ids:
+        rows = (
+            ServiceRecord.objects.filter(_raw_levels(org_id), spans, folded=True)
+            .exclude(source__in=MEMBERSHIP_SOURCES)
+            .values_list(column, "person_key", "occurred_at", "qty", "amount", "driven")
+        )
+        for value, person, occurred_at, qty, amount, driven in rows:
+            if value is None:  # no station: the row has no position cell
+                continue
+            group_key = str(value) if key == "value" else org_id
+            group = found[group_key]
+            group.visits += qty
+            group.amount += amount or 0
+            group.driven += driven or 0
+            if person:
+                net[(group_key, occurred_at.astimezone(SHANGHAI).date(), person)] += qty
+    counted = {(g, person) for (g, _day, person), n in net.items() if n > 0}
+    numbers = dict(
+        StatPerson.objects.filter(key__in={person for _g, person in counted}).values_list("key", "id")
+    )
+    for group_key, person in counted:
+        if person in numbers:
+            found[group_key].people.add(numbers[person])
 
 
 def total(org: Org, first: date, last: date) -> dict[str, Any]:

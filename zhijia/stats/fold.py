@@ -6,10 +6,18 @@ their ledger row (`folded` false); the fold takes rows still unfolded — whatev
 committed in — under the FoldState row lock, so two folds never count a row twice.
 
 Each row counts for its credited unit and every ancestor it had at service time (`l0`…`l7`),
-for its day and its month, in the total and in each slice (source, service, worker type, sex,
-age band, station). A reversal subtracts its 人次 and money; the person leaves a cell's bitmap
-only if none of their other rows in that cell still counts (checked against the person's own
-ledger rows, so 服务人数 stays exact)."""
+for its month, in the total, the child it came through and each slice (source, service, worker
+type, sex, age band, station); and for its day in the total and the child at every unit, but in
+the slices only at the levels where a day cell gathers many rows (`slice_days`: l0…l3 and l7 —
+not l4…l6, the streets and grassroots units where a day cell holds a row or two). A custom
+period's edge days of a slice at those levels are read from the ledger's own indexed level
+columns instead (stats.figures.edge_rows), so every figure stays exact with a third of the cells.
+
+A reversal subtracts its 人次 and money; the person leaves a cell's bitmap only if none of their
+other rows in that cell still counts (checked against the person's own ledger rows, so 服务人数
+stays exact). The cells are written set-based (`_write`): on PostgreSQL one COPY into a staging
+table and one `INSERT … SELECT … ON CONFLICT DO UPDATE`, on SQLite one executemany upsert; the
+bitmaps are merged in Python only for cells whose people change, read in one query per batch."""
 
 from collections import defaultdict
 from datetime import date
@@ -17,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from pyroaring import BitMap
@@ -28,7 +36,8 @@ from zhijia.records.models import LEVELS, ServiceRecord
 from .models import Dim, FoldState, StatCell, StatPerson
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-BATCH = 5000
+BATCH = 20000
+DAY_DIMS = frozenset({Dim.TOTAL.value, Dim.CHILD.value, Dim.MEMBERSHIP.value})
 FIELDS = (
     "id", "org_id", "source", "leg", "qty", "occurred_at", "service_code", "worker_type", "sex",
     "age_band", "position_id", "person_key", "amount", "driven", *[f"l{i}" for i in range(LEVELS)],
@@ -44,6 +53,14 @@ Key = tuple[Any, str, date, str, str]
 
 def day_of(row: dict[str, Any]) -> date:
     return row["occurred_at"].astimezone(SHANGHAI).date()
+
+
+def slice_days(level: int) -> bool:
+    """Whether a unit at `level` of a row's chain (the index of l0…l7; LEVELS for a credited unit
+    deeper than l7) gets day cells for the slices. Not at l4…l6 (streets, grassroots: a day cell
+    there holds a row or two) nor beyond l7; stats.figures reads those edge days from the ledger
+    through its indexes on l4…l6 and org. l7 has no ledger index, so its units keep day cells."""
+    return level < 4 or level == LEVELS - 1
 
 
 def cells_of(row: dict[str, Any]) -> list[Key]:
@@ -67,7 +84,12 @@ def cells_of(row: dict[str, Any]) -> list[Key]:
             slices.append((Dim.POSITION.value, str(row["position_id"])))
     keys: list[Key] = []
     for period, start in (("d", day), ("m", day.replace(day=1))):
-        keys += [(unit, period, start, d, v) for unit in units for d, v in slices]
+        keys += [
+            (unit, period, start, d, v)
+            for level, unit in enumerate(units)
+            for d, v in slices
+            if period == "m" or d in DAY_DIMS or slice_days(level)
+        ]
         if row["source"] not in MEMBERSHIP_SOURCES:  # which child of each unit the row came through
             below = [str(u) for u in units[1:]] + ["self"]
             keys += [
@@ -127,41 +149,92 @@ def _removals(rows: list[dict[str, Any]], numbers: dict[str, int], deltas: dict[
                         deltas[key].added.discard(numbers[pkey])
 
 
-def _apply(deltas: dict[Key, Delta]) -> None:
-    by_period: dict[tuple[str, date], list[Key]] = defaultdict(list)
-    for key in deltas:
-        by_period[(key[1], key[2])].append(key)
-    for (period, start), keys in by_period.items():
-        existing = {
-            (c.org_id, c.period, c.start, c.dim, c.value): c
-            for c in StatCell.objects.filter(
-                period=period, start=start, org_id__in={k[0] for k in keys}, dim__in={k[3] for k in keys}
+COLUMNS = "org_id, period, start, dim, value"
+UPSERT = (
+    f"INSERT INTO stats_statcell ({COLUMNS}, visits, amount, driven, people) {{rows}} "
+    f"ON CONFLICT ({COLUMNS}) DO UPDATE SET "
+    "visits = stats_statcell.visits + EXCLUDED.visits, "
+    "amount = stats_statcell.amount + EXCLUDED.amount, "
+    "driven = stats_statcell.driven + EXCLUDED.driven, "
+    # an empty blob: the people did not change (a changed bitmap is never b"", even when empty)
+    "people = CASE WHEN length(EXCLUDED.people) = 0 THEN stats_statcell.people ELSE EXCLUDED.people END"
+)
+
+
+def _existing_people(keys: list[Key]) -> dict[Key, bytes]:
+    """The stored bitmaps of those of `keys` that exist: one COPY and one join on PostgreSQL."""
+    found: dict[Key, bytes] = {}
+    if not keys:
+        return found
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS stat_keys (org_id uuid, period varchar(1), "
+                "start date, dim varchar(12), value varchar(64)) ON COMMIT DROP"
             )
-        }
-        cells = []
-        for key in keys:
-            delta, old = deltas[key], existing.get(key)
-            people = BitMap.deserialize(bytes(old.people)) if old and old.people else BitMap()
+            cur.execute("TRUNCATE stat_keys")
+            with cur.cursor.copy(f"COPY stat_keys ({COLUMNS}) FROM STDIN") as copy:
+                for key in keys:
+                    copy.write_row(key)
+            cur.execute(
+                "SELECT c.org_id, c.period, c.start, c.dim, c.value, c.people FROM stat_keys k "
+                "JOIN stats_statcell c USING (org_id, period, start, dim, value)"
+            )
+            for *key, people in cur.fetchall():
+                found[tuple(key)] = bytes(people)  # type: ignore[index]
+        return found
+    by_period: dict[tuple[str, date], list[Key]] = defaultdict(list)
+    for key in keys:
+        by_period[(key[1], key[2])].append(key)
+    for (period, start), some in by_period.items():
+        cells = StatCell.objects.filter(
+            period=period, start=start, org_id__in={k[0] for k in some}, dim__in={k[3] for k in some}
+        ).values_list("org_id", "dim", "value", "people")
+        for org_id, dim, value, people in cells:
+            found[(org_id, period, start, dim, value)] = bytes(people)
+    return found
+
+
+def _write(rows: list[tuple[Any, ...]]) -> None:
+    """Adds each row's (key, visits, amount, driven) to its cell, creating it if new, and sets its
+    people unless the blob is empty. The caller holds the FoldState lock."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS stat_stage (org_id uuid, period varchar(1), start date, "
+                "dim varchar(12), value varchar(64), visits bigint, amount numeric(16, 2), "
+                "driven numeric(16, 2), people bytea) ON COMMIT DROP"
+            )
+            cur.execute("TRUNCATE stat_stage")
+            with cur.cursor.copy(
+                f"COPY stat_stage ({COLUMNS}, visits, amount, driven, people) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(UPSERT.format(rows="SELECT * FROM stat_stage"))
+        else:
+            cur.executemany(
+                UPSERT.format(rows="VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"),
+                [
+                    (org.hex, period, start.isoformat(), dim, value, visits, str(amount), str(driven), blob)
+                    for org, period, start, dim, value, visits, amount, driven, blob in rows
+                ],
+            )
+
+
+def _apply(deltas: dict[Key, Delta]) -> None:
+    old = _existing_people([key for key, delta in deltas.items() if delta.added or delta.removed])
+    rows = []
+    for key, delta in deltas.items():
+        blob = b""
+        if delta.added or delta.removed:
+            stored = old.get(key)
+            people = BitMap.deserialize(stored) if stored else BitMap()
             people |= BitMap(delta.added)
             people -= BitMap(delta.removed)
-            cells.append(
-                StatCell(
-                    org_id=key[0], period=period, start=start, dim=key[3], value=key[4],
-                    visits=(old.visits if old else 0) + delta.visits,
-                    amount=(old.amount if old else 0) + delta.amount,
-                    driven=(old.driven if old else 0) + delta.driven,
-                    people=people.serialize() if people else b"",
-                )
-            )  # fmt: skip
-        # One upsert of the cells' new totals (the fold holds the FoldState lock: no other fold
-        # writes them meanwhile); Django's bulk_update would build a CASE per column and row.
-        StatCell.objects.bulk_create(
-            cells,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["org_id", "period", "start", "dim", "value"],
-            update_fields=["visits", "amount", "driven", "people"],
-        )
+            blob = people.serialize()
+        rows.append((*key, delta.visits, delta.amount, delta.driven, blob))
+    _write(rows)
 
 
 def fold_pending(limit: int = BATCH) -> int:
@@ -193,3 +266,15 @@ def fold_all(limit: int = BATCH) -> int:
     while n := fold_pending(limit):
         total += n
     return total
+
+
+def refold_everything() -> None:
+    """Drops every cell and marks the whole ledger unfolded, under the FoldState lock, so the
+    next folds rebuild the cells from the first row (manage.py stats_rebuild)."""
+    with transaction.atomic():
+        FoldState.objects.get_or_create(pk=1)
+        state = FoldState.objects.select_for_update().get(pk=1)
+        StatCell.objects.all().delete()
+        ServiceRecord.objects.filter(folded=True).update(folded=False)
+        state.rows = 0
+        state.save(update_fields=["rows"])

@@ -26,6 +26,9 @@ class Dim(models.TextChoices):
 
 
 class StatCell(models.Model):
+    """Day cells exist for the total, the child and membership at every unit, and for the other
+    slices only at the levels stats.fold.slice_days names; month cells for everything."""
+
     id = models.BigAutoField(primary_key=True)
     org_id = models.UUIDField()
     period = models.CharField(max_length=1)  # "d" day, "m" month (start = the 1st)
@@ -44,8 +47,7 @@ class StatCell(models.Model):
             models.UniqueConstraint(
                 fields=["org_id", "period", "start", "dim", "value"], name="stat_cell_key"
             )
-        ]
-        indexes = [models.Index(fields=["period", "start", "dim"], name="stat_cell_period")]
+        ]  # every read names the unit: the key's index serves them all, no other index to keep up
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.period}{self.start} {self.dim}={self.value}"
