@@ -184,3 +184,58 @@ def test_suppression_never_shows_a_small_sensitive_count_outside_the_owning_unit
                         assert item["service_visits"] == "<5" or item["service_visits"] >= 5
                         assert item["people_served"] == "<5" or item["people_served"] >= 5
         transaction.set_rollback(True)
+
+
+def _cells():
+    from pyroaring import BitMap
+
+    return {
+        (c.org_id, c.period, c.start, c.dim, c.value): (
+            c.visits,
+            c.amount,
+            c.driven,
+            set(BitMap.deserialize(bytes(c.people))) if c.people else set(),
+        )
+        for c in StatCell.objects.all()
+    }
+
+
+def test_a_rebuild_gives_the_cells_the_fold_gives(demo):
+    """stats_rebuild (set-based on PostgreSQL) writes exactly the cells of the incremental fold,
+    with reversals, membership rows, stations and a deep unit; the rows end up folded."""
+    from django.core.management import call_command
+
+    from zhijia.records.models import ServiceRecord
+
+    units = [*_units(demo), demo.org("全总")]
+    people = [member(units[3]) for _ in range(3)]
+    sids = []
+    for i in range(24):
+        unit = units[i % len(units)]
+        source = [RecordSource.VISIT, RecordSource.ACTIVITY, RecordSource.VOUCHER][i % 3]
+        sids.append(
+            (
+                source,
+                add(
+                    unit,
+                    START + timedelta(days=i * 3),
+                    person=people[i % 4 - 1] if i % 4 else None,
+                    source=source,
+                    amount=i,
+                    driven=2 * i,
+                ),
+            )
+        )
+    record_reverse(source=sids[5][0], source_id=sids[5][1])
+    record_reverse(source=sids[8][0], source_id=sids[8][1])
+    ServiceRecord.objects.filter(pk=ServiceRecord.objects.order_by("id")[0].pk).update(source="member_join")
+    station = __import__("uuid").uuid4()
+    ServiceRecord.objects.filter(pk__in=ServiceRecord.objects.order_by("-id").values("pk")[:3]).update(
+        position_id=station
+    )
+    fold_all(limit=7)
+    folded = _cells()
+    assert folded
+    call_command("stats_rebuild", stdout=__import__("io").StringIO())
+    assert _cells() == folded
+    assert not ServiceRecord.objects.filter(folded=False).exists()

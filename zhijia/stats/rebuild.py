@@ -1,0 +1,143 @@
+"""Rebuilding every statistics cell from the whole ledger at once (`manage.py stats_rebuild`): for
+a backfill (an import of past years) or after a change to what the cells hold.
+
+On PostgreSQL it is set-based: one GROUP BY per month of the ledger computes that month's cells
+(the same cells stats.fold.cells_of names, with each cell's people as an array of StatPerson
+numbers whose rows net positive), Python turns the arrays into roaring bitmaps, and COPY writes
+the cells — months never share a cell, so there is nothing to merge. It runs in one REPEATABLE
+READ transaction under the FoldState lock: the rows it counts are exactly those it marks folded,
+and rows committed meanwhile stay for the next fold. Elsewhere (SQLite) it drops the cells and
+folds the whole ledger again."""
+
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from pyroaring import BitMap
+
+from zhijia.records.enums import MEMBERSHIP_SOURCES
+from zhijia.records.models import LEVELS
+
+from .fold import BATCH, MEMBERSHIP_VALUE, fold_all, refold_everything
+from .models import FoldState
+from .periods import next_month
+
+_LEVEL_COLUMNS = ", ".join(f"r.l{i}" for i in range(LEVELS))
+_UNITS = ", ".join(
+    [
+        f"({i}, r.l{i}, COALESCE({', '.join(f'r.l{j}' for j in range(i + 1, LEVELS))}, r.ext)::text)"
+        if i < LEVELS - 1
+        else f"({i}, r.l{i}, r.ext::text)"
+        for i in range(LEVELS)
+    ]
+    + [f"({LEVELS}, r.ext, NULL)"]
+)
+_DAILY = "(u.pos < 4 OR u.pos = 7)"  # stats.fold.slice_days
+_MEMBERSHIP = " ".join(
+    f"WHEN u.source = '{source.value}' AND u.leg = '{leg}' THEN '{value}'"
+    for (source, leg), value in MEMBERSHIP_VALUE.items()
+)
+_MEMBERSHIP_SOURCES = ", ".join(f"'{s.value}'" for s in sorted(MEMBERSHIP_SOURCES))
+
+CELLS_SQL = f"""
+WITH r AS (
+    SELECT {_LEVEL_COLUMNS}, r.source, r.leg, r.service_code, r.worker_type, r.sex, r.age_band,
+           r.position_id, r.qty, r.amount, r.driven,
+           (r.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS day, p.id AS num,
+           CASE WHEN r.org_id IN ({_LEVEL_COLUMNS}) THEN NULL ELSE r.org_id END AS ext
+    FROM records_servicerecord r
+    LEFT JOIN stats_statperson p ON p.key = r.person_key AND r.person_key <> ''
+    WHERE r.occurred_at >= %(lo)s AND r.occurred_at < %(hi)s
+), u AS (
+    SELECT r.source, r.leg, r.service_code, r.worker_type, r.sex, r.age_band, r.position_id,
+           r.qty, r.amount, r.driven, r.day, r.num, x.pos, x.unit, COALESCE(x.via, 'self') AS via
+    FROM r CROSS JOIN LATERAL (VALUES {_UNITS}) x(pos, unit, via)
+    WHERE x.unit IS NOT NULL
+), s AS (
+    SELECT u.unit, u.day, u.num, u.qty, u.amount, u.driven, d.dim, d.value, d.daily
+    FROM u CROSS JOIN LATERAL (VALUES
+        ('', '', true), ('child', u.via, true),
+        ('source', u.source, {_DAILY}), ('service', u.service_code, {_DAILY}),
+        ('worker_type', u.worker_type, {_DAILY}), ('sex', u.sex, {_DAILY}),
+        ('age_band', u.age_band, {_DAILY}), ('position', u.position_id::text, {_DAILY})
+    ) d(dim, value, daily)
+    WHERE u.source NOT IN ({_MEMBERSHIP_SOURCES}) AND d.value IS NOT NULL
+    UNION ALL
+    SELECT u.unit, u.day, NULL, u.qty, u.amount, u.driven, 'membership',
+           CASE {_MEMBERSHIP} ELSE 'join' END, true
+    FROM u WHERE u.source IN ({_MEMBERSHIP_SOURCES})
+), p AS (
+    SELECT s.unit, x.period, x.start, s.dim, s.value, s.num,
+           SUM(s.qty) AS qty, SUM(s.amount) AS amount, SUM(s.driven) AS driven
+    FROM s CROSS JOIN LATERAL (VALUES ('d', s.day, s.daily),
+                                      ('m', date_trunc('month', s.day)::date, true)) x(period, start, keep)
+    WHERE x.keep
+    GROUP BY 1, 2, 3, 4, 5, 6
+)
+SELECT unit, period, start, dim, value, SUM(qty), COALESCE(SUM(amount), 0), COALESCE(SUM(driven), 0),
+       array_agg(num) FILTER (WHERE num IS NOT NULL AND qty > 0)
+FROM p GROUP BY 1, 2, 3, 4, 5
+"""  # noqa: S608 — built from constants only, no input
+
+
+def _months() -> list[date]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT min(occurred_at AT TIME ZONE 'Asia/Shanghai')::date, "
+            "max(occurred_at AT TIME ZONE 'Asia/Shanghai')::date FROM records_servicerecord"
+        )
+        first, last = cur.fetchone()
+    months: list[date] = []
+    if first is None:
+        return months
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def _postgres_rebuild() -> int:
+    from datetime import datetime, time
+
+    from .fold import SHANGHAI
+
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cur:
+        if outermost:  # one snapshot for counting and marking (a caller's transaction keeps its own)
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        FoldState.objects.get_or_create(pk=1)
+        state = FoldState.objects.select_for_update().get(pk=1)
+        cur.execute("SET LOCAL work_mem = '256MB'")
+        cur.execute(
+            "INSERT INTO stats_statperson (key) SELECT DISTINCT person_key FROM records_servicerecord "
+            "WHERE person_key <> '' ORDER BY 1 ON CONFLICT (key) DO NOTHING"
+        )
+        cur.execute("DELETE FROM stats_statcell")  # not TRUNCATE: readers keep the old cells meanwhile
+        for month in _months():
+            bounds = {
+                "lo": datetime.combine(month, time.min, SHANGHAI),
+                "hi": datetime.combine(next_month(month), time.min, SHANGHAI),
+            }
+            cur.execute(CELLS_SQL, bounds)
+            cells: list[Any] = cur.fetchall()
+            with cur.cursor.copy(
+                "COPY stats_statcell (org_id, period, start, dim, value, visits, amount, driven, people) "
+                "FROM STDIN"
+            ) as copy:
+                for *key, people in cells:
+                    copy.write_row([*key, BitMap(people).serialize() if people else b""])
+        cur.execute("UPDATE records_servicerecord SET folded = true WHERE NOT folded")
+        cur.execute("SELECT count(*) FROM records_servicerecord")
+        state.rows = cur.fetchone()[0]
+        state.save(update_fields=["rows"])
+        return int(state.rows)
+
+
+def cells_rebuild(batch: int = BATCH) -> int:
+    """Recomputes every cell from the whole ledger; returns the number of ledger rows counted.
+    Figures read during a PostgreSQL rebuild see the old cells until it commits."""
+    if connection.vendor == "postgresql":
+        return _postgres_rebuild()
+    refold_everything()
+    return fold_all(limit=batch)
