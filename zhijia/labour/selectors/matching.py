@@ -22,6 +22,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhijia.core.expressions import InArray
 from zhijia.members.enums import ConsentPurpose, SkillLevel
 from zhijia.members.models import Consent
 from zhijia.orgs.access import scope_for
@@ -87,9 +88,10 @@ def hard_q(job: Job, today: dt.date | None = None) -> Q:
     return cond
 
 
-def _parts(job: Job, today: dt.date) -> dict[str, Any]:
+def _parts(job: Job, today: dt.date, *, skilled: bool = False) -> dict[str, Any]:
     """The score's parts as expressions on RegistryPerson (none refers to another, so the SQL
-    computes each once)."""
+    computes each once). `skilled`: only people with the job's occupation are scored (its part
+    is then 40, no subquery)."""
     major = major_of(job.occupation)
     others = [c for c in job.skills if c != job.occupation]
     place = (job.place_org or job.org).path
@@ -99,7 +101,9 @@ def _parts(job: Job, today: dt.date) -> dict[str, Any]:
     ]  # the job's area contains the village, +1, +2 levels up
     number = IntegerField()
     return {
-        "s_occ": Case(
+        "s_occ": Value(40, output_field=number)
+        if skilled
+        else Case(
             When(
                 Exists(Skill.objects.filter(entry=OuterRef("pk"), occupation=job.occupation)), then=Value(40)
             ),
@@ -186,22 +190,27 @@ def eligible(job: Job, today: dt.date) -> QuerySet[RegistryPerson]:
     )
 
 
-def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySet[RegistryPerson]:
+def candidates(
+    *, actor: Any, job: Job, today: dt.date | None = None, skilled: bool = False
+) -> QuerySet[RegistryPerson]:
     """Eligible people in the actor's labour.view scope, annotated with `score` only (one
-    expression: the parts are not selected, so each is computed once per row)."""
+    expression: the parts are not selected, so each is computed once per row). `skilled`: only
+    those with the job's occupation among their skills (read by primary key from the skill
+    index's list: see _ranked)."""
     today = today or timezone.localdate()
-    return (
-        eligible(job, today)
-        .filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
-        .annotate(score=_total(_parts(job, today)))
-    )
+    found = eligible(job, today).filter(scope_for(actor, Cap.LABOUR_VIEW).q("org"))
+    if skilled:
+        found = found.filter(
+            InArray("pk", Skill.objects.filter(occupation=job.occupation).values("entry_id"))
+        )
+    return found.annotate(score=_total(_parts(job, today, skilled=skilled)))
 
 
 def job_matches(*, actor: Any, job: Job, limit: int = 50, today: dt.date | None = None) -> list[Match]:
     """The best `limit` eligible people for `job`, highest score first, with the reasons (the
     parts are computed again for those rows only)."""
     today = today or timezone.localdate()
-    ranked = _ranked(candidates(actor=actor, job=job, today=today), job, limit)
+    ranked = _ranked(actor, job, today, limit)
     if not ranked:
         return []
     rows = {
@@ -213,24 +222,27 @@ def job_matches(*, actor: Any, job: Job, limit: int = 50, today: dt.date | None 
     return [Match(entry=rows[pk], score=int(score), reasons=reasons(rows[pk], job)) for pk, score in ranked]
 
 
-RANK = ("-score", "person__name_pinyin", "pk")
+RANK = ("-score", "sort_pinyin", "pk")  # sort_pinyin: the person's pinyin, stored (labour.sorting)
 # the most a part of the score adds (see _parts); someone without the job's occupation among their
 # skills scores at most OUTSIDE, plus 10 when the job names further skills
 OUTSIDE = 15 + 10 + 20 + 10 + 5 + 5 + 5
 
 
-def _ranked(eligible: QuerySet[RegistryPerson], job: Job, limit: int) -> list[Any]:
-    """The top `limit` (pk, score) of `eligible`. Scoring every eligible person is a scan of the
+def _ranked(actor: Any, job: Job, today: dt.date, limit: int) -> list[Any]:
+    """The top `limit` (pk, score) of the candidates. Scoring every eligible person is a scan of the
     registry (a score per row, then a sort), so first only those with the job's occupation as a
     skill are scored (drawn from the skill index): when `limit` of them reach more than anyone
-    else can score, they are the top; otherwise everyone is scored. Same result either way."""
-    ordered = eligible.order_by(*RANK)  # type: ignore[misc]
+    else can score, they are the top; otherwise everyone is scored. Same result either way.
+    The skilled are read by primary key from the skill index's list (InArray), not joined: the
+    join scanned the whole registry; and the order's pinyin is the registry row's stored copy, so
+    the sort needs no join to the person."""
     bound = OUTSIDE + (10 if any(c != job.occupation for c in job.skills) else 0)
-    skilled = Skill.objects.filter(occupation=job.occupation).values("entry_id")
-    top = list(ordered.filter(pk__in=skilled).values_list("pk", "score")[:limit])  # type: ignore[misc]
+    skilled = candidates(actor=actor, job=job, today=today, skilled=True).order_by(*RANK)  # type: ignore[misc]
+    top = list(skilled.values_list("pk", "score")[:limit])
     if limit > 0 and len(top) == limit and top[-1][1] > bound:
         return top
-    return list(ordered.values_list("pk", "score")[:limit])  # type: ignore[misc]
+    everyone = candidates(actor=actor, job=job, today=today).order_by(*RANK)  # type: ignore[misc]
+    return list(everyone.values_list("pk", "score")[:limit])
 
 
 @dataclass
