@@ -23,7 +23,7 @@ class InArray(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.lhs, self.subquery]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Any) -> None:
         self.lhs, self.subquery = exprs
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:

@@ -262,14 +262,14 @@ def _first_eligible(job: Job, today: dt.date, scored: QuerySet[RegistryPerson], 
     ordered = scored.order_by(*RANK)  # type: ignore[misc]
     k = max(limit, 1) * FIRST_ROUND
     for _round in range(ROUNDS):
-        rows = list(ordered.values_list("pk", "score")[:k])
+        rows = list(ordered.values_list("pk", "score")[:k])  # type: ignore[misc]
         passed = set(eligible(job, today).filter(pk__in=[pk for pk, _s in rows]).values_list("pk", flat=True))
         found = [row for row in rows if row[0] in passed][:limit]
         if len(found) == limit or len(rows) < k:
             return found
         k *= GROW
     checked = ordered.filter(pk__in=eligible(job, today).values("pk"))
-    return list(checked.values_list("pk", "score")[:limit])
+    return list(checked.values_list("pk", "score")[:limit])  # type: ignore[misc]
 
 
 @dataclass
