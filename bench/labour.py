@@ -26,6 +26,7 @@ or the PostgreSQL database named in DATABASE_URL, created and dropped by the run
     uv run python bench/labour.py                                   # SQLite, 100,000 people
     PEOPLE=10000 IMPORT_ROWS=1000 uv run python bench/labour.py     # a smaller run
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhijia_bench_labour uv run python bench/labour.py
+    PARTS=matches uv run python bench/labour.py                     # only some parts (ledgers,matches,import)
 """
 
 import datetime as dt
@@ -412,9 +413,13 @@ def main() -> None:
         f"registry: {RegistryPerson.objects.count():,} people ({built:.1f} s to generate) "
         f"on {connection.vendor}"
     )
-    bench_ledgers(actor, units["平利县总"])
-    bench_matches(actor, units)
-    bench_import(actor, units["广佛镇"])
+    parts = os.environ.get("PARTS", "ledgers,matches,import").split(",")
+    if "ledgers" in parts:
+        bench_ledgers(actor, units["平利县总"])
+    if "matches" in parts:
+        bench_matches(actor, units)
+    if "import" in parts:
+        bench_import(actor, units["广佛镇"])
 
 
 if __name__ == "__main__":

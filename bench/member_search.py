@@ -56,13 +56,14 @@ TRGM = __import__("zhijia.members.migrations.0004_person_search_trgm", fromlist=
 def people_query(q: str):
     """The people step of member_search (what the trigram indexes serve)."""
     from zhijia.members.models import Person
+    from zhijia.members.selectors.letters import letters_q
     from zhijia.members.selectors.registry import Doubled, doubled
 
     compact = q.strip().lower()
     people = Person.objects.annotate(_doubled=Doubled("name"))
     cond = Q(_doubled__contains=doubled(q))
     if compact.isalpha() and compact.isascii():
-        cond |= Q(name_initials__startswith=compact) | Q(name_pinyin__contains=compact)
+        cond |= letters_q(compact)
     return people.filter(cond).values("pk")
 
 
@@ -201,11 +202,23 @@ def main() -> None:
             [district.path + "%"],
         )
         name3, pinyin3, initials3 = cur.fetchone()
+        # and the district's most common two-character start of a name (the hardest case: the
+        # most people to find, rank and count), with its pinyin and initials
+        cur.execute(
+            "SELECT left(p.name, 2), left(p.name_initials, 2), count(*) AS n FROM members_person p"
+            " JOIN members_membership m ON m.person_id = p.id JOIN orgs_org o ON o.id = m.org_id"
+            " WHERE o.path LIKE %s GROUP BY 1, 2 ORDER BY n DESC, 1 LIMIT 1",
+            [district.path + "%"],
+        )
+        common, common_initials, _n = cur.fetchone()
     queries = {
         "name (2 characters)": name3[:2],
         "name (3 characters)": name3,
         "pinyin": pinyin3[: max(5, len(pinyin3) - 2)],
         "initials": initials3,
+        "common name (2 ch.)": common,
+        "common pinyin": pinyin(common[0]) + pinyin(common[1]),
+        "common initials": common_initials,
     }
     print(f"members: {total:,} people, {total:,} memberships, members_person {size}")
     print(

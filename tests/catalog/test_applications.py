@@ -170,6 +170,33 @@ def test_a_worker_outside_the_register_may_apply_and_counts_anonymously(w):
     assert ServiceRecord.objects.get(source="listed").person_id is None
 
 
+def test_the_applications_are_in_the_persons_export_and_cleared_by_anonymisation(w):
+    """What the worker typed into an application is their personal data: it is in their own
+    export, and their anonymisation clears it and withdraws what is still open."""
+    from zhijia.members.services.rights import ANONYMISED_NAME, person_anonymise, self_export
+
+    delivered = submit(w, note="工资被拖欠三个月")
+    svc.application_accept(actor=w.clerk, application=delivered)
+    svc.application_deliver(actor=w.clerk, application=delivered)
+    exported = self_export(actor=w.user, person=w.person)["service_applications"]
+    assert [(a["service"], a["name"], a["note"], a["status"]) for a in exported] == [
+        ("法律咨询预约", "林小梅", "工资被拖欠三个月", S.DELIVERED)
+    ]
+    person_anonymise(actor=w.clerk, person=w.person)
+    delivered.refresh_from_db()
+    assert (delivered.name, delivered.note, delivered.status) == (ANONYMISED_NAME, "", S.DELIVERED)
+    assert ServiceRecord.objects.filter(source="listed", source_id=delivered.pk).count() == 1
+
+
+def test_anonymisation_withdraws_an_open_application(w):
+    from zhijia.members.services.rights import ANONYMISED_NAME, person_anonymise
+
+    app = submit(w, note="想咨询劳动合同")
+    person_anonymise(actor=w.clerk, person=w.person)
+    app.refresh_from_db()
+    assert (app.name, app.note, app.status) == (ANONYMISED_NAME, "", S.WITHDRAWN)
+
+
 def test_only_items_of_the_published_version_marked_online_are_applicable(w):
     assert applicable_item(id=w.online.pk) == w.online
     for bad in (w.walk_in.pk, "not-a-uuid", "00000000-0000-0000-0000-000000000000"):

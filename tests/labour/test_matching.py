@@ -145,20 +145,27 @@ def test_team_roster_assignment_and_work_days_are_ledger_rows(demo):
             st.sampled_from(["", "6-29"]),
             st.sampled_from(["unemployed", "local"]),
             st.sampled_from([None, "2026-12-20", "2027-06-01"]),
+            st.booleans(),  # consented to job matching
         ),
         min_size=1,
         max_size=8,
     ),
     limit=st.integers(1, 5),
+    first_round=st.sampled_from([1, 3]),
 )
-def test_skilled_first_ranking_equals_scoring_everyone(demo, people, limit):
-    """The shortcut (score those with the job's skill first) returns what scoring all does."""
+def test_skilled_first_ranking_equals_scoring_everyone(demo, monkeypatch, people, limit, first_round):
+    """The shortcuts (score those with the job's skill first; check eligibility only for the
+    best-scored few, in growing rounds) return what scoring every eligible person does."""
+    from zhijia.labour.selectors import matching
     from zhijia.labour.selectors.matching import RANK, candidates
+
+    monkeypatch.setattr(matching, "FIRST_ROUND", first_round)
+    monkeypatch.setattr(matching, "ROUNDS", first_round)  # 1: straight to the checked query
 
     u = units()
     viewer = login(u["平利县总"], role="viewer")
     job = Job.objects.create(org=u["广佛乡建公司工会"], title="岗位", occupation="6-29", starts_on=START)
-    for i, (skill, wish, status, available) in enumerate(people):
+    for i, (skill, wish, status, available, consent) in enumerate(people):
         register(
             u["塘坊村" if i % 2 else "三坪村"],
             300 + i,
@@ -167,7 +174,7 @@ def test_skilled_first_ranking_equals_scoring_everyone(demo, people, limit):
             skills=[{"occupation": skill}] if skill else [],
             wanted_occupation=wish,
             available_from=available,
-            job_matching_consent=True,
+            job_matching_consent=consent,
         )
     every = list(
         candidates(actor=viewer, job=job, today=START).order_by(*RANK).values_list("pk", "score")[:limit]

@@ -24,6 +24,7 @@ from zhijia.core.validators.text import has_control_chars
 from zhijia.members.notices import notify
 from zhijia.members.services.card import person_of
 from zhijia.members.services.joining import is_worker
+from zhijia.members.services.rights import ANONYMISED_NAME
 from zhijia.records.enums import RecordSource
 from zhijia.records.services import record_add
 
@@ -175,3 +176,35 @@ def application_withdraw(*, actor: Any, application: ServiceApplication) -> Serv
     application.save(update_fields=["status", "updated_at"])
     _audit(actor, "catalog.application.withdraw", application)
     return application
+
+
+def person_applications_export(person: Any) -> dict[str, Any]:
+    """The person's online applications, for their own data export (members.services.rights)."""
+    rows = (
+        ServiceApplication.objects.filter(person=person).select_related("item", "org").order_by("created_at")
+    )
+    return {
+        "service_applications": [
+            {
+                "union": a.org.name,
+                "service": a.item.name,
+                "name": a.name,
+                "note": a.note,
+                "status": a.status,
+                "reply": a.reply,
+                "reason": a.reason,
+                "submitted_at": a.created_at,
+                "decided_at": a.decided_at,
+                "delivered_at": a.delivered_at,
+            }
+            for a in rows
+        ]
+    }
+
+
+def person_applications_anonymise(person: Any) -> None:
+    """In the person's anonymisation: the typed name and what they wrote are cleared from their
+    applications, and those still open are withdrawn (a delivered one stays, as its ledger row)."""
+    mine = ServiceApplication.objects.filter(person=person)
+    mine.filter(status__in=OPEN_APPLICATION).update(status=S.WITHDRAWN, updated_at=timezone.now())
+    mine.update(name=ANONYMISED_NAME, note="", updated_at=timezone.now())

@@ -169,7 +169,12 @@ class Membership(BaseModel):
                 fields=["person"], condition=Q(status__in=ACTIVE_STATUSES), name="one_active_membership"
             ),
         ]
-        indexes = [models.Index(fields=["org", "status"])]
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            # a search's people → their memberships and unions, from the index alone (PostgreSQL;
+            # members.selectors.registry._memberships_of, bench/member_search.py)
+            models.Index(fields=["person"], include=["id", "org"], name="membership_person_cover"),
+        ]
 
     def __str__(self) -> str:
         return self.member_no or str(self.pk)

@@ -10,6 +10,7 @@ from zhijia.accounts.phones import is_mobile, normalize_phone, phone_index
 from zhijia.core.validators.identity import IdentityError, validate_identity
 from zhijia.core.validators.text import normalize
 from zhijia.members.enums import IdType
+from zhijia.members.selectors.letters import letters_q
 from zhijia.members.validation import id_index
 from zhijia.orgs.access import scope_for
 from zhijia.orgs.capabilities import Cap
@@ -59,7 +60,7 @@ def search_q(text: str) -> Q:
     cond = Q(person__name__icontains=text)
     compact = normalize(text, upper=False).lower()
     if _LETTERS.fullmatch(compact):
-        cond |= Q(person__name_initials__startswith=compact) | Q(person__name_pinyin__contains=compact)
+        cond |= letters_q(compact, "person__")
     if _DIGITS.fullmatch(compact):
         if len(compact) == 4:
             cond |= Q(person__phone_last4=compact)

@@ -24,6 +24,7 @@ from ..enums import ACTIVE_STATUSES, ApplicationStatus, TransferStatus
 from ..models import JoinApplication, Membership, Person, Transfer
 from ..services.joining import AREA_LEVELS, JOINABLE_LEVELS, WORKPLACE_LEVELS, is_worker
 from ..validation import id_index
+from .letters import letters_q
 
 UNION_SEARCH_LIMIT = 20
 _LETTERS = re.compile(r"[a-z]+")
@@ -35,7 +36,7 @@ def _person_q(q: str) -> Q:
     cond = Q(person__name__icontains=text)
     compact = normalize(text, upper=False).lower()
     if _LETTERS.fullmatch(compact):
-        cond |= Q(person__name_initials__startswith=compact) | Q(person__name_pinyin__contains=compact)
+        cond |= letters_q(compact, "person__")
     if compact.isdigit() and len(compact) == 4:
         cond |= Q(person__phone_last4=compact)
     code = normalize(text)

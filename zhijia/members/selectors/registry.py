@@ -21,6 +21,7 @@ from ..enums import ACTIVE_STATUSES, DataRequestStatus, IdType, MemberStatus
 from ..models import DataRequest, JoinApplication, Membership, MembershipEvent, Person
 from ..permissions import _uuid_or_404
 from ..validation import id_index
+from .letters import letters_q
 
 _LETTERS = re.compile(r"[a-z]+")
 _DIGITS = re.compile(r"\d+")
@@ -67,7 +68,7 @@ class Doubled(Func):
     output_field = CharField()
 
 
-SEARCH_PEOPLE_LIMIT = 1000
+SEARCH_PEOPLE_LIMIT = 20000
 
 
 def doubled(text: str) -> str:
@@ -83,7 +84,7 @@ def member_search(text: str) -> list[Any] | Q:
     (the usual case), else a Q on the membership's person.
 
     Shape (for city and province scale): first the matching people, `SELECT id FROM person WHERE
-    <an OR of indexed person conditions> LIMIT 1001` — PostgreSQL answers it with a bitmap OR over
+    <an OR of indexed person conditions> LIMIT 20001` — PostgreSQL answers it with a bitmap OR over
     the trigram GIN indexes (members 0004) and the btree indexes — then their memberships by the
     person_id index, whose unions member_list checks for scope and district. Past
     SEARCH_PEOPLE_LIMIT people the condition stays a subquery. A member number is looked up
@@ -97,7 +98,7 @@ def member_search(text: str) -> list[Any] | Q:
     else:
         cond = Q(name__icontains=text)
     if _LETTERS.fullmatch(compact):
-        cond |= Q(name_initials__startswith=compact) | Q(name_pinyin__contains=compact)
+        cond |= letters_q(compact)
     numbers = {text}
     if _DIGITS.fullmatch(compact):
         numbers.add(compact)

@@ -5,6 +5,7 @@ A worker acts on their own person record only (`person` comes from Person.user o
 logged-in worker). Staff callers have passed data_request_get (members.manage).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,11 @@ from .events import event_create
 from .people import renamed
 
 ANONYMISED_NAME = "已注销"
+# Other domains' data about a person (members may not import them: layering). Each export hook
+# returns {section: rows} for the person's own export; each anonymise hook clears what its domain
+# keeps about the person, in the anonymisation's transaction. Registered by the apps' ready().
+EXPORT_HOOKS: list[Callable[[Person], dict[str, Any]]] = []
+ANONYMISE_HOOKS: list[Callable[[Person], None]] = []
 DETAIL_MAX = 2000
 _BLANK_PERSON = {
     "name_pinyin": "", "name_initials": "", "gender": "", "ethnicity": "", "birth_date": None,
@@ -153,7 +159,7 @@ def _export_data(person: Person) -> dict[str, Any]:
         "data_requests": list(
             person.data_requests.values("kind", "detail", "status", "created_at", "answer")
         ),
-    }
+    } | {section: rows for hook in EXPORT_HOOKS for section, rows in hook(person).items()}
 
 
 @transaction.atomic
@@ -238,6 +244,8 @@ def person_anonymise(*, actor: Any, person: Person) -> Person:
     JoinApplication.objects.filter(person=person).update(employer_name="")
     DataRequest.objects.filter(person=person).update(detail="")
     person.family.all().delete()
+    for hook in ANONYMISE_HOOKS:
+        hook(person)
     for key, value in {**_BLANK_PERSON, "name": ANONYMISED_NAME, "anonymised_at": timezone.now()}.items():
         setattr(person, key, value)
     person.save()
