@@ -61,13 +61,17 @@ def hard_q(job: Job, today: dt.date | None = None) -> Q:
     """Consent and the job's hard requirements, as a Q on RegistryPerson."""
     today = today or timezone.localdate()
     start = job.starts_on
-    cond = Q(
-        Exists(
-            Consent.objects.filter(
-                person=OuterRef("person"), purpose=ConsentPurpose.JOB_MATCHING, withdrawn_at__isnull=True
+    cond = (
+        Q(
+            Exists(
+                Consent.objects.filter(
+                    person=OuterRef("person"), purpose=ConsentPurpose.JOB_MATCHING, withdrawn_at__isnull=True
+                )
             )
         )
-    ) & ~Q(status=EmploymentStatus.INCAPABLE)
+        & ~Q(status=EmploymentStatus.INCAPABLE)
+        & Q(person__anonymised_at__isnull=True)
+    )
     if job.min_age is not None:
         cond &= Q(person__birth_date__lte=_years_ago(start, job.min_age))
     if job.max_age is not None:
