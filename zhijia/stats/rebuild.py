@@ -18,7 +18,7 @@ from pyroaring import BitMap
 from zhijia.records.enums import MEMBERSHIP_SOURCES
 from zhijia.records.models import LEVELS
 
-from .fold import BATCH, MEMBERSHIP_VALUE, fold_all, refold_everything
+from .fold import BATCH, MEMBERSHIP_VALUE, fold_all, refold_everything, slice_days
 from .models import FoldState
 from .periods import next_month
 
@@ -32,7 +32,8 @@ _UNITS = ", ".join(
     ]
     + [f"({LEVELS}, r.ext, NULL)"]
 )
-_DAILY = "(u.pos < 4 OR u.pos = 7)"  # stats.fold.slice_days
+_DAILY_POSITIONS = ", ".join(str(i) for i in range(LEVELS + 1) if slice_days(i))
+_DAILY = f"(u.pos IN ({_DAILY_POSITIONS}))"  # the positions with slice day cells: fold.slice_days
 _MEMBERSHIP = " ".join(
     f"WHEN u.source = '{source.value}' AND u.leg = '{leg}' THEN '{value}'"
     for (source, leg), value in MEMBERSHIP_VALUE.items()
