@@ -127,6 +127,27 @@ def test_a_late_entry_gets_a_later_seal():
     assert verify().ok and verify().checked == len(first) + 1
 
 
+def inverted_pair(first_at: datetime) -> tuple[AuditEntry, AuditEntry]:
+    """Two writers stamp, then insert: the later stamp got the smaller id, and its transaction
+    commits after the sealer has sealed the other one."""
+    sealed = AuditEntry.objects.create(id=1_000, at=first_at, action="test.first_stamp")
+    seal_pending()
+    late = AuditEntry.objects.create(id=900, at=first_at + timedelta(milliseconds=1), action="test.late")
+    return sealed, late
+
+
+@pytest.mark.parametrize("history", [False, True], ids=["young table", "hours of history"])
+def test_an_entry_with_a_smaller_id_but_a_later_stamp_is_still_sealed(history):
+    now = timezone.now()
+    if history:
+        AuditEntry.objects.create(id=10, at=now - timedelta(hours=3), action="test.old")
+        AuditEntry.objects.create(id=20, at=now - timedelta(hours=2), action="test.old")
+    sealed, late = inverted_pair(now)
+    assert seal_pending() == 1
+    assert AuditSeal.objects.get(entry=late).seq == AuditSeal.objects.get(entry=sealed).seq + 1
+    assert verify().ok
+
+
 def test_audit_seal_command(capsys):
     write_entries(3)
     call_command("audit_seal")

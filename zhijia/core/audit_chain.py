@@ -49,6 +49,9 @@ CANONICAL_VERSION = "v1"
 SEAL_LOCK_KEY = 0x5A4A_4155  # "ZJAU"
 # Longer than any transaction that writes audit entries plus clock skew between app servers.
 SEAL_LOOKBACK = timedelta(hours=1)
+# More than the clock skew between app servers: two entries stamped further apart than this
+# have their ids in the same order as their stamps.
+ORDER_SLACK = timedelta(minutes=5)
 # verify() reports unsealed entries older than this (younger ones may still be committing).
 UNSEALED_GRACE = timedelta(minutes=5)
 
@@ -147,20 +150,21 @@ def seal_pending(*, batch: int = 2000, lookback: timedelta | None = SEAL_LOOKBAC
 def _pending(last: AuditSeal | None, lookback: timedelta | None, after: int) -> QuerySet[AuditEntry]:
     """Unsealed entries in id order, looking back `lookback` before the last seal run.
 
-    The window starts at the id of its oldest entry (found through the `at` index): a bare
-    unsealed anti-join, or MIN(id) WHERE at >= …, walks the whole table on SQLite. An entry
-    with a smaller id but a later `at` can only be one written in the same instant, an hour
-    before the last seal run, and is long committed and sealed.
+    A bare unsealed anti-join, or MIN(id) WHERE at >= …, walks the whole table on SQLite, so the
+    window's lower id bound is the newest entry stamped ORDER_SLACK before the window (found
+    through the `at` index). Ids and stamps are not in the same order: two writers stamp, then
+    insert, and the later stamp can get the smaller id (by milliseconds, or by the clock skew
+    between app servers). An entry stamped in the window is more than ORDER_SLACK younger than
+    the bound, so its id is above it. Without an entry that old (a young table), no bound.
     """
     pending = AuditEntry.objects.filter(seal__isnull=True).order_by("id")
     if last is None or lookback is None:
         return pending.filter(id__gt=after)
     since = last.sealed_at - lookback
-    low = AuditEntry.objects.filter(at__gte=since).order_by("at").values_list("id", flat=True).first()
-    if low is None:
-        return pending.none()
+    bound = AuditEntry.objects.filter(at__lt=since - ORDER_SLACK).order_by("-at").values_list("id", flat=True)
+    low = bound.first()
     # One lower bound on id: given two, SQLite may range-scan on the looser one.
-    return pending.filter(id__gt=max(after, low - 1), at__gte=since)
+    return pending.filter(id__gt=max(after, low or 0), at__gte=since)
 
 
 def _lock_sealer() -> None:
