@@ -38,6 +38,15 @@ def test_record_add_is_idempotent(demo):
         record_add(org=demo.org("福田区总"), source="magic", source_id=sid, occurred_at=when, title="x")
 
 
+def test_a_ledger_row_costs_the_producing_transaction_one_statement(demo, django_assert_num_queries):
+    org = demo.org("福田区总")
+    when = datetime(2026, 5, 1, 9, tzinfo=SHANGHAI)
+    _add(org, when)  # the unit's level columns are cached from now on
+    with django_assert_num_queries(1) as ctx:
+        assert _add(org, when)
+    assert "INSERT" in ctx.captured_queries[0]["sql"]
+
+
 def test_scope_filters_and_totals(demo):
     futian, fubao, baoan = demo.org("福田区总"), demo.org("福保街道"), demo.org("宝安区总")
     pos = uuid.uuid4()

@@ -12,6 +12,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connections, router
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
+
 from zhijia.core.crypto import blind_index
 from zhijia.orgs.models import Org
 from zhijia.orgs.tree import ancestor_paths
@@ -127,7 +131,19 @@ def record_add(**fields: Any) -> bool:
     vocabulary (a 服务清单 item code where one applies; defaults to the first of `services`, else the
     source), `amount` money given or a voucher's face value, `driven` the bill a voucher drove,
     `leg="out"` the leaving side of a transfer (counts -1)."""
-    return record_add_many([record_build(**fields)]) == 1
+    return _insert_one(record_build(**fields))
+
+
+def _insert_one(row: ServiceRecord) -> bool:
+    """The row's INSERT … ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE), as bulk_create
+    writes it; True when the row went in. One statement: what the producing transaction pays."""
+    query = InsertQuery(ServiceRecord, on_conflict=OnConflict.IGNORE)
+    query.insert_values([f for f in ServiceRecord._meta.concrete_fields], [row])
+    db = router.db_for_write(ServiceRecord)
+    with connections[db].cursor() as cur:
+        for statement, params in query.get_compiler(db).as_sql():
+            cur.execute(statement, params)
+        return bool(cur.rowcount == 1)
 
 
 def record_add_many(rows: list[ServiceRecord]) -> int:
@@ -136,12 +152,11 @@ def record_add_many(rows: list[ServiceRecord]) -> int:
     if not rows:
         return 0
     keys = {(r.source, str(r.source_id), r.leg) for r in rows}
-    existing = {
-        (s, str(i), leg)
-        for s, i, leg in ServiceRecord.objects.filter(source_id__in=[r.source_id for r in rows]).values_list(
-            "source", "source_id", "leg"
-        )
-    }
+    # `source` first: the unique (source, source_id, leg) index serves the lookup, not a scan.
+    same = ServiceRecord.objects.filter(
+        source__in={r.source for r in rows}, source_id__in=[r.source_id for r in rows]
+    )
+    existing = {(s, str(i), leg) for s, i, leg in same.values_list("source", "source_id", "leg")}
     ServiceRecord.objects.bulk_create(rows, ignore_conflicts=True)
     return len(keys - existing)
 
