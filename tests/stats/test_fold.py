@@ -202,7 +202,23 @@ def _cells():
 
 def test_a_rebuild_gives_the_cells_the_fold_gives(demo):
     """stats_rebuild (set-based on PostgreSQL) writes exactly the cells of the incremental fold,
-    with reversals, membership rows, stations and a deep unit; the rows end up folded."""
+    with reversals, membership rows, stations and a deep unit; the rows end up folded. Inside a
+    transaction (this test's) PostgreSQL computes the months on the caller's connection."""
+    _rebuild_equals_fold(demo, batch=7)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_on_parallel_connections_gives_the_cells_the_fold_gives(demo):
+    """Run on its own (committed data), PostgreSQL computes the months on WORKERS connections
+    sharing the rebuild's snapshot: the same cells, over the demo's year of ledger as well."""
+    from zhijia.stats import rebuild
+
+    assert rebuild.WORKERS > 1
+    _rebuild_equals_fold(demo, batch=rebuild.BATCH)
+
+
+def _rebuild_equals_fold(demo, batch):
     from django.core.management import call_command
 
     from zhijia.records.models import ServiceRecord
@@ -233,7 +249,7 @@ def test_a_rebuild_gives_the_cells_the_fold_gives(demo):
     ServiceRecord.objects.filter(pk__in=ServiceRecord.objects.order_by("-id").values("pk")[:3]).update(
         position_id=station
     )
-    fold_all(limit=7)
+    fold_all(limit=batch)
     folded = _cells()
     assert folded
     call_command("stats_rebuild", stdout=__import__("io").StringIO())

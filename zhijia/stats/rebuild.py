@@ -9,19 +9,27 @@ READ transaction under the FoldState lock: the rows it counts are exactly those 
 and rows committed meanwhile stay for the next fold. Elsewhere (SQLite) it drops the cells and
 folds the whole ledger again."""
 
-from datetime import date
+import threading
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime, time
 from typing import Any
 
+import psycopg
 from django.db import connection, transaction
+from psycopg import sql
 from pyroaring import BitMap
 
 from zhijia.records.enums import MEMBERSHIP_SOURCES
 from zhijia.records.models import LEVELS
 
-from .fold import BATCH, MEMBERSHIP_VALUE, fold_all, refold_everything, slice_days
+from .fold import BATCH, MEMBERSHIP_VALUE, SHANGHAI, fold_all, refold_everything, slice_days
 from .models import FoldState
 from .periods import next_month
 
+WORKERS = 2  # connections computing months at once; the caller's own writes them
+WORK_MEM = "256MB"
 _LEVEL_COLUMNS = ", ".join(f"r.l{i}" for i in range(LEVELS))
 _UNITS = ", ".join(
     [
@@ -67,17 +75,14 @@ WITH r AS (
     SELECT u.unit, u.day, NULL, u.qty, u.amount, u.driven, 'membership',
            CASE {_MEMBERSHIP} ELSE 'join' END, true
     FROM u WHERE u.source IN ({_MEMBERSHIP_SOURCES})
-), p AS (
-    SELECT s.unit, x.period, x.start, s.dim, s.value, s.num,
-           SUM(s.qty) AS qty, SUM(s.amount) AS amount, SUM(s.driven) AS driven
-    FROM s CROSS JOIN LATERAL (VALUES ('d', s.day, s.daily),
-                                      ('m', date_trunc('month', s.day)::date, true)) x(period, start, keep)
-    WHERE x.keep
-    GROUP BY 1, 2, 3, 4, 5, 6
 )
-SELECT unit, period, start, dim, value, SUM(qty), COALESCE(SUM(amount), 0), COALESCE(SUM(driven), 0),
-       array_agg(num) FILTER (WHERE num IS NOT NULL AND qty > 0)
-FROM p GROUP BY 1, 2, 3, 4, 5
+SELECT s.unit, x.period, x.start, s.dim, s.value, SUM(s.qty), COALESCE(SUM(s.amount), 0),
+       COALESCE(SUM(s.driven), 0), array_agg(s.num) FILTER (WHERE s.num IS NOT NULL),
+       array_agg(s.qty) FILTER (WHERE s.num IS NOT NULL)
+FROM s CROSS JOIN LATERAL (VALUES ('d', s.day, s.daily),
+                                  ('m', date_trunc('month', s.day)::date, true)) x(period, start, keep)
+WHERE x.keep
+GROUP BY 1, 2, 3, 4, 5
 """  # noqa: S608 — built from constants only, no input
 
 
@@ -98,36 +103,97 @@ def _months() -> list[date]:
     return months
 
 
+def _people(nums: list[int] | None, qtys: list[int] | None) -> bytes:
+    """A cell's bitmap: the people whose rows in the cell net positive (as the fold counts)."""
+    if not nums:
+        return b""
+    if min(qtys or [1]) > 0:
+        return BitMap(nums).serialize()
+    net: Counter[int] = Counter()
+    for num, qty in zip(nums, qtys or [], strict=True):
+        net[num] += qty
+    people = BitMap(num for num, total in net.items() if total > 0)
+    return people.serialize() if people else b""
+
+
+def _month_bounds(month: date) -> dict[str, datetime]:
+    return {
+        "lo": datetime.combine(month, time.min, SHANGHAI),
+        "hi": datetime.combine(next_month(month), time.min, SHANGHAI),
+    }
+
+
+def _cells(cur: Any, month: date) -> list[Any]:
+    cur.execute(CELLS_SQL, _month_bounds(month))
+    return list(cur.fetchall())
+
+
+def _number_people(cur: Any) -> int:
+    cur.execute(
+        "INSERT INTO stats_statperson (key) SELECT DISTINCT person_key FROM records_servicerecord "
+        "WHERE person_key <> '' ORDER BY 1 ON CONFLICT (key) DO NOTHING"
+    )
+    return int(cur.rowcount)
+
+
+def _months_in_parallel(snapshot: str, months: list[date]) -> Iterator[list[Any]]:
+    """Each month's cells, in order, computed by WORKERS connections of their own that import
+    the caller's snapshot (so they count exactly the rows the caller marks folded); the caller
+    writes one month while the next ones are computed."""
+    params = connection.get_connection_params()
+    local, opened = threading.local(), []
+
+    def compute(month: date) -> list[Any]:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = psycopg.connect(**params)
+            opened.append(conn)
+            conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+            conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+            conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        return _cells(conn.cursor(), month)
+
+    pool, ahead = ThreadPoolExecutor(WORKERS), deque[Future[list[Any]]]()
+    try:
+        for month in months:
+            ahead.append(pool.submit(compute, month))
+            if len(ahead) > WORKERS:  # no more than one month waiting to be written
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        for conn in opened:
+            conn.close()
+
+
 def _postgres_rebuild() -> int:
-    from datetime import datetime, time
-
-    from .fold import SHANGHAI
-
     outermost = not connection.in_atomic_block
+    if outermost:  # numbers for the ledger's people, committed, so the workers' snapshot has them
+        with connection.cursor() as cur:
+            _number_people(cur)
     with transaction.atomic(), connection.cursor() as cur:
         if outermost:  # one snapshot for counting and marking (a caller's transaction keeps its own)
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         FoldState.objects.get_or_create(pk=1)
         state = FoldState.objects.select_for_update().get(pk=1)
-        cur.execute("SET LOCAL work_mem = '256MB'")
-        cur.execute(
-            "INSERT INTO stats_statperson (key) SELECT DISTINCT person_key FROM records_servicerecord "
-            "WHERE person_key <> '' ORDER BY 1 ON CONFLICT (key) DO NOTHING"
-        )
+        cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        # People new since the numbering above exist only in this transaction: compute here then.
+        parallel = outermost and WORKERS > 1 and not _number_people(cur)
+        months = _months()
+        if parallel:
+            cur.execute("SELECT pg_export_snapshot()")
+            monthly = _months_in_parallel(cur.fetchone()[0], months)
+        else:
+            monthly = (_cells(cur, month) for month in months)
         cur.execute("DELETE FROM stats_statcell")  # not TRUNCATE: readers keep the old cells meanwhile
-        for month in _months():
-            bounds = {
-                "lo": datetime.combine(month, time.min, SHANGHAI),
-                "hi": datetime.combine(next_month(month), time.min, SHANGHAI),
-            }
-            cur.execute(CELLS_SQL, bounds)
-            cells: list[Any] = cur.fetchall()
+        for cells in monthly:
             with cur.cursor.copy(
                 "COPY stats_statcell (org_id, period, start, dim, value, visits, amount, driven, people) "
                 "FROM STDIN"
             ) as copy:
-                for *key, people in cells:
-                    copy.write_row([*key, BitMap(people).serialize() if people else b""])
+                for *key, nums, qtys in cells:
+                    copy.write_row([*key, _people(nums, qtys)])
         cur.execute("UPDATE records_servicerecord SET folded = true WHERE NOT folded")
         cur.execute("SELECT count(*) FROM records_servicerecord")
         state.rows = cur.fetchone()[0]
