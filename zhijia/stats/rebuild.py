@@ -8,8 +8,8 @@ the cells — months never share a cell, so there is nothing to merge. It runs i
 READ transaction under the FoldState lock: the rows it counts are exactly those it marks folded,
 and rows committed meanwhile stay for the next fold. The months' GROUP BYs run on WORKERS
 connections of their own that import that transaction's snapshot, while it writes the month
-before (inside a caller's transaction, whose rows other connections cannot see, on its own). Elsewhere (SQLite) it drops the cells and
-folds the whole ledger again."""
+before (inside a caller's transaction, whose rows other connections cannot see, on its own).
+Elsewhere (SQLite) it drops the cells and folds the whole ledger again."""
 
 import threading
 from collections import Counter, deque
