@@ -2,8 +2,9 @@
 a backfill (an import of past years) or after a change to what the cells hold.
 
 On PostgreSQL it is set-based: one GROUP BY per month of the ledger computes that month's cells
-(the same cells stats.fold.cells_of names, with each cell's people as an array of StatPerson
-numbers whose rows net positive), Python turns the arrays into roaring bitmaps, and COPY writes
+(the same cells stats.fold.cells_of names, with each cell's StatPerson numbers and quantities
+as two aligned arrays), Python turns them into roaring bitmaps of the people whose rows net
+positive, and COPY writes
 the cells — months never share a cell, so there is nothing to merge. It runs in one REPEATABLE
 READ transaction under the FoldState lock: the rows it counts are exactly those it marks folded,
 and rows committed meanwhile stay for the next fold. The months' GROUP BYs run on WORKERS
