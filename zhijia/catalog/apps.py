@@ -9,11 +9,8 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         # members may not import catalog (layering): a person's online applications join their
         # data export and their anonymisation through its hooks (catalog.applications)
-        from zhijia.members.services.rights import ANONYMISE_HOOKS, EXPORT_HOOKS
+        from zhijia.members.services.rights import register_person_data
 
         from .applications import person_applications_anonymise, person_applications_export
 
-        if person_applications_export not in EXPORT_HOOKS:
-            EXPORT_HOOKS.append(person_applications_export)
-        if person_applications_anonymise not in ANONYMISE_HOOKS:
-            ANONYMISE_HOOKS.append(person_applications_anonymise)
+        register_person_data(person_applications_export, person_applications_anonymise)

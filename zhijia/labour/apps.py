@@ -19,11 +19,8 @@ class LabourConfig(AppConfig):
         if people_renamed not in RENAME_HOOKS:
             RENAME_HOOKS.append(people_renamed)
 
-        from zhijia.members.services.rights import ANONYMISE_HOOKS, EXPORT_HOOKS
+        from zhijia.members.services.rights import register_person_data
 
         from .services.rights import registry_anonymise, registry_export
 
-        if registry_export not in EXPORT_HOOKS:
-            EXPORT_HOOKS.append(registry_export)
-        if registry_anonymise not in ANONYMISE_HOOKS:
-            ANONYMISE_HOOKS.append(registry_anonymise)
+        register_person_data(registry_export, registry_anonymise)

@@ -143,7 +143,7 @@ def _insert_one(row: ServiceRecord) -> bool:
     with connections[db].cursor() as cur:
         for statement, params in query.get_compiler(db).as_sql():
             cur.execute(statement, params)
-        return bool(cur.rowcount == 1)
+        return cur.rowcount == 1
 
 
 def record_add_many(rows: list[ServiceRecord]) -> int:

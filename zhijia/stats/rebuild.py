@@ -108,12 +108,12 @@ def _months() -> list[date]:
 
 def _people(nums: list[int] | None, qtys: list[int] | None) -> bytes:
     """A cell's bitmap: the people whose rows in the cell net positive (as the fold counts)."""
-    if not nums:
+    if not nums or not qtys:  # both NULL together: the same FILTER
         return b""
-    if min(qtys or [1]) > 0:
+    if min(qtys) > 0:
         return BitMap(nums).serialize()
     net: Counter[int] = Counter()
-    for num, qty in zip(nums, qtys or [], strict=True):
+    for num, qty in zip(nums, qtys, strict=True):
         net[num] += qty
     people = BitMap(num for num, total in net.items() if total > 0)
     return people.serialize() if people else b""

@@ -194,14 +194,12 @@ def eligible(job: Job, today: dt.date) -> QuerySet[RegistryPerson]:
     )
 
 
-def candidates(
-    *, actor: Any, job: Job, today: dt.date | None = None, skilled: bool = False
-) -> QuerySet[RegistryPerson]:
+def candidates(*, actor: Any, job: Job, today: dt.date | None = None) -> QuerySet[RegistryPerson]:
     """Eligible people in the actor's labour.view scope, annotated with `score` only (one
-    expression: the parts are not selected, so each is computed once per row). `skilled`: only
-    those with the job's occupation among their skills (see _ranked)."""
+    expression: the parts are not selected, so each is computed once per row): what job_matches
+    ranks, read the plain way (its shortcuts are checked against this)."""
     today = today or timezone.localdate()
-    return _scored(actor, job, today, skilled).filter(pk__in=eligible(job, today).values("pk"))
+    return _scored(actor, job, today, skilled=False).filter(pk__in=eligible(job, today).values("pk"))
 
 
 def _scored(actor: Any, job: Job, today: dt.date, skilled: bool) -> QuerySet[RegistryPerson]:

@@ -1,5 +1,5 @@
 """A registry person's data in their own export and their anonymisation (members.services.rights
-EXPORT_HOOKS / ANONYMISE_HOOKS, registered by LabourConfig.ready: members may not import labour).
+register_person_data, called by LabourConfig.ready: members may not import labour).
 
 Anonymised, the record stays — its dated status periods and assistance flags are what the three
 ledgers and the statistics counted — but everything typed about the person is cleared: wishes,

@@ -37,6 +37,18 @@ ANONYMISED_NAME = "已注销"
 # keeps about the person, in the anonymisation's transaction. Registered by the apps' ready().
 EXPORT_HOOKS: list[Callable[[Person], dict[str, Any]]] = []
 ANONYMISE_HOOKS: list[Callable[[Person], None]] = []
+
+
+def register_person_data(
+    export: Callable[[Person], dict[str, Any]], anonymise: Callable[[Person], None]
+) -> None:
+    """A domain's part of the person's export and anonymisation (once, however often called)."""
+    if export not in EXPORT_HOOKS:
+        EXPORT_HOOKS.append(export)
+    if anonymise not in ANONYMISE_HOOKS:
+        ANONYMISE_HOOKS.append(anonymise)
+
+
 DETAIL_MAX = 2000
 _BLANK_PERSON = {
     "name_pinyin": "", "name_initials": "", "gender": "", "ethnicity": "", "birth_date": None,
