@@ -6,7 +6,7 @@ and what a ledger row costs the transaction that writes it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhijia_bench_stats \
         uv run python bench/stats.py --rows 1000000,2000000,4000000 --units 100000
-    uv run python bench/stats.py --rows 100000            # SQLite (a throwaway file)
+    uv run python bench/stats.py --rows 1000000,2000000,5000000   # SQLite (a throwaway file)
 
 Creates and drops its own database. Checks in the same run that ours equals the naive count
 (人次 and exact 人数) for every query; exits 1 if not.
@@ -159,6 +159,59 @@ def ledger_sql(nodes, count: int, people: int, start_index: int):
         )
 
 
+def ledger_sqlite(nodes, count: int, people: int):
+    """Rows like ledger()'s, generated inside SQLite by one INSERT … SELECT (random() for the
+    choices; ours is checked against the naive count on whatever it drew): for a city's year."""
+    from django.db import connection
+
+    by_id = {n.id: n for n in nodes}
+    leaves = [n for n in nodes if n.depth >= 4]
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bench_leaf (i INTEGER PRIMARY KEY, org_id, path, "
+            + ", ".join(f"l{d}" for d in range(8))
+            + ")"
+        )
+        cur.execute("DELETE FROM bench_leaf")
+        rows = []
+        for i, org in enumerate(leaves):
+            ids, up = [], org
+            while up is not None:
+                ids.append(up.id.hex)
+                up = by_id.get(up.parent_id) if up.parent_id else None
+            ids = list(reversed(ids)) + [None] * 8
+            rows.append([i, org.id.hex, org.path, *ids[:8]])
+        cur.executemany(f"INSERT INTO bench_leaf VALUES ({', '.join(['%s'] * 11)})", rows)
+        levels = ", ".join(f"l{d}" for d in range(8))
+        cur.execute(
+            f"""
+            WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s),
+            h AS MATERIALIZED (
+                SELECT abs(random()) %% %s AS leaf, abs(random()) AS h2, abs(random()) AS h3,
+                       abs(random()) AS h4, abs(random()) AS h5, abs(random()) AS h6 FROM g
+            )
+            INSERT INTO records_servicerecord (id, created_at, updated_at, org_id, org_path, {levels},
+                source, source_id, leg, occurred_at, title, services, service_code, person_key,
+                sex, age_band, worker_type, occupation, visitor_group, count, qty, folded)
+            SELECT lower(hex(randomblob(16))), datetime('now'), datetime('now'), f.org_id, f.path,
+                {", ".join(f"f.l{d}" for d in range(8))},
+                CASE h.h2 %% 5 WHEN 2 THEN 'activity' WHEN 3 THEN 'expert' WHEN 4 THEN 'voucher'
+                    ELSE 'visit' END,
+                lower(hex(randomblob(16))), '',
+                datetime('{YEAR}-01-01 02:00:00', '+' || (h.h3 %% 365) || ' days'), 'bench', '[]',
+                'water',
+                CASE WHEN h.h4 %% 10 < 7 THEN printf('p%%09d', h.h5 %% %s) ELSE '' END,
+                CASE h.h6 %% 2 WHEN 0 THEN 'male' ELSE 'female' END,
+                CASE h.h2 / 5 %% 5 WHEN 0 THEN '<25' WHEN 1 THEN '25-34' WHEN 2 THEN '35-44'
+                    WHEN 3 THEN '45-54' ELSE '55+' END,
+                CASE h.h6 / 2 %% 3 WHEN 0 THEN 'new_form' WHEN 1 THEN 'migrant' ELSE 'other' END,
+                '', '', 1, 1, 0
+            FROM h JOIN bench_leaf f ON f.i = h.leaf
+            """,
+            [count, len(leaves), people],
+        )
+
+
 def naive_by(org, first, last, column):
     """{value: (人次, 人数)} of the raw rows under the unit, grouped by `column`."""
     from django.db import connection
@@ -303,7 +356,7 @@ def run(sizes, units, queries):
             with connection.cursor() as cur:
                 cur.execute("ANALYZE records_servicerecord")
         else:
-            ledger(nodes, size - written, people=max(size // 5, 1), rng=rng, start_index=written)
+            ledger_sqlite(nodes, size - written, people=max(size // 5, 1))
         gen = time.perf_counter() - t0
         t0 = time.perf_counter()
         folded = cells_rebuild()  # the backfill path: every cell recomputed from the whole ledger

@@ -213,9 +213,10 @@ def test_a_rebuild_on_parallel_connections_gives_the_cells_the_fold_gives(demo):
     """Run on its own (committed data), PostgreSQL computes the months on WORKERS connections
     sharing the rebuild's snapshot: the same cells, over the demo's year of ledger as well."""
     from zhijia.stats import rebuild
+    from zhijia.stats.fold import BATCH
 
     assert rebuild.WORKERS > 1
-    _rebuild_equals_fold(demo, batch=rebuild.BATCH)
+    _rebuild_equals_fold(demo, batch=BATCH)
 
 
 def _rebuild_equals_fold(demo, batch):

@@ -37,7 +37,8 @@ from .models import Dim, FoldState, StatCell, StatPerson
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BATCH = 20000
-DAY_DIMS = frozenset({Dim.TOTAL.value, Dim.CHILD.value, Dim.MEMBERSHIP.value})
+CHILD, MEMBERSHIP = Dim.CHILD.value, Dim.MEMBERSHIP.value
+DAY_DIMS = frozenset({Dim.TOTAL.value, CHILD, MEMBERSHIP})
 FIELDS = (
     "id", "org_id", "source", "leg", "qty", "occurred_at", "service_code", "worker_type", "sex",
     "age_band", "position_id", "person_key", "amount", "driven", *[f"l{i}" for i in range(LEVELS)],
@@ -66,11 +67,13 @@ def slice_days(level: int) -> bool:
 def cells_of(row: dict[str, Any]) -> list[Key]:
     """Every cell a ledger row counts in."""
     day = day_of(row)
+    month = day.replace(day=1)
     units = [row[f"l{i}"] for i in range(LEVELS) if row[f"l{i}"]]
     if row["org_id"] not in units:
         units.append(row["org_id"])
-    if row["source"] in MEMBERSHIP_SOURCES:
-        slices = [(Dim.MEMBERSHIP.value, MEMBERSHIP_VALUE.get((row["source"], row["leg"]), "join"))]
+    membership = row["source"] in MEMBERSHIP_SOURCES
+    if membership:
+        slices = [(MEMBERSHIP, MEMBERSHIP_VALUE.get((row["source"], row["leg"]), "join"))]
     else:
         slices = [
             (Dim.TOTAL.value, ""),
@@ -82,19 +85,14 @@ def cells_of(row: dict[str, Any]) -> list[Key]:
         ]
         if row["position_id"]:
             slices.append((Dim.POSITION.value, str(row["position_id"])))
-    keys: list[Key] = []
-    for period, start in (("d", day), ("m", day.replace(day=1))):
-        keys += [
-            (unit, period, start, d, v)
-            for level, unit in enumerate(units)
-            for d, v in slices
-            if period == "m" or d in DAY_DIMS or slice_days(level)
-        ]
-        if row["source"] not in MEMBERSHIP_SOURCES:  # which child of each unit the row came through
-            below = [str(u) for u in units[1:]] + ["self"]
-            keys += [
-                (unit, period, start, Dim.CHILD.value, via) for unit, via in zip(units, below, strict=True)
-            ]
+    daily = [(d, v) for d, v in slices if d in DAY_DIMS]
+    keys: list[Key] = [(unit, "m", month, d, v) for unit in units for d, v in slices]
+    for level, unit in enumerate(units):
+        keys += [(unit, "d", day, d, v) for d, v in (slices if slice_days(level) else daily)]
+    if not membership:  # which child of each unit the row came through
+        below = [str(u) for u in units[1:]] + ["self"]
+        for period, start in (("d", day), ("m", month)):
+            keys += [(unit, period, start, CHILD, via) for unit, via in zip(units, below, strict=True)]
     return keys
 
 
@@ -121,13 +119,16 @@ class Delta:
 def _deltas(rows: list[dict[str, Any]], numbers: dict[str, int]) -> dict[Key, Delta]:
     deltas: dict[Key, Delta] = defaultdict(Delta)
     for row in rows:
-        num = numbers.get(row["person_key"])
+        qty, amount, driven = row["qty"], row["amount"], row["driven"]
+        num = numbers.get(row["person_key"]) if qty > 0 and row["source"] not in MEMBERSHIP_SOURCES else None
         for key in cells_of(row):
             delta = deltas[key]
-            delta.visits += row["qty"]
-            delta.amount += row["amount"] or 0
-            delta.driven += row["driven"] or 0
-            if num is not None and key[3] != Dim.MEMBERSHIP and row["qty"] > 0:
+            delta.visits += qty
+            if amount:
+                delta.amount += amount
+            if driven:
+                delta.driven += driven
+            if num is not None:
                 delta.added.add(num)
     return deltas
 
@@ -222,8 +223,10 @@ def _write(rows: list[tuple[Any, ...]]) -> None:
             )
 
 
-def _apply(deltas: dict[Key, Delta]) -> None:
-    old = _existing_people([key for key, delta in deltas.items() if delta.added or delta.removed])
+def _apply(deltas: dict[Key, Delta], *, fresh: bool = False) -> None:
+    """Writes the deltas into their cells; `fresh`: the cells do not exist yet (a rebuild)."""
+    changed = [key for key, delta in deltas.items() if delta.added or delta.removed]
+    old = {} if fresh else _existing_people(changed)
     rows = []
     for key, delta in deltas.items():
         blob = b""
@@ -237,22 +240,32 @@ def _apply(deltas: dict[Key, Delta]) -> None:
     _write(rows)
 
 
+def lock_state() -> FoldState:
+    """The FoldState row, locked for the caller's transaction. The first statement writes, so
+    SQLite takes its write lock now; PostgreSQL locks the row."""
+    if not FoldState.objects.filter(pk=1).update(rows=F("rows")):
+        FoldState.objects.get_or_create(pk=1)
+    return FoldState.objects.select_for_update().get(pk=1)
+
+
+def fold_rows(rows: list[dict[str, Any]], numbers: dict[str, int], *, fresh: bool = False) -> None:
+    """Counts `rows` (ledger rows as dicts of FIELDS) into their cells; `numbers` maps their
+    person keys to StatPerson numbers."""
+    deltas = _deltas(rows, numbers)
+    _removals(rows, numbers, deltas)
+    _apply(deltas, fresh=fresh)
+
+
 def fold_pending(limit: int = BATCH) -> int:
     """Fold up to `limit` unfolded ledger rows, oldest first, in one transaction. Returns how
     many were folded (0: nothing pending, or another fold holds the lock on PostgreSQL)."""
     with transaction.atomic():
-        # The first statement writes, so SQLite takes its write lock now; PostgreSQL locks the row.
-        if not FoldState.objects.filter(pk=1).update(rows=F("rows")):
-            FoldState.objects.get_or_create(pk=1)
-        state = FoldState.objects.select_for_update().get(pk=1)
+        state = lock_state()
         rows = list(
             ServiceRecord.objects.filter(folded=False).order_by("occurred_at", "id").values(*FIELDS)[:limit]
         )
         if rows:
-            numbers = person_numbers({r["person_key"] for r in rows if r["person_key"]})
-            deltas = _deltas(rows, numbers)
-            _removals(rows, numbers, deltas)
-            _apply(deltas)
+            fold_rows(rows, person_numbers({r["person_key"] for r in rows if r["person_key"]}))
             ServiceRecord.objects.filter(pk__in=[r["id"] for r in rows]).update(folded=True)
         state.rows += len(rows)
         state.folded_at = timezone.now()
@@ -266,15 +279,3 @@ def fold_all(limit: int = BATCH) -> int:
     while n := fold_pending(limit):
         total += n
     return total
-
-
-def refold_everything() -> None:
-    """Drops every cell and marks the whole ledger unfolded, under the FoldState lock, so the
-    next folds rebuild the cells from the first row (manage.py stats_rebuild)."""
-    with transaction.atomic():
-        FoldState.objects.get_or_create(pk=1)
-        state = FoldState.objects.select_for_update().get(pk=1)
-        StatCell.objects.all().delete()
-        ServiceRecord.objects.filter(folded=True).update(folded=False)
-        state.rows = 0
-        state.save(update_fields=["rows"])

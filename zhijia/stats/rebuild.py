@@ -10,7 +10,7 @@ READ transaction under the FoldState lock: the rows it counts are exactly those 
 and rows committed meanwhile stay for the next fold. The months' GROUP BYs run on WORKERS
 connections of their own that import that transaction's snapshot, while it writes the month
 before (inside a caller's transaction, whose rows other connections cannot see, on its own).
-Elsewhere (SQLite) it drops the cells and folds the whole ledger again."""
+Elsewhere (SQLite) each month is folded at once into fresh cells (_month_rebuild)."""
 
 import threading
 from collections import Counter, deque
@@ -21,14 +21,15 @@ from typing import Any
 
 import psycopg
 from django.db import connection, transaction
+from django.db.models import Max, Min, OuterRef, Subquery
 from psycopg import sql
 from pyroaring import BitMap
 
 from zhijia.records.enums import MEMBERSHIP_SOURCES
-from zhijia.records.models import LEVELS
+from zhijia.records.models import LEVELS, ServiceRecord
 
-from .fold import BATCH, MEMBERSHIP_VALUE, SHANGHAI, fold_all, refold_everything, slice_days
-from .models import FoldState
+from .fold import FIELDS, MEMBERSHIP_VALUE, SHANGHAI, fold_rows, lock_state, slice_days
+from .models import StatCell, StatPerson
 from .periods import next_month
 
 WORKERS = 2  # connections computing months at once; the caller's own writes them
@@ -90,17 +91,12 @@ GROUP BY 1, 2, 3, 4, 5
 
 
 def _months() -> list[date]:
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT min(occurred_at AT TIME ZONE 'Asia/Shanghai')::date, "
-            "max(occurred_at AT TIME ZONE 'Asia/Shanghai')::date FROM records_servicerecord"
-        )
-        first, last = cur.fetchone()
+    span = ServiceRecord.objects.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
     months: list[date] = []
-    if first is None:
+    if span["first"] is None:
         return months
-    month = first.replace(day=1)
-    while month <= last:
+    month, last = span["first"].astimezone(SHANGHAI).date().replace(day=1), span["last"].astimezone(SHANGHAI)
+    while month <= last.date():
         months.append(month)
         month = next_month(month)
     return months
@@ -178,8 +174,7 @@ def _postgres_rebuild() -> int:
     with transaction.atomic(), connection.cursor() as cur:
         if outermost:  # one snapshot for counting and marking (a caller's transaction keeps its own)
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        FoldState.objects.get_or_create(pk=1)
-        state = FoldState.objects.select_for_update().get(pk=1)
+        state = lock_state()
         cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         # People new since the numbering above exist only in this transaction: compute here then.
         parallel = outermost and WORKERS > 1 and not _number_people(cur)
@@ -204,10 +199,32 @@ def _postgres_rebuild() -> int:
         return int(state.rows)
 
 
-def cells_rebuild(batch: int = BATCH) -> int:
+def _month_rebuild() -> int:
+    """Elsewhere (SQLite): each month's rows are read at once and folded into fresh cells in
+    memory by the incremental fold's own code, in one transaction (SQLite's one writer: the rows
+    counted are the rows marked)."""
+    with transaction.atomic(), connection.cursor() as cur:
+        state = lock_state()
+        StatCell.objects.all().delete()
+        _number_people(cur)
+        number = StatPerson.objects.filter(key=OuterRef("person_key")).values("id")[:1]
+        for month in _months():
+            span = _month_bounds(month)
+            rows = list(
+                ServiceRecord.objects.filter(occurred_at__gte=span["lo"], occurred_at__lt=span["hi"])
+                .order_by()
+                .values(*FIELDS, num=Subquery(number))
+            )
+            fold_rows(rows, {r["person_key"]: r["num"] for r in rows if r["person_key"]}, fresh=True)
+        ServiceRecord.objects.filter(folded=False).update(folded=True)
+        state.rows = ServiceRecord.objects.count()
+        state.save(update_fields=["rows"])
+        return state.rows
+
+
+def cells_rebuild() -> int:
     """Recomputes every cell from the whole ledger; returns the number of ledger rows counted.
-    Figures read during a PostgreSQL rebuild see the old cells until it commits."""
+    Figures read during a rebuild see the old cells until it commits."""
     if connection.vendor == "postgresql":
         return _postgres_rebuild()
-    refold_everything()
-    return fold_all(limit=batch)
+    return _month_rebuild()
