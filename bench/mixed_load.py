@@ -296,14 +296,14 @@ def ledger_equals_figures(org_id) -> bool:
 
     from zhijia.orgs.models import Org
     from zhijia.records.enums import SERVICE_SOURCES
-    from zhijia.records.models import ServiceRecord
+    from zhijia.records.models import ServiceRecord, Unfolded
     from zhijia.stats import figures
     from zhijia.stats.fold import fold_all
 
     deadline = time.monotonic() + 60
     while True:
         fold_all()
-        if not ServiceRecord.objects.filter(folded=False).exists() or time.monotonic() > deadline:
+        if not Unfolded.objects.exists() or time.monotonic() > deadline:
             break
         time.sleep(1)
     org = Org.objects.get(pk=org_id)

@@ -64,8 +64,11 @@ def build_tree(limit: int):
 
 
 def ledger(nodes, count: int, people: int, rng: random.Random, start_index: int):
-    """`count` service rows spread over the year at the tree's units (leaves mostly)."""
+    """`count` service rows spread over the year at the tree's units (leaves mostly), written as
+    domains write them (queued for the fold). The generators below write the ledger alone, for
+    the rebuild."""
     from zhijia.records.models import ServiceRecord
+    from zhijia.records.services import record_add_many
 
     by_id = {n.id: n for n in nodes}
     leaves = [n for n in nodes if n.depth >= 4]
@@ -103,9 +106,9 @@ def ledger(nodes, count: int, people: int, rng: random.Random, start_index: int)
             )
         )
         if len(rows) == 5000:
-            ServiceRecord.objects.bulk_create(rows)
+            record_add_many(rows)
             rows = []
-    ServiceRecord.objects.bulk_create(rows)
+    record_add_many(rows)
 
 
 def ledger_sql(nodes, count: int, people: int, start_index: int):
@@ -136,7 +139,7 @@ def ledger_sql(nodes, count: int, people: int, start_index: int):
             f"""
             INSERT INTO records_servicerecord (id, created_at, updated_at, org_id, org_path, {levels},
                 source, source_id, leg, occurred_at, title, services, service_code, person_key,
-                sex, age_band, worker_type, occupation, visitor_group, count, qty, folded)
+                sex, age_band, worker_type, occupation, visitor_group, count, qty)
             SELECT gen_random_uuid(), now(), now(), f.org_id, f.path,
                 {", ".join(f"f.l{d}" for d in range(8))},
                 (ARRAY['visit', 'visit', 'activity', 'expert', 'voucher'])[1 + h.h2 %% 5],
@@ -146,7 +149,7 @@ def ledger_sql(nodes, count: int, people: int, start_index: int):
                 CASE WHEN h.h4 %% 10 < 7 THEN 'p' || lpad((h.h5 %% %s)::text, 9, '0') ELSE '' END,
                 (ARRAY['male', 'female'])[1 + h.h6 %% 2],
                 (ARRAY['<25', '25-34', '35-44', '45-54', '55+'])[1 + h.h2 / 5 %% 5],
-                (ARRAY['new_form', 'migrant', 'other'])[1 + h.h6 / 2 %% 3], '', '', 1, 1, false
+                (ARRAY['new_form', 'migrant', 'other'])[1 + h.h6 / 2 %% 3], '', '', 1, 1
             FROM generate_series(%s::bigint, %s::bigint) g
             CROSS JOIN LATERAL (
                 SELECT abs(hashint8extended(g, 1)) h1, abs(hashint8extended(g, 2)) h2,
@@ -192,7 +195,7 @@ def ledger_sqlite(nodes, count: int, people: int):
             )
             INSERT INTO records_servicerecord (id, created_at, updated_at, org_id, org_path, {levels},
                 source, source_id, leg, occurred_at, title, services, service_code, person_key,
-                sex, age_band, worker_type, occupation, visitor_group, count, qty, folded)
+                sex, age_band, worker_type, occupation, visitor_group, count, qty)
             SELECT lower(hex(randomblob(16))), datetime('now'), datetime('now'), f.org_id, f.path,
                 {", ".join(f"f.l{d}" for d in range(8))},
                 CASE h.h2 %% 5 WHEN 2 THEN 'activity' WHEN 3 THEN 'expert' WHEN 4 THEN 'voucher'
@@ -205,7 +208,7 @@ def ledger_sqlite(nodes, count: int, people: int):
                 CASE h.h2 / 5 %% 5 WHEN 0 THEN '<25' WHEN 1 THEN '25-34' WHEN 2 THEN '35-44'
                     WHEN 3 THEN '45-54' ELSE '55+' END,
                 CASE h.h6 / 2 %% 3 WHEN 0 THEN 'new_form' WHEN 1 THEN 'migrant' ELSE 'other' END,
-                '', '', 1, 1, 0
+                '', '', 1, 1
             FROM h JOIN bench_leaf f ON f.i = h.leaf
             """,
             [count, len(leaves), people],

@@ -7,18 +7,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from zhijia.core.errors import ValidationFailed
-from zhijia.records.models import ServiceRecord
+from zhijia.records.models import ServiceRecord, Unfolded
 from zhijia.records.selectors import record_list, record_totals
 from zhijia.records.services import record_add
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _add(org, when, source="visit", group="courier", count=1, position_id=None):
+def _add(org, when, source="visit", group="courier", count=1, position_id=None, sid=None):
     return record_add(
         org=org,
         source=source,
-        source_id=uuid.uuid4(),
+        source_id=sid or uuid.uuid4(),
         occurred_at=when,
         title="t",
         visitor_group=group,
@@ -38,13 +38,20 @@ def test_record_add_is_idempotent(demo):
         record_add(org=demo.org("福田区总"), source="magic", source_id=sid, occurred_at=when, title="x")
 
 
-def test_a_ledger_row_costs_the_producing_transaction_one_statement(demo, django_assert_num_queries):
+def test_a_ledger_row_costs_the_producing_transaction_two_inserts(demo, django_assert_num_queries):
+    """The row and its place in the fold's queue; a repeat of the same triple costs one statement
+    and queues nothing."""
     org = demo.org("福田区总")
     when = datetime(2026, 5, 1, 9, tzinfo=SHANGHAI)
     _add(org, when)  # the unit's level columns are cached from now on
-    with django_assert_num_queries(1) as ctx:
-        assert _add(org, when)
-    assert "INSERT" in ctx.captured_queries[0]["sql"]
+    with django_assert_num_queries(2) as ctx:
+        sid = uuid.uuid4()
+        assert _add(org, when, sid=sid)
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["INSERT", "INSERT"]
+    assert "records_unfolded" in ctx.captured_queries[1]["sql"]
+    with django_assert_num_queries(1):
+        assert not _add(org, when, sid=sid)
+    assert Unfolded.objects.filter(record_id=ServiceRecord.objects.get(source_id=sid).pk).exists()
 
 
 def test_scope_filters_and_totals(demo):

@@ -222,7 +222,7 @@ def test_a_rebuild_on_parallel_connections_gives_the_cells_the_fold_gives(demo):
 def _rebuild_equals_fold(demo, batch):
     from django.core.management import call_command
 
-    from zhijia.records.models import ServiceRecord
+    from zhijia.records.models import ServiceRecord, Unfolded
 
     units = [*_units(demo), demo.org("全总")]
     people = [member(units[3]) for _ in range(3)]
@@ -255,4 +255,4 @@ def _rebuild_equals_fold(demo, batch):
     assert folded
     call_command("stats_rebuild", stdout=__import__("io").StringIO())
     assert _cells() == folded
-    assert not ServiceRecord.objects.filter(folded=False).exists()
+    assert not Unfolded.objects.exists()

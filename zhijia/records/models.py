@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhijia.core.models import BaseModel
@@ -21,8 +20,9 @@ class ServiceRecord(BaseModel):
     stays where it happened when a subtree moves), the worker's own union (`member_org_id`), a
     pseudonymous `person_key` that survives the person's anonymisation, sex, age band, worker type,
     occupation, the shared `service_code`, and money (`amount`: face value or help given;
-    `driven`: the bill a voucher drove, 拉动消费). `folded` is cleared until the statistics fold
-    has counted the row (stats.fold)."""
+    `driven`: the bill a voucher drove, 拉动消费). Each row is written with an `Unfolded` row that
+    the statistics fold deletes when it has counted it (stats.fold): the ledger itself is never
+    updated."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="service_records")
     org_path = models.CharField(max_length=255, default="")
@@ -56,7 +56,6 @@ class ServiceRecord(BaseModel):
     qty = models.IntegerField(default=1)  # +count, or -count on a reversal / a transfer's "out" leg
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     driven = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    folded = models.BooleanField(default=False)
 
     PERSONAL_DATA = {
         "person": Category.MEMBERSHIP,
@@ -81,8 +80,18 @@ class ServiceRecord(BaseModel):
             models.Index(fields=["l4", "occurred_at"], name="record_l4_time"),
             models.Index(fields=["l5", "occurred_at"], name="record_l5_time"),
             models.Index(fields=["l6", "occurred_at"], name="record_l6_time"),
-            models.Index(fields=["occurred_at"], condition=Q(folded=False), name="record_unfolded"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id", "leg"], name="record_source_leg_unique")
         ]
+
+
+class Unfolded(models.Model):
+    """A ledger row the statistics fold has not counted yet, written in the same transaction as
+    the row (records.services) and deleted by the fold that counts it (stats.fold). A narrow
+    queue of its own, so counting a row never rewrites the wide, many-indexed ledger row."""
+
+    record_id = models.UUIDField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.record_id)

@@ -2,8 +2,8 @@
 when a service was given (a station visit, an activity check-in, a redemption, help given…) or a
 membership changed (joined, transferred, left); `record_reverse` when a service was undone.
 
-The ledger is append-only: nothing here updates or deletes a row (the statistics fold only
-flips `folded`)."""
+The ledger is append-only: nothing updates or deletes a row. Each new row is queued for the
+statistics fold with an `Unfolded` row in the same transaction."""
 
 import uuid
 from collections.abc import Iterable
@@ -21,7 +21,7 @@ from zhijia.orgs.models import Org
 from zhijia.orgs.tree import ancestor_paths
 
 from .enums import RecordSource
-from .models import LEVELS, ServiceRecord
+from .models import LEVELS, ServiceRecord, Unfolded
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REVERSAL, OUT = "reversal", "out"
@@ -124,19 +124,23 @@ def record_build(
 
 def record_add(**fields: Any) -> bool:
     """One ledger row for (`source`, `source_id`, `leg`), written once: a second call with the same
-    triple changes nothing and returns False (INSERT … ON CONFLICT DO NOTHING: one statement, no
-    savepoint, safe under concurrency). Runs in the caller's transaction and writes no audit entry
+    triple changes nothing and returns False (INSERT … ON CONFLICT DO NOTHING: no savepoint, safe
+    under concurrency; a second INSERT queues a new row for the fold). Runs in the caller's transaction and writes no audit entry
     (the caller audits its own action). Arguments as record_build: `org` the unit credited,
     `person` a members.Person or None (anonymous visitors), `service_code` the shared service
     vocabulary (a 服务清单 item code where one applies; defaults to the first of `services`, else the
     source), `amount` money given or a voucher's face value, `driven` the bill a voucher drove,
     `leg="out"` the leaving side of a transfer (counts -1)."""
-    return _insert_one(record_build(**fields))
+    row = record_build(**fields)
+    if not _insert_one(row):
+        return False
+    Unfolded.objects.create(record_id=row.pk)
+    return True
 
 
 def _insert_one(row: ServiceRecord) -> bool:
     """The row's INSERT … ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE), as bulk_create
-    writes it; True when the row went in. One statement: what the producing transaction pays."""
+    writes it; True when the row went in."""
     query = InsertQuery(ServiceRecord, on_conflict=OnConflict.IGNORE)
     query.insert_values([f for f in ServiceRecord._meta.concrete_fields], [row])
     db = router.db_for_write(ServiceRecord)
@@ -151,14 +155,18 @@ def record_add_many(rows: list[ServiceRecord]) -> int:
     many are new (counted before the insert: the caller's transaction holds the batch)."""
     if not rows:
         return 0
-    keys = {(r.source, str(r.source_id), r.leg) for r in rows}
     # `source` first: the unique (source, source_id, leg) index serves the lookup, not a scan.
     same = ServiceRecord.objects.filter(
         source__in={r.source for r in rows}, source_id__in=[r.source_id for r in rows]
     )
     existing = {(s, str(i), leg) for s, i, leg in same.values_list("source", "source_id", "leg")}
     ServiceRecord.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(keys - existing)
+    new: dict[tuple[str, str, str], Any] = {}
+    for r in rows:  # the first of each triple goes in, as INSERT … ON CONFLICT DO NOTHING keeps it
+        if (key := (r.source, str(r.source_id), r.leg)) not in existing:
+            new.setdefault(key, r.pk)
+    Unfolded.objects.bulk_create([Unfolded(record_id=pk) for pk in new.values()], ignore_conflicts=True)
+    return len(new)
 
 
 def record_reverse(*, source: str, source_id: uuid.UUID | str) -> bool:
@@ -174,7 +182,7 @@ def record_reverse(*, source: str, source_id: uuid.UUID | str) -> bool:
         **{
             f.attname: getattr(original, f.attname)
             for f in ServiceRecord._meta.concrete_fields
-            if f.attname not in {"id", "created_at", "updated_at", "folded"}
+            if f.attname not in {"id", "created_at", "updated_at"}
         }
     )
     reversal.leg, reversal.qty = REVERSAL, -original.qty

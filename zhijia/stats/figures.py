@@ -16,7 +16,7 @@ from pyroaring import BitMap
 
 from zhijia.orgs.models import Org
 from zhijia.records.enums import MEMBERSHIP_SOURCES, SENSITIVE_SOURCES, RecordSource
-from zhijia.records.models import LEVELS, ServiceRecord
+from zhijia.records.models import LEVELS, ServiceRecord, Unfolded
 
 from .fold import DAY_DIMS, SHANGHAI, slice_days
 from .models import Dim, FoldState, StatCell, StatPerson
@@ -105,7 +105,7 @@ def _raw_levels(org_id: Any) -> Q:
 
 
 def edge_rows(org_ids: list[Any], days: list[date], dim: str, key: str, found: dict[Any, Group]) -> None:
-    """Adds to `found` the folded ledger rows of `days` (a custom period's edges: at most two
+    """Adds to `found` the counted (no longer queued) ledger rows of `days` (a custom period's edges: at most two
     partial months) in which a unit of `org_ids` sits at a level the fold keeps no slice day
     cells for — a street's or grassroots unit's rows, few by construction. A person counts for a
     value if their rows of some day net positive, as in the day cells' bitmaps."""
@@ -119,8 +119,9 @@ def edge_rows(org_ids: list[Any], days: list[date], dim: str, key: str, found: d
     net: dict[tuple[Any, date, str], int] = defaultdict(int)
     for org_id in org_ids:
         rows = (
-            ServiceRecord.objects.filter(_raw_levels(org_id), spans, folded=True)
+            ServiceRecord.objects.filter(_raw_levels(org_id), spans)
             .exclude(source__in=MEMBERSHIP_SOURCES)
+            .exclude(pk__in=Unfolded.objects.values("record_id"))
             .values_list(column, "person_key", "occurred_at", "qty", "amount", "driven")
         )
         for value, person, occurred_at, qty, amount, driven in rows:
@@ -160,7 +161,7 @@ def members_at(org: Org, day: date) -> int:
 def as_of() -> Any:
     """The time up to which the figures are complete: now when nothing waits to be folded, else
     the end of the last fold."""
-    if not ServiceRecord.objects.filter(folded=False).exists():
+    if not Unfolded.objects.exists():
         return timezone.now()
     state = FoldState.objects.filter(pk=1).first()
     return state.folded_at if state else None

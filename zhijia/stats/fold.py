@@ -1,9 +1,10 @@
 """The statistics fold: counts new ledger rows into the rollup cells (stats.models.StatCell).
 
 Run every 30 seconds by Celery beat (or `manage.py stats_fold`, or the scheduler `make run`
-starts), so figures are at most a minute behind the ledger. Producing transactions only insert
-their ledger row (`folded` false); the fold takes rows still unfolded — whatever order they
-committed in — under the FoldState row lock, so two folds never count a row twice.
+starts), so figures are at most a minute behind the ledger. Producing transactions insert their
+ledger row and its records.Unfolded row; the fold takes queued rows — whatever order they
+committed in — under the FoldState row lock, counts them and deletes their queue rows in the same
+transaction, so two folds never count a row twice and the ledger row is never rewritten.
 
 Each row counts for its credited unit and every ancestor it had at service time (`l0`…`l7`),
 for its month, in the total, the child it came through and each slice (source, service, worker
@@ -31,7 +32,7 @@ from django.utils import timezone
 from pyroaring import BitMap
 
 from zhijia.records.enums import MEMBERSHIP_SOURCES, RecordSource
-from zhijia.records.models import LEVELS, ServiceRecord
+from zhijia.records.models import LEVELS, ServiceRecord, Unfolded
 
 from .models import Dim, FoldState, StatCell, StatPerson
 
@@ -257,20 +258,20 @@ def fold_rows(rows: list[dict[str, Any]], numbers: dict[str, int], *, fresh: boo
 
 
 def fold_pending(limit: int = BATCH) -> int:
-    """Fold up to `limit` unfolded ledger rows, oldest first, in one transaction. Returns how
-    many were folded (0: nothing pending, or another fold holds the lock on PostgreSQL)."""
+    """Fold up to `limit` queued ledger rows (records.Unfolded), in one transaction. Returns how
+    many were taken from the queue (0: nothing pending, or another fold holds the lock on
+    PostgreSQL)."""
     with transaction.atomic():
         state = lock_state()
-        rows = list(
-            ServiceRecord.objects.filter(folded=False).order_by("occurred_at", "id").values(*FIELDS)[:limit]
-        )
-        if rows:
+        queued = list(Unfolded.objects.order_by("record_id").values_list("record_id", flat=True)[:limit])
+        if queued:
+            rows = list(ServiceRecord.objects.filter(pk__in=queued).values(*FIELDS))
             fold_rows(rows, person_numbers({r["person_key"] for r in rows if r["person_key"]}))
-            ServiceRecord.objects.filter(pk__in=[r["id"] for r in rows]).update(folded=True)
-        state.rows += len(rows)
+            Unfolded.objects.filter(record_id__in=queued).delete()
+            state.rows += len(rows)
         state.folded_at = timezone.now()
         state.save(update_fields=["rows", "folded_at"])
-    return len(rows)
+    return len(queued)
 
 
 def fold_all(limit: int = BATCH) -> int:

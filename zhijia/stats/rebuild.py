@@ -4,12 +4,11 @@ a backfill (an import of past years) or after a change to what the cells hold.
 On PostgreSQL it is set-based: one GROUP BY per month of the ledger computes that month's cells
 (the same cells stats.fold.cells_of names, with each cell's StatPerson numbers and quantities
 as two aligned arrays), Python turns them into roaring bitmaps of the people whose rows net
-positive, and COPY writes
-the cells — months never share a cell, so there is nothing to merge. It runs in one REPEATABLE
-READ transaction under the FoldState lock: the rows it counts are exactly those it marks folded,
-and rows committed meanwhile stay for the next fold. The months' GROUP BYs run on WORKERS
-connections of their own that import that transaction's snapshot, while it writes the month
-before (inside a caller's transaction, whose rows other connections cannot see, on its own).
+positive, and COPY writes the cells — months never share a cell, so there is nothing to merge.
+It runs in one REPEATABLE READ transaction under the FoldState lock: the ledger rows it counts
+are exactly those whose queue rows (records.Unfolded) it deletes, and rows committed meanwhile
+stay for the next fold. The months' GROUP BYs run on WORKERS connections of their own that
+import that transaction's snapshot, while it writes the month before (inside a caller's transaction, whose rows other connections cannot see, on its own).
 Elsewhere (SQLite) each month is folded at once into fresh cells (_month_rebuild)."""
 
 import threading
@@ -26,7 +25,7 @@ from psycopg import sql
 from pyroaring import BitMap
 
 from zhijia.records.enums import MEMBERSHIP_SOURCES
-from zhijia.records.models import LEVELS, ServiceRecord
+from zhijia.records.models import LEVELS, ServiceRecord, Unfolded
 
 from .fold import FIELDS, MEMBERSHIP_VALUE, SHANGHAI, fold_rows, lock_state, slice_days
 from .models import StatCell, StatPerson
@@ -137,7 +136,7 @@ def _number_people(cur: Any) -> int:
 
 def _months_in_parallel(snapshot: str, months: list[date]) -> Iterator[list[Any]]:
     """Each month's cells, in order, computed by WORKERS connections of their own that import
-    the caller's snapshot (so they count exactly the rows the caller marks folded); the caller
+    the caller's snapshot (so they count exactly the rows whose queue rows the caller deletes); the caller
     writes one month while the next ones are computed."""
     params = connection.get_connection_params()
     local, opened = threading.local(), []
@@ -172,7 +171,7 @@ def _postgres_rebuild() -> int:
         with connection.cursor() as cur:
             _number_people(cur)
     with transaction.atomic(), connection.cursor() as cur:
-        if outermost:  # one snapshot for counting and marking (a caller's transaction keeps its own)
+        if outermost:  # one snapshot for counting and dequeuing (a caller's transaction keeps its own)
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         state = lock_state()
         cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
@@ -192,7 +191,7 @@ def _postgres_rebuild() -> int:
             ) as copy:
                 for *key, nums, qtys in cells:
                     copy.write_row([*key, _people(nums, qtys)])
-        cur.execute("UPDATE records_servicerecord SET folded = true WHERE NOT folded")
+        cur.execute("DELETE FROM records_unfolded")  # the queue rows this snapshot sees: those counted
         cur.execute("SELECT count(*) FROM records_servicerecord")
         state.rows = cur.fetchone()[0]
         state.save(update_fields=["rows"])
@@ -202,7 +201,7 @@ def _postgres_rebuild() -> int:
 def _month_rebuild() -> int:
     """Elsewhere (SQLite): each month's rows are read at once and folded into fresh cells in
     memory by the incremental fold's own code, in one transaction (SQLite's one writer: the rows
-    counted are the rows marked)."""
+    counted are the rows dequeued)."""
     with transaction.atomic(), connection.cursor() as cur:
         state = lock_state()
         StatCell.objects.all().delete()
@@ -216,7 +215,7 @@ def _month_rebuild() -> int:
                 .values(*FIELDS, num=Subquery(number))
             )
             fold_rows(rows, {r["person_key"]: r["num"] for r in rows if r["person_key"]}, fresh=True)
-        ServiceRecord.objects.filter(folded=False).update(folded=True)
+        Unfolded.objects.all().delete()
         state.rows = ServiceRecord.objects.count()
         state.save(update_fields=["rows"])
         return state.rows
