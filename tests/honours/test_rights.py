@@ -69,13 +69,8 @@ def test_anonymisation_clears_what_was_typed_and_keeps_the_register(demo):
         "frontline",
     )
     assert Review.objects.get(nomination=after).note == ""
-    assert (
-        Objection.objects.get(nomination=after).text,
-        Objection.objects.get(nomination=after).resolution,
-    ) == (
-        "",
-        "",
-    )
+    objection = Objection.objects.get(nomination=after)
+    assert (objection.text, objection.resolution, objection.status) == ("", "", "open")
     material = Material.objects.get(nomination=after)
     assert (bytes(material.content), material.caption, material.kind) == (b"", "", "deeds")
     award = Award.objects.get(nomination=after)
