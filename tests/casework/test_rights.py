@@ -3,9 +3,11 @@ their ID number are in their own export, and their anonymisation clears what ide
 tells their story while the cases keep their kind, status, dates, sessions and help given."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 
 from tests.matrix.world import cn_id, person
 from zhijia.casework.models import Case, CaseNote, HelpRecord, Screening
@@ -49,7 +51,9 @@ def _world(demo):
 
 def test_the_persons_cases_are_in_their_export(demo):
     me, filed, claim, talk, _other = _world(demo)
-    cases = {c["number"]: c for c in self_export(actor=None, person=me)["cases"]}
+    exported = self_export(actor=None, person=me)["cases"]
+    assert "李小困" in json.dumps(exported, cls=DjangoJSONEncoder, ensure_ascii=False)  # as the download does
+    cases = {c["number"]: c for c in exported}
     assert set(cases) == {filed.number, claim.number, talk.number}  # not the neighbour's file
     file = cases[filed.number]["hardship"]
     assert (file["address"], file["visit_record"]) == ("福保街道某村12号", "入户核查：母亲卧病在床")
