@@ -33,7 +33,7 @@ def setting(demo):
     own = enrolment_create(actor=user, activity=talk, person=parent)
     theirs = enrolment_create(actor=other_user, activity=talk, person=other)
     code = checkin.session_code(talk.sessions.get())
-    checkin.checkin_by_code(user=user, code=code)
+    assert (own.created_by, checkin.checkin_by_code(user=user, code=code).recorded_by) == (user, user)
     checkin.checkin_by_code(user=other_user, code=code)
     checkin.enrolment_rate(actor=user, enrolment=own, rating=5, comment="老师讲得清楚，我叫王大力")
     checkin.enrolment_rate(actor=other_user, enrolment=theirs, rating=3, comment="一般")
