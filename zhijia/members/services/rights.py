@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,15 @@ from ..enums import (
     DataRequestStatus,
     MemberStatus,
 )
-from ..models import Consent, DataRequest, JoinApplication, Membership, MembershipEvent, Person
+from ..models import (
+    Consent,
+    DataRequest,
+    FamilyMember,
+    JoinApplication,
+    Membership,
+    MembershipEvent,
+    Person,
+)
 from .events import event_create
 from .people import renamed
 
@@ -235,13 +243,30 @@ def data_request_handle(*, actor: Any, request: DataRequest, status: str, answer
     return request
 
 
+_BLANK_RELATIVE = {
+    "name": ANONYMISED_NAME, "gender": "", "birth_date": None, "id_type": "", "id_number": "", "id_index": "",
+}  # fmt: skip
+
+
+def _family_clear(person: Person) -> None:
+    """Delete the person's relatives; one that another domain's rows protect (a child's
+    enrolments, which rosters and counts keep) stays as a blank row, its relation only."""
+    for relative in person.family.all():
+        try:
+            with transaction.atomic():
+                relative.delete()
+        except ProtectedError:
+            FamilyMember.objects.filter(pk=relative.pk).update(**_BLANK_RELATIVE, updated_at=timezone.now())
+
+
 @transaction.atomic
 def person_anonymise(*, actor: Any, person: Person) -> Person:
     """Deletion (PIPL Art. 47) by anonymisation: the name becomes 已注销; identity number, phone,
-    every other personal field, the blind indexes, the family and free texts are cleared; the
-    worker account is unlinked. Membership rows stay with their numbers and statuses so union
-    counts stay right; an active membership is withdrawn, an open application withdrawn.
-    Consents stay as proof. Audited as `person.anonymise`."""
+    every other personal field, the blind indexes, the family and free texts are cleared (a
+    child with enrolments stays as a blank row: _family_clear); the worker account is unlinked.
+    Membership rows stay with their numbers and statuses so union counts stay right; an active
+    membership is withdrawn, an open application withdrawn. Consents stay as proof. Audited as
+    `person.anonymise`."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     org = _org_of(person)
     if person.anonymised_at:
@@ -255,7 +280,7 @@ def person_anonymise(*, actor: Any, person: Person) -> Person:
     )
     JoinApplication.objects.filter(person=person).update(employer_name="")
     DataRequest.objects.filter(person=person).update(detail="")
-    person.family.all().delete()
+    _family_clear(person)
     for hook in ANONYMISE_HOOKS:
         hook(person)
     for key, value in {**_BLANK_PERSON, "name": ANONYMISED_NAME, "anonymised_at": timezone.now()}.items():
