@@ -125,12 +125,12 @@ def record_build(
 def record_add(**fields: Any) -> bool:
     """One ledger row for (`source`, `source_id`, `leg`), written once: a second call with the same
     triple changes nothing and returns False (INSERT … ON CONFLICT DO NOTHING: no savepoint, safe
-    under concurrency; a second INSERT queues a new row for the fold). Runs in the caller's transaction and writes no audit entry
-    (the caller audits its own action). Arguments as record_build: `org` the unit credited,
-    `person` a members.Person or None (anonymous visitors), `service_code` the shared service
-    vocabulary (a 服务清单 item code where one applies; defaults to the first of `services`, else the
-    source), `amount` money given or a voucher's face value, `driven` the bill a voucher drove,
-    `leg="out"` the leaving side of a transfer (counts -1)."""
+    under concurrency; a second INSERT queues a new row for the fold). Runs in the caller's
+    transaction and writes no audit entry (the caller audits its own action). Arguments as
+    record_build: `org` the unit credited, `person` a members.Person or None (anonymous visitors),
+    `service_code` the shared service vocabulary (a 服务清单 item code where one applies; defaults to
+    the first of `services`, else the source), `amount` money given or a voucher's face value,
+    `driven` the bill a voucher drove, `leg="out"` the leaving side of a transfer (counts -1)."""
     row = record_build(**fields)
     if not _insert_one(row):
         return False

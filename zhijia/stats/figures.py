@@ -105,9 +105,9 @@ def _raw_levels(org_id: Any) -> Q:
 
 
 def edge_rows(org_ids: list[Any], days: list[date], dim: str, key: str, found: dict[Any, Group]) -> None:
-    """Adds to `found` the counted (no longer queued) ledger rows of `days` (a custom period's edges: at most two
-    partial months) in which a unit of `org_ids` sits at a level the fold keeps no slice day
-    cells for — a street's or grassroots unit's rows, few by construction. A person counts for a
+    """Adds to `found` the counted (no longer queued) ledger rows of `days` (a custom period's edges: at
+    most two partial months) in which a unit of `org_ids` sits at a level the fold keeps no slice
+    day cells for — a street's or grassroots unit's rows, few by construction. A person counts for a
     value if their rows of some day net positive, as in the day cells' bitmaps."""
     column = COLUMN[Dim(dim)]
     spans = Q()

@@ -5,10 +5,10 @@ On PostgreSQL it is set-based: one GROUP BY per month of the ledger computes tha
 (the same cells stats.fold.cells_of names, with each cell's StatPerson numbers and quantities
 as two aligned arrays), Python turns them into roaring bitmaps of the people whose rows net
 positive, and COPY writes the cells — months never share a cell, so there is nothing to merge.
-It runs in one REPEATABLE READ transaction under the FoldState lock: the ledger rows it counts
-are exactly those whose queue rows (records.Unfolded) it deletes, and rows committed meanwhile
-stay for the next fold. The months' GROUP BYs run on WORKERS connections of their own that
-import that transaction's snapshot, while it writes the month before (inside a caller's transaction, whose rows other connections cannot see, on its own).
+It runs in one REPEATABLE READ transaction under the FoldState lock: the ledger rows it counts are exactly
+those whose queue rows (records.Unfolded) it deletes, and rows committed meanwhile stay for the next fold. The
+months' GROUP BYs run on WORKERS connections of their own that import that transaction's snapshot, while it
+writes the month before (inside a caller's transaction, whose rows other connections cannot see, on its own).
 Elsewhere (SQLite) each month is folded at once into fresh cells (_month_rebuild)."""
 
 import threading
