@@ -31,6 +31,8 @@ from bench.throwaway_db import close_django_connections, create_postgres, drop_p
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FANOUT = [1, 4, 10, 8, 6, 40]  # national, provinces, cities, districts, streets, grassroots
 YEAR = 2026
+CHUNK = 250_000  # SQLite rows per generating transaction
+SQLITE_CACHE_MB = 1024  # the bench connection's page cache (SQLite's default is 2 MB)
 
 
 def build_tree(limit: int):
@@ -163,13 +165,14 @@ def ledger_sql(nodes, count: int, people: int, start_index: int):
 
 
 def ledger_sqlite(nodes, count: int, people: int):
-    """Rows like ledger()'s, generated inside SQLite by one INSERT … SELECT (random() for the
+    """Rows like ledger()'s, generated inside SQLite by INSERT … SELECT in chunks (random() for the
     choices; ours is checked against the naive count on whatever it drew): for a city's year."""
     from django.db import connection
 
     by_id = {n.id: n for n in nodes}
     leaves = [n for n in nodes if n.depth >= 4]
     with connection.cursor() as cur:
+        cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_MB * 1024}")
         cur.execute(
             "CREATE TEMP TABLE IF NOT EXISTS bench_leaf (i INTEGER PRIMARY KEY, org_id, path, "
             + ", ".join(f"l{d}" for d in range(8))
@@ -186,33 +189,34 @@ def ledger_sqlite(nodes, count: int, people: int):
             rows.append([i, org.id.hex, org.path, *ids[:8]])
         cur.executemany(f"INSERT INTO bench_leaf VALUES ({', '.join(['%s'] * 11)})", rows)
         levels = ", ".join(f"l{d}" for d in range(8))
-        cur.execute(
-            f"""
-            WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s),
-            h AS MATERIALIZED (
-                SELECT abs(random()) %% %s AS leaf, abs(random()) AS h2, abs(random()) AS h3,
-                       abs(random()) AS h4, abs(random()) AS h5, abs(random()) AS h6 FROM g
+        for done in range(0, count, CHUNK):  # a transaction per chunk: the WAL stays small
+            cur.execute(
+                f"""
+                WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s),
+                h AS MATERIALIZED (
+                    SELECT abs(random()) %% %s AS leaf, abs(random()) AS h2, abs(random()) AS h3,
+                           abs(random()) AS h4, abs(random()) AS h5, abs(random()) AS h6 FROM g
+                )
+                INSERT INTO records_servicerecord (id, created_at, updated_at, org_id, org_path, {levels},
+                    source, source_id, leg, occurred_at, title, services, service_code, person_key,
+                    sex, age_band, worker_type, occupation, visitor_group, count, qty)
+                SELECT lower(hex(randomblob(16))), datetime('now'), datetime('now'), f.org_id, f.path,
+                    {", ".join(f"f.l{d}" for d in range(8))},
+                    CASE h.h2 %% 5 WHEN 2 THEN 'activity' WHEN 3 THEN 'expert' WHEN 4 THEN 'voucher'
+                        ELSE 'visit' END,
+                    lower(hex(randomblob(16))), '',
+                    datetime('{YEAR}-01-01 02:00:00', '+' || (h.h3 %% 365) || ' days'), 'bench', '[]',
+                    'water',
+                    CASE WHEN h.h4 %% 10 < 7 THEN printf('p%%09d', h.h5 %% %s) ELSE '' END,
+                    CASE h.h6 %% 2 WHEN 0 THEN 'male' ELSE 'female' END,
+                    CASE h.h2 / 5 %% 5 WHEN 0 THEN '<25' WHEN 1 THEN '25-34' WHEN 2 THEN '35-44'
+                        WHEN 3 THEN '45-54' ELSE '55+' END,
+                    CASE h.h6 / 2 %% 3 WHEN 0 THEN 'new_form' WHEN 1 THEN 'migrant' ELSE 'other' END,
+                    '', '', 1, 1
+                FROM h JOIN bench_leaf f ON f.i = h.leaf
+                """,
+                [min(CHUNK, count - done), len(leaves), people],
             )
-            INSERT INTO records_servicerecord (id, created_at, updated_at, org_id, org_path, {levels},
-                source, source_id, leg, occurred_at, title, services, service_code, person_key,
-                sex, age_band, worker_type, occupation, visitor_group, count, qty)
-            SELECT lower(hex(randomblob(16))), datetime('now'), datetime('now'), f.org_id, f.path,
-                {", ".join(f"f.l{d}" for d in range(8))},
-                CASE h.h2 %% 5 WHEN 2 THEN 'activity' WHEN 3 THEN 'expert' WHEN 4 THEN 'voucher'
-                    ELSE 'visit' END,
-                lower(hex(randomblob(16))), '',
-                datetime('{YEAR}-01-01 02:00:00', '+' || (h.h3 %% 365) || ' days'), 'bench', '[]',
-                'water',
-                CASE WHEN h.h4 %% 10 < 7 THEN printf('p%%09d', h.h5 %% %s) ELSE '' END,
-                CASE h.h6 %% 2 WHEN 0 THEN 'male' ELSE 'female' END,
-                CASE h.h2 / 5 %% 5 WHEN 0 THEN '<25' WHEN 1 THEN '25-34' WHEN 2 THEN '35-44'
-                    WHEN 3 THEN '45-54' ELSE '55+' END,
-                CASE h.h6 / 2 %% 3 WHEN 0 THEN 'new_form' WHEN 1 THEN 'migrant' ELSE 'other' END,
-                '', '', 1, 1
-            FROM h JOIN bench_leaf f ON f.i = h.leaf
-            """,
-            [count, len(leaves), people],
-        )
 
 
 def naive_by(org, first, last, column):
