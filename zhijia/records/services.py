@@ -25,6 +25,7 @@ from .models import LEVELS, ServiceRecord, Unfolded
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REVERSAL, OUT = "reversal", "out"
+QUEUE = "INSERT INTO records_unfolded (record_id)"  # the fold's queue (records.models.Unfolded)
 # Age bands (years at the service): the upper bound (exclusive) and the label.
 AGE_BANDS = ((25, "<25"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (200, "55+"))
 
@@ -125,29 +126,34 @@ def record_build(
 def record_add(**fields: Any) -> bool:
     """One ledger row for (`source`, `source_id`, `leg`), written once: a second call with the same
     triple changes nothing and returns False (INSERT … ON CONFLICT DO NOTHING: no savepoint, safe
-    under concurrency; a second INSERT queues a new row for the fold). Runs in the caller's
+    under concurrency; a new row is queued for the fold with it: _insert_one). Runs in the caller's
     transaction and writes no audit entry (the caller audits its own action). Arguments as
     record_build: `org` the unit credited, `person` a members.Person or None (anonymous visitors),
     `service_code` the shared service vocabulary (a 服务清单 item code where one applies; defaults to
     the first of `services`, else the source), `amount` money given or a voucher's face value,
     `driven` the bill a voucher drove, `leg="out"` the leaving side of a transfer (counts -1)."""
-    row = record_build(**fields)
-    if not _insert_one(row):
-        return False
-    Unfolded.objects.create(record_id=row.pk)
-    return True
+    return _insert_one(record_build(**fields))
 
 
 def _insert_one(row: ServiceRecord) -> bool:
     """The row's INSERT … ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE), as bulk_create
-    writes it; True when the row went in."""
+    writes it, and its queue row for the fold; True when the row went in. On PostgreSQL one
+    statement (the queue row inserted from the row's RETURNING): what the producing transaction
+    pays is one round trip."""
     query = InsertQuery(ServiceRecord, on_conflict=OnConflict.IGNORE)
     query.insert_values([f for f in ServiceRecord._meta.concrete_fields], [row])
     db = router.db_for_write(ServiceRecord)
+    [(statement, params)] = query.get_compiler(db).as_sql()
     with connections[db].cursor() as cur:
-        for statement, params in query.get_compiler(db).as_sql():
-            cur.execute(statement, params)
-        return cur.rowcount == 1
+        if connections[db].vendor == "postgresql":
+            # Django's own compiled INSERT, the values as parameters
+            cur.execute(f"WITH r AS ({statement} RETURNING id) {QUEUE} SELECT id FROM r", params)  # noqa: S608
+            return cur.rowcount == 1
+        cur.execute(statement, params)
+        if cur.rowcount != 1:
+            return False
+        cur.execute(f"{QUEUE} VALUES (%s)", [row.pk.hex])
+        return True
 
 
 def record_add_many(rows: list[ServiceRecord]) -> int:
