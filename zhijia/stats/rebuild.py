@@ -2,14 +2,15 @@
 a backfill (an import of past years) or after a change to what the cells hold.
 
 On PostgreSQL it is set-based: one GROUP BY per month of the ledger computes that month's cells
-(the same cells stats.fold.cells_of names, with each cell's StatPerson numbers and quantities
-as two aligned arrays), Python turns them into roaring bitmaps of the people whose rows net
-positive, and COPY writes the cells — months never share a cell, so there is nothing to merge.
-It runs in one REPEATABLE READ transaction under the FoldState lock: the ledger rows it counts are exactly
-those whose queue rows (records.Unfolded) it deletes, and rows committed meanwhile stay for the next fold. The
-months' GROUP BYs run on WORKERS connections of their own that import that transaction's snapshot, while it
-writes the month before (inside a caller's transaction, whose rows other connections cannot see, on its own).
-Elsewhere (SQLite) each month is folded at once into fresh cells (_month_rebuild)."""
+(the same cells stats.fold.cells_of names, with each cell's StatPerson numbers and quantities as
+two aligned arrays), Python turns them into roaring bitmaps of the people whose rows net positive,
+and COPY writes the cells — months never share a cell, so there is nothing to merge. It runs in
+one REPEATABLE READ transaction under the FoldState lock: the ledger rows it counts are exactly
+those whose queue rows (records.Unfolded) it deletes, and rows committed meanwhile stay for the
+next fold. The months' GROUP BYs run on WORKERS connections of their own that import that
+transaction's snapshot, while it writes the month before (inside a caller's transaction, whose
+rows other connections cannot see, on its own). Elsewhere (SQLite) each month is folded at once
+into fresh cells (_month_rebuild)."""
 
 import threading
 from collections import Counter, deque
@@ -136,8 +137,8 @@ def _number_people(cur: Any) -> int:
 
 def _months_in_parallel(snapshot: str, months: list[date]) -> Iterator[list[Any]]:
     """Each month's cells, in order, computed by WORKERS connections of their own that import
-    the caller's snapshot (so they count exactly the rows whose queue rows the caller deletes); the caller
-    writes one month while the next ones are computed."""
+    the caller's snapshot (so they count exactly the rows whose queue rows the caller deletes);
+    the caller writes one month while the next ones are computed."""
     params = connection.get_connection_params()
     local, opened = threading.local(), []
 
@@ -171,7 +172,7 @@ def _postgres_rebuild() -> int:
         with connection.cursor() as cur:
             _number_people(cur)
     with transaction.atomic(), connection.cursor() as cur:
-        if outermost:  # one snapshot for counting and dequeuing (a caller's transaction keeps its own)
+        if outermost:  # one snapshot to count and dequeue (a caller's transaction keeps its own)
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         state = lock_state()
         cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
