@@ -25,7 +25,6 @@ from .models import LEVELS, ServiceRecord, Unfolded
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REVERSAL, OUT = "reversal", "out"
-QUEUE = "INSERT INTO records_unfolded (record_id)"  # the fold's queue (records.models.Unfolded)
 # Age bands (years at the service): the upper bound (exclusive) and the label.
 AGE_BANDS = ((25, "<25"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (200, "55+"))
 
@@ -146,14 +145,15 @@ def _insert_one(row: ServiceRecord) -> bool:
     [(statement, params)] = query.get_compiler(db).as_sql()
     with connections[db].cursor() as cur:
         if connections[db].vendor == "postgresql":
-            # Django's own compiled INSERT, the values as parameters
-            cur.execute(f"WITH r AS ({statement} RETURNING id) {QUEUE} SELECT id FROM r", params)  # noqa: S608
+            # Django's own compiled INSERT, the values as parameters; the queue is records.Unfolded
+            queued = "INSERT INTO records_unfolded SELECT id FROM r"
+            cur.execute(f"WITH r AS ({statement} RETURNING id) {queued}", params)
             return cur.rowcount == 1
         cur.execute(statement, params)
         if cur.rowcount != 1:
             return False
-        cur.execute(f"{QUEUE} VALUES (%s)", [row.pk.hex])
-        return True
+    Unfolded.objects.using(db).create(record_id=row.pk)
+    return True
 
 
 def record_add_many(rows: list[ServiceRecord]) -> int:

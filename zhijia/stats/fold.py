@@ -226,8 +226,7 @@ def _write(rows: list[tuple[Any, ...]]) -> None:
 
 def _apply(deltas: dict[Key, Delta], *, fresh: bool = False) -> None:
     """Writes the deltas into their cells; `fresh`: the cells do not exist yet (a rebuild)."""
-    changed = [key for key, delta in deltas.items() if delta.added or delta.removed]
-    old = {} if fresh else _existing_people(changed)
+    old = {} if fresh else _existing_people([k for k, d in deltas.items() if d.added or d.removed])
     rows = []
     for key, delta in deltas.items():
         blob = b""
