@@ -13,6 +13,7 @@ Creates and drops its own database. Checks in the same run that ours equals the 
 """
 
 import argparse
+import math
 import os
 import random
 import shutil
@@ -29,7 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.throwaway_db import close_django_connections, create_postgres, drop_postgres, is_postgres, temp_dir
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-FANOUT = [1, 4, 10, 8, 6, 40]  # national, provinces, cities, districts, streets, grassroots
+# national, provinces, cities, districts, streets, grassroots: up to 1,030,765 units, filled
+# breadth first (the upper levels whole, then as many grassroots units as --units leaves room for)
+FANOUT = [1, 4, 10, 8, 20, 160]
 YEAR = 2026
 CHUNK = 250_000  # SQLite rows per generating transaction
 SQLITE_CACHE_MB = 1024  # the bench connection's page cache (SQLite's default is 2 MB)
@@ -436,6 +439,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=40)
     args = parser.parse_args()
+    most = sum(math.prod(FANOUT[: d + 1]) for d in range(len(FANOUT)))
+    if args.units > most:
+        parser.error(f"--units: the generated tree holds at most {most:,} units")
     sizes = sorted(int(s) for s in args.rows.split(","))
     tmp = temp_dir("zhijia-bench-stats-", "config.settings.dev")
     url = os.environ.get("DATABASE_URL", "")
