@@ -1,10 +1,14 @@
-"""Enrolments are the person's data: their own and their children's enrolments, with the answers
-in clear, and the sessions attended are in their own export; their anonymisation clears what was
-typed (answers, comment, reason) and keeps the enrolments and attendances that rosters, ratings
-and the service ledger counted — an enrolled child stays as a blank row instead of blocking the
-anonymisation. Someone else's enrolment is in neither."""
+"""Enrolments are the person's data: their own and their children's enrolments, with the answers in
+clear, and the sessions attended are in their own export; their anonymisation releases the places
+they hold in what has not started, clears what was typed (answers, comment, reason) and keeps the
+enrolments and attendances that rosters, ratings and the service ledger counted — an enrolled child
+stays as a blank row instead of blocking the anonymisation. Someone else's enrolment is in
+neither."""
+
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.activities.support import activity, child, worker
 from zhijia.activities.models import Attendance, Enrolment
@@ -57,7 +61,7 @@ def test_the_enrolments_are_in_the_persons_export(setting):
 def test_anonymisation_clears_what_was_typed_and_keeps_the_counted_rows(demo, setting):
     person_anonymise(actor=demo.user("futian_staff"), person=setting["parent"])
     kids, own = (Enrolment.objects.get(pk=setting[k].pk) for k in ("kids", "own"))
-    assert (kids.answers, kids.status, kids.child_id) == ("", "confirmed", setting["kids"].child_id)
+    assert (kids.answers, kids.status, kids.child_id) == ("", "cancelled", setting["kids"].child_id)
     assert (kids.child.name, kids.child.birth_date, kids.child.relation) == ("已注销", None, "child")
     assert (own.comment, own.rating, own.status, own.created_by) == ("", 5, "confirmed", None)
     attended = Attendance.objects.get(enrolment=own)
@@ -66,3 +70,27 @@ def test_anonymisation_clears_what_was_typed_and_keeps_the_counted_rows(demo, se
     assert activity_rating(setting["talk"]) == (4.0, 2)  # the rating still counts
     theirs = Enrolment.objects.get(pk=setting["theirs"].pk)
     assert (theirs.comment, theirs.created_by_id) == ("一般", theirs.person.user_id)  # not theirs
+
+
+def test_a_deleted_persons_place_passes_to_the_first_waiting(demo):
+    org = demo.org("福田区总")
+    (user, person), (_, waiting) = worker(org), worker(org)
+    course = activity(org, capacity=1, title="插花课")
+    held = enrolment_create(actor=user, activity=course, person=person)
+    queued = enrolment_create(actor=None, activity=course, person=waiting)
+    assert (held.status, queued.status) == ("confirmed", "waitlisted")
+    person_anonymise(actor=demo.user("futian_staff"), person=person)
+    assert Enrolment.objects.get(pk=held.pk).status == "cancelled"
+    assert Enrolment.objects.get(pk=queued.pk).status == "offered"  # the place went on
+    course.refresh_from_db()
+    assert course.taken == 1
+
+
+def test_a_place_in_what_has_started_or_was_attended_stays(demo):
+    org = demo.org("福田区总")
+    user, person = worker(org)
+    started = activity(org, title="已开始")
+    kept = enrolment_create(actor=user, activity=started, person=person)
+    type(started).objects.filter(pk=started.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    person_anonymise(actor=demo.user("futian_staff"), person=person)
+    assert Enrolment.objects.get(pk=kept.pk).status == "confirmed"

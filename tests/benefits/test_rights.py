@@ -1,7 +1,8 @@
 """Vouchers are the person's data: the vouchers they claimed, with their redemptions, and their
-lottery entries are in their own export; their anonymisation clears the reasons staff typed and
-the links to their account, and keeps every voucher, redemption and entry that stock, reports,
-settlement and the service ledger counted. Someone else's voucher is in neither."""
+lottery entries are in their own export; their anonymisation revokes the unused ones, clears the
+reasons staff typed and the links to their account, and keeps every voucher, redemption and entry
+that stock, reports, settlement and the service ledger counted. Someone else's voucher is in
+neither."""
 
 import pytest
 
@@ -70,3 +71,15 @@ def test_anonymisation_clears_the_reasons_and_keeps_the_counted_rows(
     assert LotteryEntry.objects.get(person=setting["person"]).user is None
     assert cache._cache.get(held) is None
     assert Voucher.objects.get(campaign=setting["meal"], status="revoked").reason == "误领"  # not theirs
+
+
+def test_the_deleted_persons_unused_vouchers_are_revoked(demo):
+    org = demo.org("福田区总")
+    (user, person), (other_user, _other) = claimer(org), claimer(org)
+    gym = campaign(org, total=5, title="健身券")
+    unused = voucher_claim(user=user, campaign_id=gym.pk).voucher
+    theirs = voucher_claim(user=other_user, campaign_id=gym.pk).voucher
+    person_anonymise(actor=demo.user("futian_staff"), person=person)
+    unused.refresh_from_db()
+    assert (unused.status, unused.reason, unused.closed_at is not None) == ("revoked", "", True)
+    assert Voucher.objects.get(pk=theirs.pk).status == "claimed"  # not theirs

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -354,18 +354,41 @@ def _decide(enrolment: Enrolment, status: str, actor: Any, reason: str = "") -> 
 def enrolment_cancel(*, actor: Any, enrolment: Enrolment, reason: str = "") -> Enrolment:
     """Cancel an active enrolment (worker: own; staff: activities.enrol — checked by the caller).
     A held place passes to the waiting list. Cancelled by someone other than the person: SMS."""
+    cancelled = _cancel(actor, enrolment, reason)
+    if cancelled is None:
+        raise _invalid()
+    if getattr(actor, "pk", None) != cancelled.person.user_id:
+        _notify(cancelled, "activity_enrolment_cancelled", cancelled.activity)
+    return cancelled
+
+
+def _cancel(actor: Any, enrolment: Enrolment, reason: str, **audited: Any) -> Enrolment | None:
+    """Under the slot lock: cancel if still active (None if not); a held place passes on."""
     enrolment, _slot = _lock_enrolment(enrolment)
     if enrolment.status not in ACTIVE:
-        raise _invalid()
+        return None
     held = enrolment.status in HOLDING
     enrolment.offer_expires_at = None
     _decide(enrolment, S.CANCELLED, actor, reason)
-    _audit(actor, "enrolment.cancel", enrolment, held=held)
+    _audit(actor, "enrolment.cancel", enrolment, held=held, **audited)
     if held:
         _pass_on(enrolment.activity, enrolment.session, 1)
-    if getattr(actor, "pk", None) != enrolment.person.user_id:
-        _notify(enrolment, "activity_enrolment_cancelled", enrolment.activity)
     return enrolment
+
+
+def enrolments_release(person: Person) -> int:
+    """A deleted person's places (person_anonymise, through the activities' rights hook): each
+    active enrolment of theirs or their children in a session or activity that has not started,
+    and not attended, is cancelled and its held place passes to the waiting list — no SMS to
+    the person, there is nobody to tell. Audited `enrolment.cancel` (why: anonymised). Returns
+    how many were cancelled."""
+    now = timezone.now()
+    upcoming = (
+        Enrolment.objects.filter(person=person, status__in=ACTIVE, attendances__isnull=True)
+        .filter(Q(session__starts_at__gt=now) | Q(session__isnull=True, activity__starts_at__gt=now))
+        .order_by("pk")
+    )
+    return sum(_cancel(None, e, "", why="anonymised") is not None for e in upcoming)
 
 
 def _expire(enrolment: Enrolment, now: datetime) -> None:

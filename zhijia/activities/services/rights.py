@@ -6,16 +6,19 @@ The export holds the person's own enrolments and those of their children (Enrolm
 the parent), with the answers to the activity's questions in clear — they are the person's own
 data — and the sessions they or their children attended.
 
-Anonymised, the enrolments and attendances stay: each attendance is a service record, and the
-rosters, capacities and ratings counted the enrolments. What was typed about the person goes:
-the answers (guardian, pick-up person and phone, health notes), the rating's comment, the staff's
-reason, and the links to the person's own login account (the enrolment's creator, the check-in's
-recorder, the idempotency key)."""
+Anonymised, the places the person or their children hold in sessions that have not started are
+released to the waiting list (cancelled, as the person could no longer come or be told); the
+enrolments and attendances stay: each attendance is a service record, and the rosters, capacities
+and ratings counted the enrolments. What was typed about the person goes: the answers (guardian,
+pick-up person and phone, health notes), the rating's comment, the staff's reason, and the links to
+the person's own login account (the enrolment's creator, the check-in's recorder, the idempotency
+key)."""
 
 from typing import Any
 
 from .. import questions as asked
 from ..models import Attendance, Enrolment
+from .enrolment import enrolments_release
 
 
 def _answers(questions: list[dict[str, Any]], stored: str) -> list[dict[str, str]]:
@@ -72,7 +75,9 @@ def enrolments_export(person: Any) -> dict[str, Any]:
 
 
 def enrolments_anonymise(person: Any) -> None:
-    """Clear what was typed about the person; the enrolment and attendance rows stay."""
+    """Release the places the person holds in what has not started (enrolments_release), then
+    clear what was typed about them; the enrolment and attendance rows stay."""
+    enrolments_release(person)
     Enrolment.objects.filter(person=person).update(answers="", comment="", reason="", idempotency_key="")
     if person.user_id:
         Enrolment.objects.filter(person=person, created_by_id=person.user_id).update(created_by=None)

@@ -5,10 +5,11 @@ import benefits).
 The export holds the vouchers the person claimed or won, each with its redemptions (where, the
 bill, the face value, any reversal), and their lottery registrations.
 
-Anonymised, the vouchers, redemptions and lottery entries stay with their dates, amounts and
-statuses: stock, the campaign reports, the merchants' settlement and the service ledger counted
-them. What was typed about the person goes — the reasons staff gave for revoking a voucher or
-reversing a redemption — and so do the links to the person's own login account (the claiming
+Anonymised, the person's unused vouchers are revoked (nobody is left to use them, and a code copied
+before must not be redeemed); the vouchers, redemptions and lottery entries stay with their dates,
+amounts and statuses: stock, the campaign reports, the merchants' settlement and the service ledger
+counted them. What was typed about the person goes — the reasons staff gave for revoking a voucher
+or reversing a redemption — and so do the links to the person's own login account (the claiming
 account and its idempotency key)."""
 
 from typing import Any
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from .. import cache
 from ..models import LotteryEntry, Redemption, Voucher
+from .vouchers import vouchers_void
 
 
 def _redemption(r: Redemption) -> dict[str, Any]:
@@ -80,9 +82,11 @@ def _forget_held(held: set[tuple[Any, Any]]) -> None:
 
 
 def vouchers_anonymise(person: Any) -> None:
-    """Clear the typed reasons and the account links; every voucher, redemption and entry stays.
+    """Revoke the unused vouchers (vouchers_void), clear the typed reasons and the account links;
+    every voucher, redemption and entry stays.
     The claim cache's "already holds one" marks of the unlinked account go on commit, so that
     account is not refused should it later belong to someone else."""
+    vouchers_void(person)
     mine = Voucher.objects.filter(person=person)
     held = set(mine.exclude(user=None).values_list("campaign_id", "user_id"))
     mine.update(reason="", user=None, idempotency_key="")
