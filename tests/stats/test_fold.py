@@ -209,14 +209,34 @@ def test_a_rebuild_gives_the_cells_the_fold_gives(demo):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_rebuild_on_parallel_connections_gives_the_cells_the_fold_gives(demo):
+def test_a_rebuild_on_parallel_connections_gives_the_cells_the_fold_gives(demo, monkeypatch):
     """Run on its own (committed data), PostgreSQL computes the months on WORKERS connections
-    sharing the rebuild's snapshot: the same cells, over the demo's year of ledger as well."""
+    sharing the rebuild's snapshot: the same cells, over the demo's year of ledger as well —
+    streamed in chunks of 7 cells through a queue of one (so workers wait on the writer)."""
     from zhijia.stats import rebuild
     from zhijia.stats.fold import BATCH
 
     assert rebuild.WORKERS > 1
+    monkeypatch.setattr(rebuild, "CHUNK", 7)
+    monkeypatch.setattr(rebuild, "QUEUED_CHUNKS", 1)
     _rebuild_equals_fold(demo, batch=BATCH)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_month_fails_the_parallel_rebuild_and_keeps_the_cells(demo, monkeypatch):
+    """A worker's error reaches the rebuild (no hang on the queue) and rolls it back."""
+    from psycopg import errors
+
+    from zhijia.stats import rebuild
+
+    add(demo.org("福田区总"), START)
+    fold_all()
+    cells = StatCell.objects.count()
+    monkeypatch.setattr(rebuild, "CELLS_SQL", "SELECT 1/0 WHERE %(lo)s < %(hi)s")
+    with pytest.raises(errors.DivisionByZero):
+        rebuild.cells_rebuild()
+    assert StatCell.objects.count() == cells > 0
 
 
 def _rebuild_equals_fold(demo, batch):
@@ -253,6 +273,9 @@ def _rebuild_equals_fold(demo, batch):
     fold_all(limit=batch)
     folded = _cells()
     assert folded
-    call_command("stats_rebuild", stdout=__import__("io").StringIO())
+    out = __import__("io").StringIO()
+    call_command("stats_rebuild", stdout=out)
     assert _cells() == folded
+    months = {line.split()[0] for line in out.getvalue().splitlines() if " written (" in line}
+    assert months >= {f"{START:%Y-%m}", f"{START + timedelta(days=69):%Y-%m}"}  # each month reported
     assert not Unfolded.objects.exists()

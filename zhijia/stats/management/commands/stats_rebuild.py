@@ -1,3 +1,6 @@
+import time
+from datetime import date
+
 from django.core.management.base import BaseCommand
 
 from zhijia.stats.rebuild import cells_rebuild
@@ -10,4 +13,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{cells_rebuild()} ledger rows counted.")
+        started = time.monotonic()
+
+        def progress(month: date) -> None:
+            self.stdout.write(f"{month:%Y-%m} written ({time.monotonic() - started:.0f} s)")
+
+        self.stdout.write(f"{cells_rebuild(progress)} ledger rows counted.")
