@@ -164,10 +164,11 @@ def _months_in_parallel(snapshot: str, months: list[date]) -> Iterator[Iterator[
             conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         with conn.cursor(name=f"cells_{month:%Y%m}") as cur:
             cur.execute(CELLS_SQL, _month_bounds(month))
-            rows = [None]
-            while rows and not stop.is_set():
+            while not stop.is_set():
                 rows = cur.fetchmany(CHUNK)
                 put(out, rows)  # the empty last chunk ends the month
+                if not rows:
+                    break
 
     def drain(future: Future[None], out: "queue.Queue[list[Any]]") -> Iterator[Any]:
         while True:
