@@ -10,8 +10,19 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
 from tests.matrix.world import cn_id, person
-from zhijia.casework.models import Case, CaseNote, HelpRecord, Screening
-from zhijia.casework.services.cases import note_add
+from zhijia.accounts import sms
+from zhijia.casework.models import (
+    Case,
+    CaseDeadline,
+    CaseEvent,
+    CaseNote,
+    HardshipFile,
+    HelpRecord,
+    Screening,
+)
+from zhijia.casework.services.cases import ENDED, note_add
+from zhijia.casework.services.tick import cases_tick
+from zhijia.core.models import AuditEntry
 from zhijia.members.services.rights import person_anonymise, self_export
 
 from .support import counselling, hardship, legal, staff, step, worker
@@ -68,10 +79,10 @@ def test_the_persons_cases_are_in_their_export(demo):
 def test_anonymisation_clears_the_story_and_keeps_the_counted_facts(demo):
     me, filed, claim, talk, other = _world(demo)
     person_anonymise(actor=staff(demo.org("福保街道")), person=me)
-    before = (claim.status, claim.kind, claim.opened_on)
+    before = (claim.kind, claim.opened_on)
     claim, filed = Case.objects.get(pk=claim.pk), Case.objects.get(pk=filed.pk)
     assert (claim.subject_name, claim.subject_phone, claim.summary) == ("已注销", "", "")
-    assert (claim.status, claim.kind, claim.opened_on) == before
+    assert (claim.kind, claim.opened_on) == before
     assert (claim.legal.court_case_no, claim.legal.employer, claim.legal.wage_arrears) == ("", "", True)
     assert CaseNote.objects.get(case=claim).text == ""
     file = filed.hardship
@@ -88,3 +99,46 @@ def test_anonymisation_clears_the_story_and_keeps_the_counted_facts(demo):
     assert (screening.answers, screening.score) == ("[]", 3)
     other = Case.objects.get(pk=other.pk)
     assert (other.subject_name, other.hardship.id_number) == ("王邻居", cn_id(7303))
+
+
+def test_anonymisation_ends_the_persons_open_cases_and_their_clocks(demo, django_capture_on_commit_callbacks):
+    """Nobody can be reached or helped under a cleared name: each open case takes its kind's
+    ending step with fixed wording (audited, why: anonymised), no SMS goes out, and its clocks
+    stop reminding. A filed household leaves the files; the neighbour's case is untouched."""
+    me, filed, claim, talk, other = _world(demo)
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        person_anonymise(actor=staff(demo.org("福保街道")), person=me)
+    ended = {c.pk: c for c in Case.objects.filter(pk__in=[filed.pk, claim.pk, talk.pk, other.pk])}
+    statuses = [ended[c.pk].status for c in (filed, claim, talk, other)]
+    assert statuses == ["rejected", "closed", "cancelled", "applied"]
+    for case in (filed, claim, talk):
+        event = CaseEvent.objects.filter(case=case).latest("at")
+        assert (event.step, event.label, event.actor) == (
+            {"rejected": "reject", "closed": "close", "cancelled": "cancel"}[ended[case.pk].status],
+            ENDED,
+            None,
+        )
+        assert ended[case.pk].closed_at is not None and ended[case.pk].outcome == ENDED
+        audit = AuditEntry.objects.filter(object_id=str(case.pk), action=f"case.{event.step}").get()
+        assert audit.data["why"] == "anonymised"
+    assert not HardshipFile.objects.get(case=filed).is_open
+    assert sms.outbox == []
+    due = max(CaseDeadline.objects.values_list("due_on", flat=True))  # every clock falls due
+    assert cases_tick(today=due) == {"reminded": 1}  # the neighbour's screening clock only
+    assert CaseDeadline.objects.filter(reminded_at__isnull=False).get().case_id == other.pk
+
+
+def test_a_filed_household_leaves_the_files_when_the_applicant_is_deleted(demo):
+    me = person(7311, "陈建档", user=worker())
+    filed = hardship(demo.org("福保街道"), n=7311)
+    step(filed, "screen", None)
+    step(filed, "visit", None, visit_record="x", income_check_signed=True)
+    step(filed, "publicise", None)
+    HardshipFile.objects.filter(case=filed).update(publicity_until=dt.date.today() - dt.timedelta(days=1))
+    step(filed, "approve", None)
+    person_anonymise(actor=staff(demo.org("福保街道")), person=me)
+    filed = Case.objects.get(pk=filed.pk)
+    assert (filed.status, filed.hardship.exit_reason, filed.hardship.is_open) == ("exited", "other", False)
+    assert CaseDeadline.objects.get(case=filed, code="review_by").met_at is None  # kept, but closed
+    assert cases_tick(today=dt.date.today() + dt.timedelta(days=400)) == {"reminded": 0}

@@ -58,3 +58,13 @@ def test_review_campaign_puts_every_filed_file_on_review(demo):
     step(filed, "review", demo.user("fubao_staff"))
     clock = CaseDeadline.objects.get(case=filed, code="review_by")
     assert clock.met_at is None and clock.due_on > due
+
+
+def test_a_cancelled_booking_is_not_reminded(demo):
+    """A clock of a case that has ended (here the worker cancelled) reminds nobody, as the
+    dashboard's to-do no longer counts it."""
+    case = counselling(demo.org("大朗镇"))
+    step(case, "cancel", None)
+    due = CaseDeadline.objects.get(case=case, code="first_contact").due_on
+    assert cases_tick(today=due) == {"reminded": 0}
+    assert CaseDeadline.objects.get(case=case, code="first_contact").reminded_at is None

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zhijia.accounts.models import UserKind
 from zhijia.core.audit import audit_log
@@ -16,9 +17,9 @@ from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
 
 from .. import error_codes
-from ..enums import CaseKind, NoteLevel, ReferralTo
+from ..enums import CaseKind, CaseStatus, ExitReason, NoteLevel, ReferralTo
 from ..kinds import KINDS
-from ..models import Case, CaseNote
+from ..models import Case, CaseNote, HardshipFile
 from ..permissions import is_handler, require_step
 from ..selectors import handler_pool
 from . import common as c
@@ -168,6 +169,45 @@ def _close(actor: Any, case: Case, data: dict[str, Any]) -> None:
     )
     # a counselling outcome stays with the counsellor: the timeline shows only that it closed
     c.move(case, "close", target, actor, label="" if case.kind == CaseKind.COUNSELLING else case.outcome)
+
+
+ENDED = gettext_noop("Ended: the person's data was deleted")
+
+
+def _ending_step(case: Case) -> str:
+    """The step that ends an open case: a hardship check not yet filed is rejected, a file leaves
+    the files, a counselling booking nobody has met yet is cancelled, anything else is closed."""
+    if case.kind == CaseKind.HARDSHIP:
+        return "close" if case.status == CaseStatus.FILED else "reject"
+    if case.kind == CaseKind.COUNSELLING and case.status in (CaseStatus.BOOKED, CaseStatus.ASSIGNED):
+        return "cancel"
+    return "close"
+
+
+def cases_end(cases: Any) -> int:
+    """A deleted person's open cases (person_anonymise, through the casework rights hook) end:
+    nobody can be reached or helped under a cleared name, and an open case would keep its
+    clocks reminding and its household index blocking. Each takes its kind's ending step
+    (_ending_step) with the fixed wording ENDED; a pending 建档 approval is rejected, a file leaves
+    the files (reason: other), an unanswered referral gets the same outcome. No SMS: there is
+    nobody to tell. Audited as the step (why: anonymised). Returns how many ended."""
+    ended, now = 0, timezone.now()
+    for case in cases.order_by("pk"):
+        case = c.lock(case)
+        if case.status not in KINDS[case.kind].open_states:
+            continue
+        step = _ending_step(case)
+        target = c.guard(case, step)
+        if case.kind == CaseKind.HARDSHIP:
+            file: dict[str, Any] = {"exit_reason": ExitReason.OTHER} if step == "close" else {}
+            HardshipFile.objects.filter(case=case).update(is_open=False, updated_at=now, **file)
+            case.approvals.filter(decision="pending").update(decision="rejected", decided_at=now)
+        outcome = _(ENDED)  # as other outcomes: written in the language of whoever took the step
+        case.referrals.filter(outcome="").update(outcome=outcome, outcome_at=now)
+        case.outcome, case.closed_at = outcome, now
+        c.move(case, step, target, None, label=ENDED, why="anonymised")
+        ended += 1
+    return ended
 
 
 def _reopen(actor: Any, case: Case, data: dict[str, Any]) -> None:

@@ -20,7 +20,9 @@ story is cleared: name (已注销), phone, summary, free-text outcomes and timel
 texts, approval reasons, referral details, the file's ID number, household index, gender, birth
 date, address, payment account and visit record, the family members' names, IDs and schools or
 employers, objections and their answers, help notes, the legal employer, court case number and
-agreed terms, screening answers (the scores stay) and the attachments' contents."""
+agreed terms, screening answers (the scores stay) and the attachments' contents. A case still
+open then ends (cases.cases_end): rejected, left the files, cancelled or closed, with the fixed
+wording that the person's data was deleted."""
 
 import json
 from typing import Any
@@ -44,6 +46,7 @@ from ..models import (
     Objection,
     Screening,
 )
+from .cases import cases_end
 
 # the steps whose timeline label is the free text typed with them (a reason, an outcome)
 FREE_TEXT_STEPS = ("close", "reopen", "reject", "fail", "cancel")
@@ -168,3 +171,4 @@ def cases_anonymise(person: Any) -> None:
         # one open file per household is a unique index: each file keeps a value of its own
         HardshipFile.objects.filter(pk=pk).update(household_index=f"anonymised:{pk}")
     files.update(id_number="", gender="", birth_date=None, address="", bank_account="", visit_record="")
+    cases_end(cases)  # after the clearing: the ending step's fixed wording stays on the timeline

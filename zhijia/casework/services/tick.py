@@ -21,11 +21,15 @@ REMIND_DAYS_BEFORE = 1
 
 
 def cases_tick(*, today: dt.date | None = None) -> dict[str, int]:
-    """Remind the handler of every open clock due by tomorrow (or overdue) not yet reminded.
-    Each clock is re-read under its row lock, so concurrent runs remind once."""
+    """Remind the handler of every open clock of a case not closed (as the dashboard's to-do
+    counts them: selectors.deadlines_due) due by tomorrow (or overdue) not yet reminded. Each
+    clock is re-read under its row lock, so concurrent runs remind once."""
     day = today or timezone.localdate()
     due = CaseDeadline.objects.filter(
-        met_at__isnull=True, reminded_at__isnull=True, due_on__lte=day + dt.timedelta(days=REMIND_DAYS_BEFORE)
+        case__closed_at__isnull=True,
+        met_at__isnull=True,
+        reminded_at__isnull=True,
+        due_on__lte=day + dt.timedelta(days=REMIND_DAYS_BEFORE),
     ).values_list("pk", flat=True)
     reminded = 0
     for pk in list(due[:1000]):
@@ -33,7 +37,7 @@ def cases_tick(*, today: dt.date | None = None) -> dict[str, int]:
             clock = (
                 CaseDeadline.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("case__org", "case__handler")
-                .filter(pk=pk, met_at__isnull=True, reminded_at__isnull=True)
+                .filter(pk=pk, case__closed_at__isnull=True, met_at__isnull=True, reminded_at__isnull=True)
                 .first()
             )
             if clock is None:
