@@ -283,6 +283,26 @@ def timed(fn, args):
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
+def write_and_fold(org):
+    """Prints the cost of a ledger row in a transaction, then how long the fold of the rows that
+    measurement wrote took (freshness)."""
+    from zhijia.stats.fold import fold_all
+
+    cost = write_cost(org)
+    print(
+        f"\nwrite (median of 400 alternating): {cost['plain']:.2f} ms per transaction alone, "
+        f"{cost['with ledger row']:.2f} ms with a ledger row "
+        f"(+{cost['with ledger row'] - cost['plain']:.2f} ms)"
+    )
+    t0 = time.perf_counter()
+    n = fold_all()
+    print(
+        f"freshness: the {n} rows written above folded in "
+        f"{(time.perf_counter() - t0) * 1000:.0f} ms (beat every 30 s)",
+        flush=True,
+    )
+
+
 def write_cost(org, n: int = 400):
     """ms per transaction, median: an audit entry alone, and the same with a ledger row,
     alternating so that both see the same machine; the seal runs in the background (a broker's
@@ -410,18 +430,7 @@ def run(sizes, units, queries):
                 f"naive/ours {base[1] / ours[1]:.1f}×  ours/floor {ours[1] / flo[1]:.1f}×",
                 flush=True,
             )
-    cost = write_cost(nodes[-1])
-    print(
-        f"\nwrite (median of 400 alternating): {cost['plain']:.2f} ms per transaction alone, "
-        f"{cost['with ledger row']:.2f} ms with a ledger row "
-        f"(+{cost['with ledger row'] - cost['plain']:.2f} ms)"
-    )
-    t0 = time.perf_counter()
-    n = fold_all()
-    print(
-        f"freshness: the {n} rows written above folded in "
-        f"{(time.perf_counter() - t0) * 1000:.0f} ms (beat every 30 s)"
-    )
+    write_and_fold(nodes[-1])
     flow = 3000
     ledger(nodes, flow, people=max(written // 5, 1), rng=rng, start_index=written + 10**9)
     t0 = time.perf_counter()

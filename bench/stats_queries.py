@@ -10,7 +10,6 @@ the fold of the 400 rows it wrote.
 import random
 import shutil
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -31,10 +30,9 @@ def run() -> None:
     import django
 
     django.setup()
-    from bench.stats import floor, timed, write_cost
+    from bench.stats import floor, timed, write_and_fold
     from zhijia.orgs.models import Org
     from zhijia.stats.figures import breakdown, summary
-    from zhijia.stats.fold import fold_all
 
     rng = random.Random(12)
     by_depth = {d: list(Org.objects.filter(depth=d).only("id", "path", "depth")) for d in (1, 2, 3, 4)}
@@ -49,15 +47,7 @@ def run() -> None:
             f"floor {flo[0]:.2f}/{flo[1]:.2f}  by child {child[0]:.1f}/{child[1]:.1f}",
             flush=True,
         )
-    cost = write_cost(Org.objects.order_by("-depth", "path").first())
-    print(
-        f"write (median of 400 alternating): {cost['plain']:.2f} ms alone, "
-        f"{cost['with ledger row']:.2f} ms with a ledger row "
-        f"(+{cost['with ledger row'] - cost['plain']:.2f} ms)"
-    )
-    t0 = time.perf_counter()
-    folded = fold_all()
-    print(f"freshness: the {folded} rows written above folded in {(time.perf_counter() - t0) * 1000:.0f} ms")
+    write_and_fold(Org.objects.order_by("-depth", "path").first())
 
 
 if __name__ == "__main__":

@@ -288,6 +288,10 @@ def worker_dates(case: Case) -> list[str]:
     return out
 
 
+# a clock still running: not met, on a case that has not ended (the to-do and the reminders)
+RUNNING_CLOCK = Q(case__closed_at__isnull=True, met_at__isnull=True)
+
+
 def deadlines_due(*, actor: Any, within_days: int = 3) -> dict[str, int]:
     """For the dashboard's to-do: open clocks on cases the actor sees that are overdue or due
     within `within_days` days (counted once per case)."""
@@ -295,9 +299,8 @@ def deadlines_due(*, actor: Any, within_days: int = 3) -> dict[str, int]:
 
     today = timezone.localdate()
     waiting = CaseDeadline.objects.filter(
+        RUNNING_CLOCK,
         case__in=Case.objects.filter(visible_q(actor)).values("pk"),
-        case__closed_at__isnull=True,
-        met_at__isnull=True,
     )
     return {
         "overdue": waiting.filter(due_on__lt=today).values("case").distinct().count(),

@@ -5,6 +5,7 @@ close, reopen), notes, and `case_step`, the one entry point the interfaces call 
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -184,7 +185,7 @@ def _ending_step(case: Case) -> str:
     return "close"
 
 
-def cases_end(cases: Any) -> int:
+def cases_end(cases: QuerySet[Case]) -> int:
     """A deleted person's open cases (person_anonymise, through the casework rights hook) end:
     nobody can be reached or helped under a cleared name, and an open case would keep its
     clocks reminding and its household index blocking. Each takes its kind's ending step

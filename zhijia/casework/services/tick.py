@@ -15,19 +15,19 @@ from zhijia.orgs.tree import subtree_q
 
 from ..enums import CaseKind, CaseStatus
 from ..models import Case, CaseDeadline
+from ..selectors import RUNNING_CLOCK
 from . import common as c
 
 REMIND_DAYS_BEFORE = 1
 
 
 def cases_tick(*, today: dt.date | None = None) -> dict[str, int]:
-    """Remind the handler of every open clock of a case not closed (as the dashboard's to-do
-    counts them: selectors.deadlines_due) due by tomorrow (or overdue) not yet reminded. Each
-    clock is re-read under its row lock, so concurrent runs remind once."""
+    """Remind the handler of every running clock (selectors.RUNNING_CLOCK, as the dashboard's
+    to-do counts them) due by tomorrow (or overdue) not yet reminded. Each clock is re-read under
+    its row lock, so concurrent runs remind once."""
     day = today or timezone.localdate()
     due = CaseDeadline.objects.filter(
-        case__closed_at__isnull=True,
-        met_at__isnull=True,
+        RUNNING_CLOCK,
         reminded_at__isnull=True,
         due_on__lte=day + dt.timedelta(days=REMIND_DAYS_BEFORE),
     ).values_list("pk", flat=True)
@@ -37,7 +37,7 @@ def cases_tick(*, today: dt.date | None = None) -> dict[str, int]:
             clock = (
                 CaseDeadline.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("case__org", "case__handler")
-                .filter(pk=pk, case__closed_at__isnull=True, met_at__isnull=True, reminded_at__isnull=True)
+                .filter(RUNNING_CLOCK, pk=pk, reminded_at__isnull=True)
                 .first()
             )
             if clock is None:
