@@ -261,14 +261,13 @@ def floor(org, first, last):
 
     from zhijia.stats.periods import cover
 
-    months, days = cover(first, last)
-    starts = months + days
+    cells = [(p, start) for p, starts in zip("ymd", cover(first, last), strict=True) for start in starts]
     with connection.cursor() as cur:
-        marks = ",".join(["%s"] * len(starts))
+        marks = ",".join(["(%s, %s)"] * len(cells))
         cur.execute(
             f"SELECT COALESCE(SUM(visits), 0) FROM stats_statcell WHERE org_id = %s AND dim = '' "
-            f"AND start IN ({marks})",
-            [org.id.hex if connection.vendor == "sqlite" else org.id, *starts],
+            f"AND (period, start) IN ({marks})",
+            [org.id.hex if connection.vendor == "sqlite" else org.id, *[v for cell in cells for v in cell]],
         )
         return cur.fetchone()[0]
 
@@ -393,8 +392,8 @@ def run(sizes, units, queries):
         gen = time.perf_counter() - t0
         t0 = time.perf_counter()
 
-        def written_at(month, t0=t0):
-            print(f"  {month:%Y-%m} written at {time.perf_counter() - t0:.0f}s", flush=True)
+        def written_at(label, t0=t0):
+            print(f"  {label} written at {time.perf_counter() - t0:.0f}s", flush=True)
 
         folded = cells_rebuild(written_at)  # the backfill path: every cell from the whole ledger
         fold_s = time.perf_counter() - t0

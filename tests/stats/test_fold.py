@@ -20,6 +20,7 @@ from zhijia.stats.models import StatCell
 
 UNITS = ("广东省总", "深圳市总", "福田区总", "福保街道", "河套科创工会", "福保精密工会", "宝安区总")
 START = date(2026, 1, 25)
+YEARS = ((date(2026, 1, 1), date(2026, 12, 31)), (date(2025, 12, 30), date(2027, 2, 2)))
 
 
 def _units(demo):
@@ -71,6 +72,9 @@ def test_rollups_equal_brute_force(demo, rows, batch, window):
                 }
                 got = {k: v for k, v in got.items() if v != (0, 0)}
                 assert got == brute_by(org.path, first, last, column)
+            for first, last in YEARS:  # year cells, alone and between edge days and months
+                figures = total(org, first, last)
+                assert (figures["service_visits"], figures["people_served"]) == brute(org.path, first, last)
         transaction.set_rollback(True)
 
 
@@ -200,6 +204,25 @@ def _cells():
     }
 
 
+def test_the_migration_derives_the_year_cells_the_fold_writes(demo):
+    """Cells folded before year cells existed get them from their months (stats 0004), equal to
+    what the fold now writes: sums, and the union of the months' people after a reversal."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    units, person = _units(demo), member(demo.org("福保街道"))
+    sids = [add(units[i % 5], START + timedelta(days=20 * i), person=person) for i in range(5)]
+    record_reverse(source="visit", source_id=sids[1])
+    fold_all()
+    folded = _cells()
+    StatCell.objects.filter(period="y").delete()
+    import_module("zhijia.stats.migrations.0004_year_cells").derive_years(apps, None)
+    assert _cells() == folded
+    year = folded[(units[0].pk, "y", date(2026, 1, 1), "", "")]
+    assert year[0] == 4 and len(year[3]) == 1
+
+
 def test_a_rebuild_gives_the_cells_the_fold_gives(demo):
     """stats_rebuild (set-based on PostgreSQL) writes exactly the cells of the incremental fold,
     with reversals, membership rows, stations and a deep unit; the rows end up folded. Inside a
@@ -272,10 +295,10 @@ def _rebuild_equals_fold(demo, batch):
     )
     fold_all(limit=batch)
     folded = _cells()
-    assert folded
+    assert {key[1] for key in folded} == {"d", "m", "y"}
     out = __import__("io").StringIO()
     call_command("stats_rebuild", stdout=out)
     assert _cells() == folded
     months = {line.split()[0] for line in out.getvalue().splitlines() if " written (" in line}
-    assert months >= {f"{START:%Y-%m}", f"{START + timedelta(days=69):%Y-%m}"}  # each month reported
+    assert months >= {f"{START:%Y-%m}", f"{START + timedelta(days=69):%Y-%m}", "years"}  # each reported
     assert not Unfolded.objects.exists()

@@ -36,8 +36,10 @@ COLUMN = {
 
 def cells(org_ids: Any, first: date, last: date, dim: str = "") -> Any:
     """The cells covering [first, last] for the units `org_ids` in slice `dim`."""
-    months, days = cover(first, last)
-    period_q = Q(period="m", start__in=months) | Q(period="d", start__in=days)
+    years, months, days = cover(first, last)
+    period_q = (
+        Q(period="y", start__in=years) | Q(period="m", start__in=months) | Q(period="d", start__in=days)
+    )
     return StatCell.objects.filter(period_q, org_id__in=list(org_ids), dim=dim)
 
 
@@ -60,21 +62,24 @@ class Group:
         }
 
 
-def grouped(org_ids: Any, first: date, last: date, dim: str, key: str = "value") -> dict[Any, dict[str, Any]]:
+def grouped(
+    org_ids: Any, first: date, last: date, dim: str, key: str = "value", *, people: bool = True
+) -> dict[Any, dict[str, Any]]:
     """{group: {"service_visits", "people_served", "amount", "driven"}} over the cells, grouped by
     the cell's `value` (a slice) or `org_id` (a unit). 服务人数 is the size of the union of the
     group's bitmaps: exact, never a sum. A slice's edge days at the levels without day cells
-    come from the ledger (edge_rows)."""
+    come from the ledger (edge_rows). Without `people`, the bitmaps stay unread (a cold read's
+    bulk at the top of the tree) and people_served is left 0."""
     org_ids = list(org_ids)
     found: dict[Any, Group] = defaultdict(Group)
-    for cell in cells(org_ids, first, last, dim):
+    for cell in cells(org_ids, first, last, dim).defer(*() if people else ("people",)):
         group = found[getattr(cell, key)]
         group.visits += cell.visits
         group.amount += cell.amount
         group.driven += cell.driven
-        if cell.people:
+        if people and cell.people:
             group.people |= BitMap.deserialize(bytes(cell.people))
-    days = cover(first, last)[1]
+    days = cover(first, last)[2]
     if days and dim not in DAY_DIMS:
         edge_rows(org_ids, days, dim, key, found)
     return {group: figures.figures() for group, figures in found.items()}
@@ -148,14 +153,17 @@ def total(org: Org, first: date, last: date) -> dict[str, Any]:
 
 
 def members_at(org: Org, day: date) -> int:
-    """Members of the subtree at the end of `day`: the net of every membership row up to it."""
+    """Members of the subtree at the end of `day`: the net of every membership row up to it (the
+    years before, this year's months before, this month's days)."""
     month = month_start(day)
-    mine = StatCell.objects.filter(org_id=org.pk, dim=Dim.MEMBERSHIP)
-    before = mine.filter(period="m", start__lt=month).aggregate(n=Sum("visits"))["n"] or 0
-    this_month = (
-        mine.filter(period="d", start__gte=month, start__lte=day).aggregate(n=Sum("visits"))["n"] or 0
+    year = month.replace(month=1)
+    spans = (
+        Q(period="y", start__lt=year)
+        | Q(period="m", start__gte=year, start__lt=month)
+        | Q(period="d", start__gte=month, start__lte=day)
     )
-    return before + this_month
+    mine = StatCell.objects.filter(spans, org_id=org.pk, dim=Dim.MEMBERSHIP)
+    return mine.aggregate(n=Sum("visits"))["n"] or 0
 
 
 def as_of() -> Any:
@@ -172,8 +180,8 @@ def summary(org: Org, first: date, last: date) -> dict[str, Any]:
     from .domain import activities_held, orders_delivered
 
     everything = total(org, first, last)
-    by_source = grouped([org.pk], first, last, Dim.SOURCE)
-    membership = grouped([org.pk], first, last, Dim.MEMBERSHIP)
+    by_source = grouped([org.pk], first, last, Dim.SOURCE, people=False)  # 人次 and money only
+    membership = grouped([org.pk], first, last, Dim.MEMBERSHIP, people=False)
     voucher = by_source.get(RecordSource.VOUCHER) or _zero()
     held = activities_held(org, first, last)
     orders = orders_delivered(org, first, last)

@@ -6,19 +6,21 @@ ledger row and its records.Unfolded row; the fold takes queued rows — whatever
 committed in — under the FoldState row lock, counts them and deletes their queue rows in the same
 transaction, so two folds never count a row twice and the ledger row is never rewritten.
 
-Each row counts for its credited unit and every ancestor it had at service time (`l0`…`l7`),
-for its month, in the total, the child it came through and each slice (source, service, worker
-type, sex, age band, station); and for its day in the total and the child at every unit, but in
-the slices only at the levels where a day cell gathers many rows (`slice_days`: l0…l3 and l7 —
-not l4…l6, the streets and grassroots units where a day cell holds a row or two). A custom
-period's edge days of a slice at those levels are read from the ledger's own indexed level
-columns instead (stats.figures.edge_rows), so every figure stays exact with a third of the cells.
+Each row counts for its credited unit and every ancestor it had at service time (`l0`…`l7`), for
+its month and its calendar year, in the total, the child it came through and each slice (source,
+service, worker type, sex, age band, station); and for its day in the total and the child at every
+unit, but in the slices only at the levels where a day cell gathers many rows (`slice_days`: l0…l3
+and l7 — not l4…l6, the streets and grassroots units where a day cell holds a row or two). A custom
+period's edge days of a slice at those levels are read from the ledger's own indexed level columns
+instead (stats.figures.edge_rows), so every figure stays exact with a third of the cells.
 
 A reversal subtracts its 人次 and money; the person leaves a cell's bitmap only if none of their
-other rows in that cell still counts (checked against the person's own ledger rows, so 服务人数
-stays exact). The cells are written set-based (`_write`): on PostgreSQL one COPY into a staging
-table and one `INSERT … SELECT … ON CONFLICT DO UPDATE`, on SQLite one executemany upsert; the
-bitmaps are merged in Python only for cells whose people change, read in one query per batch."""
+other rows in that cell still counts (checked against the person's own ledger rows, so 服务人数 stays
+exact), and a year cell's only when they are left in none of its months: a year's people are the
+union of its months' (as stats.rebuild.years_rebuild derives them). The cells are written set-based
+(`write_cells`): on PostgreSQL one COPY into a staging table and one `INSERT … SELECT … ON CONFLICT
+DO UPDATE`, on SQLite one executemany upsert; the bitmaps are merged in Python only for cells whose
+people change, read in one query per batch."""
 
 from collections import defaultdict
 from datetime import date
@@ -65,10 +67,10 @@ def slice_days(level: int) -> bool:
     return level < 4 or level == LEVELS - 1
 
 
-def cells_of(row: dict[str, Any]) -> list[Key]:
-    """Every cell a ledger row counts in."""
+def cells_of(row: dict[str, Any], *, years: bool = True) -> list[Key]:
+    """Every cell a ledger row counts in (without its year cells unless `years`)."""
     day = day_of(row)
-    month = day.replace(day=1)
+    month, year = day.replace(day=1), day.replace(month=1, day=1)
     units = [row[f"l{i}"] for i in range(LEVELS) if row[f"l{i}"]]
     if row["org_id"] not in units:
         units.append(row["org_id"])
@@ -87,12 +89,15 @@ def cells_of(row: dict[str, Any]) -> list[Key]:
         if row["position_id"]:
             slices.append((Dim.POSITION.value, str(row["position_id"])))
     daily = [(d, v) for d, v in slices if d in DAY_DIMS]
-    keys: list[Key] = [(unit, "m", month, d, v) for unit in units for d, v in slices]
+    spans = (("y", year), ("m", month)) if years else (("m", month),)
+    keys: list[Key] = [
+        (unit, period, start, d, v) for period, start in spans for unit in units for d, v in slices
+    ]
     for level, unit in enumerate(units):
         keys += [(unit, "d", day, d, v) for d, v in (slices if slice_days(level) else daily)]
     if not membership:  # which child of each unit the row came through
         below = [str(u) for u in units[1:]] + ["self"]
-        for period, start in (("d", day), ("m", month)):
+        for period, start in (("d", day), *spans):
             keys += [(unit, period, start, CHILD, via) for unit, via in zip(units, below, strict=True)]
     return keys
 
@@ -117,12 +122,12 @@ class Delta:
         self.removed: set[int] = set()
 
 
-def _deltas(rows: list[dict[str, Any]], numbers: dict[str, int]) -> dict[Key, Delta]:
+def _deltas(rows: list[dict[str, Any]], numbers: dict[str, int], years: bool) -> dict[Key, Delta]:
     deltas: dict[Key, Delta] = defaultdict(Delta)
     for row in rows:
         qty, amount, driven = row["qty"], row["amount"], row["driven"]
         num = numbers.get(row["person_key"]) if qty > 0 and row["source"] not in MEMBERSHIP_SOURCES else None
-        for key in cells_of(row):
+        for key in cells_of(row, years=years):
             delta = deltas[key]
             delta.visits += qty
             if amount:
@@ -134,19 +139,24 @@ def _deltas(rows: list[dict[str, Any]], numbers: dict[str, int]) -> dict[Key, De
     return deltas
 
 
-def _removals(rows: list[dict[str, Any]], numbers: dict[str, int], deltas: dict[Key, Delta]) -> None:
-    """People whose reversal leaves them with no counted row in a cell leave its bitmap."""
+def _removals(
+    rows: list[dict[str, Any]], numbers: dict[str, int], deltas: dict[Key, Delta], years: bool
+) -> None:
+    """People whose reversal leaves them with no counted row in a cell leave its bitmap; a year
+    cell's when no month cell of that year keeps them."""
     reversed_people = {r["person_key"] for r in rows if r["qty"] < 0 and r["person_key"]}
     for pkey in reversed_people:
         net: dict[Key, int] = defaultdict(int)
         mine = ServiceRecord.objects.filter(person_key=pkey).exclude(source__in=MEMBERSHIP_SOURCES)
         for row in mine.values(*FIELDS):
-            for key in cells_of(row):
+            for key in cells_of(row, years=False):
                 net[key] += row["qty"]
+        in_year = {(k[0], k[2].replace(month=1), k[3], k[4]) for k, n in net.items() if k[1] == "m" and n > 0}
         for row in rows:
             if row["person_key"] == pkey and row["qty"] < 0:
-                for key in cells_of(row):
-                    if net[key] <= 0:
+                for key in cells_of(row, years=years):
+                    year_cell = key[1] == "y"
+                    if (key[0], key[2], key[3], key[4]) not in in_year if year_cell else net[key] <= 0:
                         deltas[key].removed.add(numbers[pkey])
                         deltas[key].added.discard(numbers[pkey])
 
@@ -197,7 +207,7 @@ def _existing_people(keys: list[Key]) -> dict[Key, bytes]:
     return found
 
 
-def _write(rows: list[tuple[Any, ...]]) -> None:
+def write_cells(rows: list[tuple[Any, ...]]) -> None:
     """Adds each row's (key, visits, amount, driven) to its cell, creating it if new, and sets its
     people unless the blob is empty. The caller holds the FoldState lock."""
     with connection.cursor() as cur:
@@ -237,7 +247,7 @@ def _apply(deltas: dict[Key, Delta], *, fresh: bool = False) -> None:
             people -= BitMap(delta.removed)
             blob = people.serialize()
         rows.append((*key, delta.visits, delta.amount, delta.driven, blob))
-    _write(rows)
+    write_cells(rows)
 
 
 def lock_state() -> FoldState:
@@ -250,9 +260,10 @@ def lock_state() -> FoldState:
 
 def fold_rows(rows: list[dict[str, Any]], numbers: dict[str, int], *, fresh: bool = False) -> None:
     """Counts `rows` (ledger rows as dicts of FIELDS) into their cells; `numbers` maps their
-    person keys to StatPerson numbers."""
-    deltas = _deltas(rows, numbers)
-    _removals(rows, numbers, deltas)
+    person keys to StatPerson numbers. `fresh`: a rebuild's month, whose day and month cells do
+    not exist yet; its year cells are left to stats.rebuild.years_rebuild."""
+    deltas = _deltas(rows, numbers, years=not fresh)
+    _removals(rows, numbers, deltas, years=not fresh)
     _apply(deltas, fresh=fresh)
 
 

@@ -1,10 +1,10 @@
 """Statistics rollups over the service ledger (records.ServiceRecord), kept by stats.fold.
 
 A `StatCell` holds, for one unit (the whole subtree under it, as credited at service time), one
-day or month, and one slice (`dim`, `value`): the net 服务人次 (`visits`), money, and the exact set
-of people served as a roaring bitmap of `StatPerson` numbers — so 服务人数 for any subtree and
-period is the size of a union of a few bitmaps, exact at every level, never the sum of the
-children's. Figures read cells only, never raw ledger rows of a large subtree."""
+day, month or calendar year, and one slice (`dim`, `value`): the net 服务人次 (`visits`), money, and
+the exact set of people served as a roaring bitmap of `StatPerson` numbers — so 服务人数 for any
+subtree and period is the size of a union of a few bitmaps, exact at every level, never the sum of
+the children's. Figures read cells only, never raw ledger rows of a large subtree."""
 
 from django.conf import settings
 from django.db import models
@@ -27,11 +27,12 @@ class Dim(models.TextChoices):
 
 class StatCell(models.Model):
     """Day cells exist for the total, the child and membership at every unit, and for the other
-    slices only at the levels stats.fold.slice_days names; month cells for everything."""
+    slices only at the levels stats.fold.slice_days names; month and year cells for everything (a
+    year read is one cell, not twelve: fewer pages and a smaller bitmap to load)."""
 
     id = models.BigAutoField(primary_key=True)
     org_id = models.UUIDField()
-    period = models.CharField(max_length=1)  # "d" day, "m" month (start = the 1st)
+    period = models.CharField(max_length=1)  # "d" day, "m" month (start = the 1st), "y" year (01-01)
     start = models.DateField()
     dim = models.CharField(max_length=12, choices=Dim.choices, blank=True)
     value = models.CharField(max_length=64, blank=True)

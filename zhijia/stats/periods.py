@@ -1,6 +1,6 @@
 """Periods for the statistics: parsing `from` / `to`, named periods (month, quarter, year, the
-union's statistical year 10-01 … 09-30), and splitting a day range into whole months plus the
-days at its edges (the rollup cells that cover it)."""
+union's statistical year 10-01 … 09-30), and splitting a day range into whole calendar years, whole
+months and the days at its edges (the rollup cells that cover it)."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -43,20 +43,26 @@ def next_month(d: date) -> date:
     return (d.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def cover(first: date, last: date) -> tuple[list[date], list[date]]:
-    """(month starts, days): the whole months inside [first, last] and the remaining days."""
+def cover(first: date, last: date) -> tuple[list[date], list[date], list[date]]:
+    """(year starts, month starts, days): the whole calendar years inside [first, last], the
+    whole months outside those, and the remaining days — the fewest rollup cells covering it."""
+    years: list[date] = []
     months: list[date] = []
     days: list[date] = []
     d = first
     while d <= last:
+        end_of_year = date(d.year, 12, 31)
         end_of_month = next_month(d) - timedelta(days=1)
-        if d.day == 1 and end_of_month <= last:
+        if d.month == 1 and d.day == 1 and end_of_year <= last:
+            years.append(d)
+            d = end_of_year + timedelta(days=1)
+        elif d.day == 1 and end_of_month <= last:
             months.append(d)
             d = end_of_month + timedelta(days=1)
         else:
             days.append(d)
             d += timedelta(days=1)
-    return months, days
+    return years, months, days
 
 
 def months_between(first: date, last: date) -> list[date]:

@@ -4,7 +4,8 @@ a backfill (an import of past years) or after a change to what the cells hold.
 On PostgreSQL it is set-based: one GROUP BY per month of the ledger computes that month's cells
 (the same cells stats.fold.cells_of names, with each cell's StatPerson numbers and quantities as
 two aligned arrays), Python turns them into roaring bitmaps of the people whose rows net positive,
-and COPY writes the cells — months never share a cell, so there is nothing to merge. It runs in
+and COPY writes the cells — months never share a cell, so there is nothing to merge. Then each
+unit's year cells are derived from its month cells (years_rebuild, on every database). It runs in
 one REPEATABLE READ transaction under the FoldState lock: the ledger rows it counts are exactly
 those whose queue rows (records.Unfolded) it deletes, and rows committed meanwhile stay for the
 next fold. The months' GROUP BYs run on WORKERS connections of their own that import that
@@ -26,16 +27,18 @@ from django.db.models import Max, Min, OuterRef, Subquery
 from psycopg import sql
 from pyroaring import BitMap
 
+from zhijia.orgs.models import Org
 from zhijia.records.enums import MEMBERSHIP_SOURCES
 from zhijia.records.models import LEVELS, ServiceRecord, Unfolded
 
-from .fold import FIELDS, MEMBERSHIP_VALUE, SHANGHAI, fold_rows, lock_state, slice_days
+from .fold import FIELDS, MEMBERSHIP_VALUE, SHANGHAI, fold_rows, lock_state, slice_days, write_cells
 from .models import StatCell, StatPerson
 from .periods import next_month
 
 WORKERS = 2  # connections computing months at once; the caller's own writes them
 WORK_MEM = "256MB"
-Progress = Callable[[date], None]
+Progress = Callable[[str], None]  # called with "2026-01" once a month is written, "years" at the end
+YEAR_UNITS = 2000  # units whose year cells years_rebuild derives at once
 CHUNK, QUEUED_CHUNKS = 5_000, 4  # cells per fetch from a worker's cursor; fetches it may keep ready
 _LEVEL_COLUMNS = ", ".join(f"r.l{i}" for i in range(LEVELS))
 _UNITS = ", ".join(
@@ -226,7 +229,9 @@ def _postgres_rebuild(progress: Progress) -> int:
             ) as copy:
                 for *key, nums, qtys in cells:
                     copy.write_row([*key, _people(nums, qtys)])
-            progress(month)
+            progress(f"{month:%Y-%m}")
+        years_rebuild()
+        progress("years")
         cur.execute("DELETE FROM records_unfolded")  # the queue rows this snapshot sees: those counted
         cur.execute("SELECT count(*) FROM records_servicerecord")
         state.rows = cur.fetchone()[0]
@@ -251,17 +256,47 @@ def _month_rebuild(progress: Progress) -> int:
                 .values(*FIELDS, num=Subquery(number))
             )
             fold_rows(rows, {r["person_key"]: r["num"] for r in rows if r["person_key"]}, fresh=True)
-            progress(month)
+            progress(f"{month:%Y-%m}")
+        years_rebuild()
+        progress("years")
         Unfolded.objects.all().delete()
         state.rows = ServiceRecord.objects.count()
         state.save(update_fields=["rows"])
         return state.rows
 
 
-def cells_rebuild(progress: Progress = lambda month: None) -> int:
+def years_rebuild() -> None:
+    """Every unit's year cells anew from its month cells: 人次 and money summed, the people the
+    union of the months' (as the fold keeps them), YEAR_UNITS units at a time in id order — the
+    order the PostgreSQL rebuild writes each month's cells in, so a chunk reads a stretch of each
+    month. The caller holds the FoldState lock."""
+    StatCell.objects.filter(period="y").delete()
+    units = list(Org.objects.order_by("id").values_list("id", flat=True))
+    for i in range(0, len(units), YEAR_UNITS):
+        years: dict[tuple[Any, ...], list[Any]] = {}
+        months = StatCell.objects.filter(period="m", org_id__in=units[i : i + YEAR_UNITS]).values_list(
+            "org_id", "start", "dim", "value", "visits", "amount", "driven", "people"
+        )
+        for org_id, start, dim, value, visits, amount, driven, people in months.iterator(chunk_size=5000):
+            key = (org_id, "y", start.replace(month=1), dim, value)
+            year = years.get(key)
+            if year is None:
+                year = years[key] = [0, 0, 0, BitMap(), False]
+            year[0] += visits
+            year[1] += amount
+            year[2] += driven
+            if people:
+                year[3] |= BitMap.deserialize(bytes(people))
+                year[4] = True  # a cell of people (membership cells have none: an empty blob)
+        write_cells(
+            [(*key, v, a, d, p.serialize() if has else b"") for key, (v, a, d, p, has) in years.items()]
+        )
+
+
+def cells_rebuild(progress: Progress = lambda label: None) -> int:
     """Recomputes every cell from the whole ledger; returns the number of ledger rows counted.
-    `progress` is called with each month once its cells are written. Figures read during a
-    rebuild see the old cells until it commits."""
+    `progress` is called with each month ("2026-01") once its cells are written, then with
+    "years". Figures read during a rebuild see the old cells until it commits."""
     if connection.vendor == "postgresql":
         return _postgres_rebuild(progress)
     return _month_rebuild(progress)

@@ -1,5 +1,4 @@
 import time
-from datetime import date
 
 from django.core.management.base import BaseCommand
 
@@ -15,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
 
-        def progress(month: date) -> None:
-            self.stdout.write(f"{month:%Y-%m} written ({time.monotonic() - started:.0f} s)")
+        def progress(label: str) -> None:
+            self.stdout.write(f"{label} written ({time.monotonic() - started:.0f} s)")
 
         self.stdout.write(f"{cells_rebuild(progress)} ledger rows counted.")
