@@ -269,8 +269,8 @@ def years_rebuild() -> None:
     """Every unit's year cells anew from its month cells: 人次 and money summed, the people the
     union of the months' (as the fold keeps them), YEAR_UNITS units at a time in id order — the
     order the PostgreSQL rebuild writes each month's cells in, so a chunk reads a stretch of each
-    month. The caller holds the FoldState lock."""
-    StatCell.objects.filter(period="y").delete()
+    month. The caller holds the FoldState lock and has removed the year cells (a rebuild removes
+    every cell; no filter on the period alone, which no index serves: a scan of every cell)."""
     units = list(Org.objects.order_by("id").values_list("id", flat=True))
     for i in range(0, len(units), YEAR_UNITS):
         years: dict[tuple[Any, ...], list[Any]] = {}
