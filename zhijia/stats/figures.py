@@ -72,7 +72,10 @@ def grouped(
     bulk at the top of the tree) and people_served is left 0."""
     org_ids = list(org_ids)
     found: dict[Any, Group] = defaultdict(Group)
-    for cell in cells(org_ids, first, last, dim).defer(*() if people else ("people",)):
+    found_cells = cells(org_ids, first, last, dim)
+    if not people:
+        found_cells = found_cells.defer("people")
+    for cell in found_cells:
         group = found[getattr(cell, key)]
         group.visits += cell.visits
         group.amount += cell.amount

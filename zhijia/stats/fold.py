@@ -139,6 +139,14 @@ def _deltas(rows: list[dict[str, Any]], numbers: dict[str, int], years: bool) ->
     return deltas
 
 
+def _still_counted(key: Key, net: dict[Key, int], in_year: set[tuple[Any, ...]]) -> bool:
+    """Whether a person stays in cell `key` after a reversal: their rows in it still net positive,
+    or, for a year cell, some month cell of that year keeps them (`in_year`)."""
+    if key[1] == "y":
+        return (key[0], key[2], key[3], key[4]) in in_year
+    return net[key] > 0
+
+
 def _removals(
     rows: list[dict[str, Any]], numbers: dict[str, int], deltas: dict[Key, Delta], years: bool
 ) -> None:
@@ -155,8 +163,7 @@ def _removals(
         for row in rows:
             if row["person_key"] == pkey and row["qty"] < 0:
                 for key in cells_of(row, years=years):
-                    year_cell = key[1] == "y"
-                    if (key[0], key[2], key[3], key[4]) not in in_year if year_cell else net[key] <= 0:
+                    if not _still_counted(key, net, in_year):
                         deltas[key].removed.add(numbers[pkey])
                         deltas[key].added.discard(numbers[pkey])
 

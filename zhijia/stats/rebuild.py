@@ -279,17 +279,16 @@ def years_rebuild() -> None:
         )
         for org_id, start, dim, value, visits, amount, driven, people in months.iterator(chunk_size=5000):
             key = (org_id, "y", start.replace(month=1), dim, value)
-            year = years.get(key)
-            if year is None:
-                year = years[key] = [0, 0, 0, BitMap(), False]
+            year = years.setdefault(key, [0, 0, 0, None])  # visits, amount, driven, people
             year[0] += visits
             year[1] += amount
             year[2] += driven
-            if people:
+            if people:  # membership cells have none (an empty blob), and so has their year
+                if year[3] is None:
+                    year[3] = BitMap()
                 year[3] |= BitMap.deserialize(bytes(people))
-                year[4] = True  # a cell of people (membership cells have none: an empty blob)
         write_cells(
-            [(*key, v, a, d, p.serialize() if has else b"") for key, (v, a, d, p, has) in years.items()]
+            [(*key, v, a, d, b"" if p is None else p.serialize()) for key, (v, a, d, p) in years.items()]
         )
 
 
