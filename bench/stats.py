@@ -149,36 +149,38 @@ def ledger_sql(nodes, count: int, people: int, start_index: int):
                         up = by_id.get(up.parent_id) if up.parent_id else None
                     ids = list(reversed(ids)) + [None] * 8
                     copy.write_row([i, org.id, org.path, *ids[:8]])
-        levels = ", ".join(f"l{d}" for d in range(8))
-        cur.execute(
-            f"""
-            INSERT INTO records_servicerecord (id, created_at, updated_at, org_id, org_path, {levels},
-                source, source_id, leg, occurred_at, title, services, service_code, person_key,
-                sex, age_band, worker_type, occupation, visitor_group, count, qty)
-            SELECT gen_random_uuid(), now(), now(), f.org_id, f.path,
-                {", ".join(f"f.l{d}" for d in range(8))},
-                (ARRAY['visit', 'visit', 'activity', 'expert', 'voucher'])[1 + h.h2 %% 5],
-                lpad(to_hex(g), 32, '0')::uuid, '',
-                timestamptz '{YEAR}-01-01 10:00+08' + (h.h3 %% 365) * interval '1 day', 'bench', '[]',
-                'water',
-                CASE WHEN h.h4 %% 10 < 7 THEN 'p' || lpad((h.h5 %% %s)::text, 9, '0') ELSE '' END,
-                (ARRAY['male', 'female'])[1 + h.h6 %% 2],
-                (ARRAY['<25', '25-34', '35-44', '45-54', '55+'])[1 + h.h2 / 5 %% 5],
-                (ARRAY['new_form', 'migrant', 'other'])[1 + h.h6 / 2 %% 3], '', '', 1, 1
-            FROM generate_series(%s::bigint, %s::bigint) g
-            CROSS JOIN LATERAL (
-                SELECT abs(hashint8extended(g, 1)) h1, abs(hashint8extended(g, 2)) h2,
-                       abs(hashint8extended(g, 3)) h3, abs(hashint8extended(g, 4)) h4,
-                       abs(hashint8extended(g, 5)) h5, abs(hashint8extended(g, 6)) h6
-            ) h
-            JOIN bench_leaf f ON f.i = h.h1 %% %s
-            """,
-            [people, start_index, start_index + count - 1, len(leaves)],
-        )
-        cur.execute("SET maintenance_work_mem = '1GB'")
-        for _, definition in indexes:
-            cur.execute(definition)
-        cur.execute("RESET maintenance_work_mem")
+        try:
+            levels = ", ".join(f"l{d}" for d in range(8))
+            cur.execute(
+                f"""
+                INSERT INTO records_servicerecord (id, created_at, updated_at, org_id, org_path, {levels},
+                    source, source_id, leg, occurred_at, title, services, service_code, person_key,
+                    sex, age_band, worker_type, occupation, visitor_group, count, qty)
+                SELECT gen_random_uuid(), now(), now(), f.org_id, f.path,
+                    {", ".join(f"f.l{d}" for d in range(8))},
+                    (ARRAY['visit', 'visit', 'activity', 'expert', 'voucher'])[1 + h.h2 %% 5],
+                    lpad(to_hex(g), 32, '0')::uuid, '',
+                    timestamptz '{YEAR}-01-01 10:00+08' + (h.h3 %% 365) * interval '1 day', 'bench', '[]',
+                    'water',
+                    CASE WHEN h.h4 %% 10 < 7 THEN 'p' || lpad((h.h5 %% %s)::text, 9, '0') ELSE '' END,
+                    (ARRAY['male', 'female'])[1 + h.h6 %% 2],
+                    (ARRAY['<25', '25-34', '35-44', '45-54', '55+'])[1 + h.h2 / 5 %% 5],
+                    (ARRAY['new_form', 'migrant', 'other'])[1 + h.h6 / 2 %% 3], '', '', 1, 1
+                FROM generate_series(%s::bigint, %s::bigint) g
+                CROSS JOIN LATERAL (
+                    SELECT abs(hashint8extended(g, 1)) h1, abs(hashint8extended(g, 2)) h2,
+                           abs(hashint8extended(g, 3)) h3, abs(hashint8extended(g, 4)) h4,
+                           abs(hashint8extended(g, 5)) h5, abs(hashint8extended(g, 6)) h6
+                ) h
+                JOIN bench_leaf f ON f.i = h.h1 %% %s
+                """,
+                [people, start_index, start_index + count - 1, len(leaves)],
+            )
+        finally:  # the indexes come back even when the load fails (a kept database)
+            cur.execute("SET maintenance_work_mem = '1GB'")
+            for _, definition in indexes:
+                cur.execute(definition)
+            cur.execute("RESET maintenance_work_mem")
 
 
 def ledger_sqlite(nodes, count: int, people: int):
