@@ -14,8 +14,11 @@ from zhijia.accounts.models import UserKind
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, NotFound, busy_as_conflict, field_error
 from zhijia.dispatch.models import Expert
+from zhijia.members.enums import ACTIVE_STATUSES
+from zhijia.members.models import Person
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
+from zhijia.orgs.tree import subtree_q
 
 from .. import error_codes
 from ..enums import CaseKind, CaseStatus, ExitReason, NoteLevel, ReferralTo
@@ -37,6 +40,18 @@ def _who_opens(actor: Any, org: Any) -> tuple[Any, Any]:
     return None, None
 
 
+def _member(value: Any, org: Any) -> Person | None:
+    """The active member of `org` or a unit under it whose ID number staff typed when opening a
+    case on their behalf: the case is then theirs — on their phone, in their export and their
+    anonymisation, counted as them in the ledger. None for no number or a worker who is not a
+    member there (a non-member is helped too; the case stays unlinked, as before)."""
+    _number, index = c.identity(value, "id_number", required=False)
+    if not index:
+        return None
+    within = subtree_q(org.path, "memberships__org__path")
+    return Person.objects.filter(within, id_index=index, memberships__status__in=ACTIVE_STATUSES).first()
+
+
 @busy_as_conflict
 @transaction.atomic
 def case_create(*, actor: Any, kind: str, org: Any, data: dict[str, Any]) -> Case:
@@ -50,6 +65,8 @@ def case_create(*, actor: Any, kind: str, org: Any, data: dict[str, Any]) -> Cas
         raise field_error("org_id", _("This unit is not active."))
     applicant, person = _who_opens(actor, org)
     anonymous = kind == CaseKind.COUNSELLING and c.flag(data.get("anonymous"))
+    if applicant is None and not anonymous:  # staff (or the system) on a worker's behalf
+        person = _member(data.get("id_number"), org)
     name = c.text(data.get("name"), "name", max_length=100)
     if not name and person is not None:
         name = person.name
@@ -58,6 +75,8 @@ def case_create(*, actor: Any, kind: str, org: Any, data: dict[str, Any]) -> Cas
     phone = c.mobile(data.get("phone"), "phone")
     if not phone and applicant is not None:
         phone = getattr(applicant, "phone", "") or ""
+    if not phone and person is not None:
+        phone = person.phone or ""
     case = Case(
         number=c.new_number(kind),
         kind=kind,

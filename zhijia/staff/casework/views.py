@@ -125,6 +125,7 @@ INTAKE_FIELDS = {
     CaseKind.LEGAL: [
         "name",
         "phone",
+        "id_number",
         "summary",
         "employer",
         "claim_amount",
@@ -136,7 +137,7 @@ INTAKE_FIELDS = {
         "still_employed",
         "mediation",
     ],
-    CaseKind.COUNSELLING: ["name", "phone", "summary"],
+    CaseKind.COUNSELLING: ["name", "phone", "id_number", "summary"],
 }
 
 
