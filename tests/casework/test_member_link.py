@@ -16,7 +16,7 @@ from zhijia.records.enums import RecordSource
 from zhijia.records.models import ServiceRecord
 from zhijia.records.services import person_key
 
-from .support import counselling, expert_login, legal, staff, step, worker
+from .support import counselling, expert_login, hardship, legal, staff, step, worker
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,8 @@ def test_a_members_id_number_links_the_case_to_them(demo):
     step(case, "session", user, both_parties=False)
     row = ServiceRecord.objects.get(source=RecordSource.LEGAL)
     assert row.person_key == person_key(member.pk)
+    filed = hardship(org, actor=staff(org), n=7401)  # the applicant's ID number
+    assert filed.person_id == member.pk
 
 
 @pytest.mark.parametrize("who", ["elsewhere", "not_a_member", "withdrawn"])
