@@ -252,7 +252,10 @@ def create_case(request: HttpRequest, payload: CaseIn):
     unit). Hardship: `name`, `id_number`, the file's fields and `members`; legal: `summary`,
     `employer`, `claim_amount`, `wage_arrears`, `still_employed`, `knew_on`,
     `employment_ended_on`, `channel`, `court_case_no`; counselling: `anonymous`, `summary`,
-    optional `screening` `{"consent": true, "phq9": [9 answers 0–3], "gad7": [7]}`."""
+    optional `screening` `{"consent": true, "phq9": [9 answers 0–3], "gad7": [7]}`. Staff may add
+    the worker's `id_number` to a legal or counselling case: an active member of the unit or a unit
+    under it is then linked (the hardship applicant's number links the same way); any other
+    valid number leaves the case unlinked."""
     data = _raw(request)
     data.pop("org_id", None), data.pop("kind", None)
     org = org_by_id(payload.org_id)
