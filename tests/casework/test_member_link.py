@@ -48,7 +48,9 @@ def test_no_link_outside_the_unit_or_without_an_active_membership(demo, who):
     elif who == "not_a_member":
         person(7402, "非会员")
     else:
-        member_of(org, 7402, "已退会").__class__.objects.update(status=MemberStatus.WITHDRAWN)
+        left = member_of(org, 7402, "已退会")
+        left.status = MemberStatus.WITHDRAWN
+        left.save(update_fields=["status"])
     case = legal(org, actor=staff(org), id_number=cn_id(7402))
     assert case.person_id is None and case.subject_name == "张骑手"
 

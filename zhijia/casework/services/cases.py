@@ -14,11 +14,10 @@ from zhijia.accounts.models import UserKind
 from zhijia.core.audit import audit_log
 from zhijia.core.errors import Conflict, NotFound, busy_as_conflict, field_error
 from zhijia.dispatch.models import Expert
-from zhijia.members.enums import ACTIVE_STATUSES
 from zhijia.members.models import Person
+from zhijia.members.selectors.registry import active_member_by_index
 from zhijia.orgs.access import check, scope_for
 from zhijia.orgs.capabilities import Cap
-from zhijia.orgs.tree import subtree_q
 
 from .. import error_codes
 from ..enums import CaseKind, CaseStatus, ExitReason, NoteLevel, ReferralTo
@@ -45,11 +44,7 @@ def _member(value: Any, org: Any) -> Person | None:
     case on their behalf: the case is then theirs — on their phone, in their export and their
     anonymisation, counted as them in the ledger. None for no number or a worker who is not a
     member there (a non-member is helped too; the case stays unlinked, as before)."""
-    _number, index = c.identity(value, "id_number", required=False)
-    if not index:
-        return None
-    within = subtree_q(org.path, "memberships__org__path")
-    return Person.objects.filter(within, id_index=index, memberships__status__in=ACTIVE_STATUSES).first()
+    return active_member_by_index(c.identity(value, "id_number", required=False)[1], org)
 
 
 @busy_as_conflict

@@ -243,3 +243,15 @@ def active_members_of(union: Org, *, limit: int = 1000) -> list[Membership]:
         .select_related("person")
         .order_by("pk")[:limit]
     )
+
+
+def active_member_by_index(index: str, within: Org) -> Person | None:
+    """The person with this identity blind index who is an active member of `within` or a unit
+    under it; None otherwise (whether they exist elsewhere is not said)."""
+    if not index:
+        return None
+    return Person.objects.filter(
+        subtree_q(within.path, "memberships__org__path"),
+        id_index=index,
+        memberships__status__in=ACTIVE_STATUSES,
+    ).first()
